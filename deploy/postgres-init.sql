@@ -1,0 +1,8 @@
+-- One database per service: each service owns its data and never reads another's tables.
+-- The postgres image runs this once, on first start with an empty data volume, as POSTGRES_USER,
+-- so that user owns all five databases. To re-run it, remove the volume (docker compose down -v).
+CREATE DATABASE safecommunity_registry;
+CREATE DATABASE safecommunity_incidents;
+CREATE DATABASE safecommunity_projects;
+CREATE DATABASE safecommunity_notifications;
+CREATE DATABASE safecommunity_reports;

@@ -1,0 +1,119 @@
+"""RabbitMQ topology and publishing.
+
+One topic exchange carries every event, routed by its type. Each consuming service has one durable
+queue, `<service>.events`, bound to the types the catalogue says it consumes (a consumer of
+everything, like reports, binds "#" too). Publishers declare this whole topology from the catalogue
+before they publish, so an event published before its consumer ever started is not lost.
+"""
+import logging
+
+import amqp
+from kombu import Connection, Exchange, Queue, binding
+
+from .catalogue import CATALOGUE
+
+log = logging.getLogger(__name__)
+
+EVENTS_EXCHANGE = Exchange("safecommunity.events", type="topic", durable=True)
+
+
+class PublishFailed(Exception):
+    pass
+
+
+def connect(uri):
+    # memory:// polls its queues; the default second would add a second of latency per hop.
+    return Connection(uri, heartbeat=30, transport_options={"polling_interval": 0.005})
+
+
+def service_queue(service, types):
+    return Queue(f"{service}.events", bindings=[binding(EVENTS_EXCHANGE, routing_key=t) for t in types],
+                 durable=True)
+
+
+def catalogue_queues():
+    consumers = {}
+    for spec in CATALOGUE.values():
+        for consumer in spec.consumers:
+            consumers.setdefault(consumer, []).append(spec.type)
+    return [service_queue(service, types) for service, types in sorted(consumers.items())]
+
+
+def declare_topology(connection):
+    channel = connection.default_channel
+    EVENTS_EXCHANGE(channel).declare()
+    for queue in catalogue_queues():
+        queue(channel).declare()
+
+
+class Publisher:
+    """Publishes a batch of events and returns only once the broker has confirmed all of them.
+
+    Over AMQP the confirms are pipelined: the whole batch is written, then the acks are awaited,
+    instead of one round trip per message. Over memory:// a plain publish is already final.
+    """
+
+    def __init__(self, uri, confirm_timeout=30):
+        self.uri = uri
+        self.confirm_timeout = confirm_timeout
+        self.connection = None
+        self._channel = None
+
+    def publish(self, messages):
+        """messages: iterable of (routing_key, body, message_id)."""
+        if self.connection is None:
+            self._connect()
+        if self._channel is not None:
+            self._publish_confirmed(list(messages))
+        else:
+            producer = self.connection.Producer()
+            for routing_key, body, message_id in messages:
+                producer.publish(body, exchange=EVENTS_EXCHANGE, routing_key=routing_key,
+                                 content_type="application/json", content_encoding="utf-8",
+                                 delivery_mode=2, message_id=message_id, type=routing_key)
+
+    def _connect(self):
+        connection = connect(self.uri)
+        connection.ensure_connection(max_retries=1)
+        declare_topology(connection)
+        self.connection = connection
+        if connection.transport.driver_type == "amqp":  # real RabbitMQ: confirm mode
+            self._channel = connection.connection.channel()
+            self._channel.confirm_select()
+            self._channel.events["basic_ack"].add(self._on_ack)
+            self._channel.events["basic_nack"].add(self._on_nack)
+            self._next_tag = 1
+
+    def _on_ack(self, tag, multiple):
+        self._settle(tag, multiple, self._acked)
+
+    def _on_nack(self, tag, multiple):
+        self._settle(tag, multiple, self._nacked)
+
+    def _settle(self, tag, multiple, into):
+        settled = [t for t in self._pending if t <= tag] if multiple else [tag]
+        for t in settled:
+            self._pending.discard(t)
+            into.add(t)
+
+    def _publish_confirmed(self, messages):
+        self._pending, self._acked, self._nacked = set(), set(), set()
+        for routing_key, body, message_id in messages:
+            message = amqp.Message(body, content_type="application/json", content_encoding="utf-8",
+                                   delivery_mode=2, message_id=message_id, type=routing_key)
+            self._channel.basic_publish(message, exchange=EVENTS_EXCHANGE.name, routing_key=routing_key)
+            self._pending.add(self._next_tag)
+            self._next_tag += 1
+        while self._pending:
+            self.connection.connection.drain_events(timeout=self.confirm_timeout)
+        if self._nacked:
+            raise PublishFailed(f"broker refused {len(self._nacked)} of {len(messages)} messages")
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.release()
+            except Exception:  # the connection is already broken; nothing more to release
+                log.debug("closing a broken publisher connection", exc_info=True)
+        self.connection = None
+        self._channel = None

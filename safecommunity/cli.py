@@ -1,0 +1,117 @@
+"""`safecommunity`: the operator's command line."""
+import argparse
+import json
+import os
+import sys
+
+
+def main(argv=None):
+    import eventlet
+    eventlet.monkey_patch()  # before anything opens a socket or a database connection
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from . import logs
+    logs.configure(os.environ.get("LOG_LEVEL", "INFO"), json_lines=os.environ.get("LOG_FORMAT") != "text")
+    return args.command(args) or 0
+
+
+def build_parser():
+    from .config import SERVICES
+
+    parser = argparse.ArgumentParser(prog="safecommunity", description=__doc__)
+    parser.add_argument("--data-dir", help="embedded mode's folder of SQLite files (default ./data)")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the platform (all services) or some services")
+    run.add_argument("--service", action="append", choices=SERVICES, help="run only this service")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    run.set_defaults(command=cmd_run)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--service", action="append", choices=SERVICES)
+    migrate.set_defaults(command=cmd_migrate)
+
+    dead = commands.add_parser("dead-letters", help="list, show and replay dead letters")
+    dead_commands = dead.add_subparsers(required=True, metavar="ACTION")
+    listing = dead_commands.add_parser("list")
+    listing.add_argument("--service", action="append", choices=SERVICES)
+    listing.add_argument("--status", action="append", choices=("dead", "rejected", "retrying", "resolved"))
+    listing.set_defaults(command=cmd_dead_letters_list)
+    for action, handler in (("show", cmd_dead_letters_show), ("replay", cmd_dead_letters_replay)):
+        sub = dead_commands.add_parser(action)
+        sub.add_argument("service", choices=SERVICES)
+        sub.add_argument("id", type=int)
+        sub.set_defaults(command=handler)
+
+    rebuild = commands.add_parser("rebuild", help="rebuild read models by replaying the kept events")
+    rebuild.add_argument("service", nargs="?", default="reports", choices=("reports",))
+    rebuild.set_defaults(command=cmd_rebuild)
+
+    seed = commands.add_parser("seed", help="load a small demo district into a running platform")
+    seed.add_argument("--url", default="http://127.0.0.1:8000")
+    seed.set_defaults(command=cmd_seed)
+    return parser
+
+
+def _config(args, **overrides):
+    from .runner import platform_config
+    return platform_config(data_dir=args.data_dir, **overrides)
+
+
+def _engine(args, service):
+    from .config import database_url
+    from .database import make_engine
+    return make_engine(database_url(_config(args), service))
+
+
+def cmd_run(args):
+    from .config import SERVICES
+    from .runner import run
+    run(_config(args, port=args.port), args.service or list(SERVICES), run_migrations=not args.no_migrate)
+
+
+def cmd_migrate(args):
+    from .config import SERVICES
+    from .runner import migrate_all
+    migrate_all(_config(args), args.service or list(SERVICES))
+
+
+def _dead_letters(args, service):
+    from .deadletters import DeadLetters
+    return DeadLetters(_engine(args, service))
+
+
+def cmd_dead_letters_list(args):
+    from .config import SERVICES
+    from .deadletters import DEAD, REJECTED, RETRYING
+    statuses = args.status or (DEAD, REJECTED, RETRYING)
+    for service in args.service or SERVICES:
+        for row in _dead_letters(args, service).list(statuses):
+            print(f"{service:<14}{row['id']:>6}  {row['status']:<9}{row['attempts']:>3}  "
+                  f"{row['event_type'] or '?':<22}{row['consumer']:<40}{row['reason'][:60]}")
+
+
+def cmd_dead_letters_show(args):
+    print(json.dumps(_dead_letters(args, args.service).get(args.id), indent=2, ensure_ascii=False))
+
+
+def cmd_dead_letters_replay(args):
+    _dead_letters(args, args.service).replay(args.id)
+    print(f"dead letter {args.id} of {args.service} handed back to its consumer")
+
+
+def cmd_rebuild(args):
+    from services.reports.storage import rebuild_read_models
+    count = rebuild_read_models(_engine(args, args.service))
+    print(f"rebuilt {args.service}'s read models from {count} kept events")
+
+
+def cmd_seed(args):
+    from .seed import seed_demo_district
+    seed_demo_district(args.url, out=sys.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

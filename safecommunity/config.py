@@ -1,0 +1,35 @@
+"""Configuration, read once from the environment (or given by the runner) into a nameko config dict."""
+import os
+
+SERVICES = ("registry", "incidents", "projects", "notifications", "reports")
+
+DEFAULTS = {
+    # Unset, both mean embedded mode: the in-process broker and SQLite files (see runner.py).
+    "AMQP_URI": "memory://",
+    "DATABASE_URL": "sqlite:///data/{service}.db",
+    "WEB_SERVER_ADDRESS": "0.0.0.0:8000",
+    "EVENT_BATCH_SIZE": 500,          # events handed to one handler call, one transaction
+    "EVENT_BATCH_WAIT": 0.02,         # seconds a partial batch waits for more
+    "EVENT_PREFETCH": 1000,
+    "EVENT_RETRY_ATTEMPTS": 5,        # attempts before a message is dead
+    "EVENT_RETRY_BACKOFF": 2.0,       # seconds before the 2nd attempt; doubles each time
+    "EVENT_RETRY_BACKOFF_MAX": 300.0,
+    "OUTBOX_BATCH_SIZE": 1000,
+    "OUTBOX_POLL_INTERVAL": 0.5,      # seconds; commits in this process wake the relay at once
+}
+
+
+def from_environ(environ=None, **overrides):
+    """A nameko config dict: defaults, then environment variables, then explicit overrides."""
+    environ = os.environ if environ is None else environ
+    config = {}
+    for key, default in DEFAULTS.items():
+        raw = environ.get(key)
+        config[key] = default if raw is None else type(default)(raw)
+    config.update({k: v for k, v in overrides.items() if v is not None})
+    return config
+
+
+def database_url(config, service):
+    """The service's own database: `{service}` in DATABASE_URL is replaced by its name."""
+    return config["DATABASE_URL"].format(service=service)

@@ -1,0 +1,236 @@
+"""Consuming events: `@event_handler("injury.reported")` on a service method.
+
+One EventBus per service container reads the service's queue, `<service>.events` (a handler of
+"#" takes every type no other handler takes), hands events to handlers in batches (one worker and one transaction per batch) and
+acknowledges only after the batch is handled or parked as a dead letter. A batch that fails is
+retried one event at a time, so one bad event cannot hold back the others. The handler receives
+a list of Event and records them in `self.store.inbox.claim(events)` so redeliveries are skipped.
+"""
+import logging
+import socket
+import time
+from itertools import groupby
+
+import eventlet
+from eventlet.event import Event as Signal
+from kombu import Consumer
+from nameko.extensions import Entrypoint, SharedExtension
+
+from . import metrics
+from .broker import connect, service_queue
+from .catalogue import CATALOGUE
+from .database import Database
+from .deadletters import DeadLetters
+from .envelope import MalformedEvent, read_envelope
+
+log = logging.getLogger(__name__)
+
+ALL = "#"
+RETRY_EVERY = 0.5  # seconds between looks for dead letters due another attempt
+
+
+class HandlerFailed(Exception):
+    pass
+
+
+class Batch:
+    """Messages from one queue waiting to be handled together."""
+
+    def __init__(self):
+        self.messages = []
+        self.since = 0.0
+
+    def add(self, message):
+        if not self.messages:
+            self.since = time.monotonic()
+        self.messages.append(message)
+
+    def due(self, size, wait):
+        return self.messages and (len(self.messages) >= size or time.monotonic() - self.since >= wait)
+
+    def take(self):
+        messages, self.messages = self.messages, []
+        return messages
+
+
+class EventBus(SharedExtension):
+    database = Database()
+
+    def __init__(self):
+        super().__init__()
+        self.handlers = {}      # event type -> handler; "#" for every other type
+        self.connected = False
+        self._running = False
+
+    def setup(self):
+        config = self.container.config
+        self.service = self.container.service_name
+        self.uri = config["AMQP_URI"]
+        self.batch_size = int(config["EVENT_BATCH_SIZE"])
+        self.batch_wait = float(config["EVENT_BATCH_WAIT"])
+        self.prefetch = int(config["EVENT_PREFETCH"])
+        self.dead_letters = DeadLetters(self.database.engine, int(config["EVENT_RETRY_ATTEMPTS"]),
+                                        float(config["EVENT_RETRY_BACKOFF"]),
+                                        float(config["EVENT_RETRY_BACKOFF_MAX"]))
+
+    def register(self, handler):
+        for type_ in handler.types:
+            if type_ in self.handlers:
+                raise ValueError(f"{type_} has two handlers in {self.service}")
+            self.handlers[type_] = handler
+
+    def start(self):
+        if self.handlers and not self._running:
+            self._running = True
+            self.container.spawn_managed_thread(self._consume_forever, identifier="event-bus")
+            self.container.spawn_managed_thread(self._retry_forever, identifier="event-retries")
+
+    def stop(self):
+        self._running = False
+
+    kill = stop
+
+    def check_ready(self):
+        if not self.connected:
+            raise ConnectionError("event consumer is not connected to the broker")
+        return "consumer"
+
+    def handler_for(self, type_):
+        return self.handlers.get(type_) or self.handlers.get(ALL)
+
+    # -- consuming -------------------------------------------------------------------------------
+
+    def _consume_forever(self):
+        backoff = 0.5
+        while self._running:
+            try:
+                self._consume()
+                backoff = 0.5
+            except Exception as exc:  # broker gone, or database gone while parking: start afresh
+                self.connected = False
+                log.warning("%s consumer stopped (%s); reconnecting in %.1fs", self.service, exc, backoff)
+                eventlet.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _consume(self):
+        with connect(self.uri) as connection:
+            channel = connection.channel()
+            channel.basic_qos(0, self.prefetch, False)
+            batch = Batch()
+            queue = service_queue(self.service, sorted(self.handlers))
+            Consumer(channel, queues=[queue], no_ack=False, on_message=batch.add).consume()
+            self.connected = True
+            while self._running:
+                try:
+                    connection.drain_events(timeout=self.batch_wait)
+                except socket.timeout:
+                    connection.heartbeat_check()
+                if batch.due(self.batch_size, self.batch_wait):
+                    self._process(batch.take())
+
+    def _process(self, messages):
+        readable = []
+        for message in messages:
+            try:
+                readable.append((message, read_envelope(message.body)))
+            except MalformedEvent as exc:
+                log.warning("%s rejected a message: %s", self.service, exc)
+                self.dead_letters.reject(f"{self.service}.events", _text(message.body), str(exc),
+                                         event_type=message.properties.get("type"))
+                metrics.EVENTS_REJECTED.labels(self.service).inc()
+        for handler, run in groupby(readable, key=lambda pair: self.handler_for(pair[1].type)):
+            run = list(run)
+            if handler is None:  # bound by an older version of this service; nothing handles it now
+                continue
+            self._deliver(handler, run)
+        for message in messages:
+            message.ack()
+
+    def _deliver(self, handler, run):
+        started = time.perf_counter()
+        try:
+            handler.handle([event for _, event in run])
+        except HandlerFailed as exc:
+            if len(run) > 1:
+                for item in run:
+                    self._deliver(handler, [item])
+                return
+            message, event = run[0]
+            log.warning("%s failed on %s %s: %s", handler.consumer, event.type, event.id, exc)
+            metrics.EVENTS_FAILED.labels(self.service, event.type).inc()
+            self.dead_letters.park(handler.consumer, event, _text(message.body), str(exc))
+            return
+        metrics.HANDLER_SECONDS.labels(self.service, handler.consumer).observe(time.perf_counter() - started)
+        for type_, items in groupby(event.type for _, event in run):
+            metrics.EVENTS_CONSUMED.labels(self.service, type_).inc(len(list(items)))
+
+    # -- retrying dead letters -------------------------------------------------------------------
+
+    def _retry_forever(self):
+        consumers = sorted({handler.consumer for handler in self.handlers.values()})
+        while self._running and consumers:
+            try:
+                for row in self.dead_letters.claim_due(consumers):
+                    self._retry(row)
+                self._measure()
+            except Exception:
+                log.exception("%s could not retry dead letters", self.service)
+            eventlet.sleep(RETRY_EVERY)
+
+    def _retry(self, row):
+        try:
+            event = read_envelope(row.body)
+        except MalformedEvent as exc:
+            self.dead_letters.rejected_again(row, str(exc))
+            return
+        handler = {handler.consumer: handler for handler in self.handlers.values()}[row.consumer]
+        try:
+            handler.handle([event])
+        except HandlerFailed as exc:
+            metrics.EVENTS_FAILED.labels(self.service, event.type).inc()
+            self.dead_letters.failed_again(row, str(exc))
+            return
+        self.dead_letters.resolved(row.id)
+
+    def _measure(self):
+        counts = self.dead_letters.counts()
+        for status in ("retrying", "dead", "rejected"):
+            metrics.DEAD_LETTERS.labels(self.service, status).set(counts.get(status, 0))
+
+
+class EventHandler(Entrypoint):
+    bus = EventBus()
+
+    def __init__(self, *types, **kwargs):
+        self.types = types
+        super().__init__(**kwargs)
+
+    @property
+    def consumer(self):
+        return f"{self.container.service_name}.{self.method_name}"
+
+    def setup(self):
+        unknown = [t for t in self.types if t != ALL and t not in CATALOGUE]
+        if unknown:
+            raise ValueError(f"{self.consumer} handles uncatalogued event types {unknown}")
+        self.bus.register(self)
+
+    def handle(self, events):
+        """Run the service method on a batch in a worker; raise HandlerFailed if it raised."""
+        done = Signal()
+
+        def handle_result(_worker_ctx, result, exc_info):
+            done.send(exc_info)
+            return result, exc_info
+
+        self.container.spawn_worker(self, (events,), {}, handle_result=handle_result)
+        exc_info = done.wait()
+        if exc_info is not None:
+            raise HandlerFailed(f"{exc_info[0].__name__}: {exc_info[1]}")
+
+
+event_handler = EventHandler.decorator
+
+
+def _text(body):
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)

@@ -1,0 +1,85 @@
+"""The service's database: one engine per service container, PostgreSQL or SQLite."""
+import logging
+import os
+from datetime import datetime, timezone
+
+from nameko.extensions import SharedExtension
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import sessionmaker
+
+from .config import database_url
+
+log = logging.getLogger(__name__)
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment):
+    """SQLite hands back naive datetimes for what we stored as UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def make_engine(url):
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        # One connection per database: greenthreads then queue for it cooperatively instead of
+        # blocking the whole process in SQLite's busy-wait while another greenthread holds a lock.
+        engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=60,
+                               connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Database(SharedExtension):
+    """Engine and sessions for the container's service; tells listeners when a commit happened.
+
+    The engine is made on first use: nameko sets extensions up concurrently, so others may need
+    it before this one's setup() has run.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._engine = None
+        self._commit_listeners = []
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = make_engine(database_url(self.container.config, self.container.service_name))
+            self.sessions = sessionmaker(self._engine, expire_on_commit=False)
+        return self._engine
+
+    def stop(self):
+        if self._engine is not None:
+            self._engine.dispose()
+
+    kill = stop
+
+    def session(self):
+        self.engine  # noqa: B018 - makes the engine and session factory on first use
+        return self.sessions()
+
+    def on_commit(self, listener):
+        self._commit_listeners.append(listener)
+
+    def committed(self):
+        for listener in self._commit_listeners:
+            listener()
+
+    def check_ready(self):
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return "database"

@@ -1,0 +1,91 @@
+"""The CloudEvents 1.0 envelope every event travels in; `type` is also the routing key."""
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+SPECVERSION = "1.0"
+
+
+class MalformedEvent(Exception):
+    """An envelope or payload a consumer cannot read; it is rejected with this reason."""
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    source: str
+    data: dict
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    time: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    subject: str | None = None
+    dataversion: int = 1
+    specversion: str = SPECVERSION
+    datacontenttype: str = "application/json"
+
+    def to_dict(self):
+        return {
+            "specversion": self.specversion, "id": self.id, "source": self.source,
+            "type": self.type, "time": self.time, "subject": self.subject,
+            "datacontenttype": self.datacontenttype, "dataversion": self.dataversion,
+            "data": self.data,
+        }
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # tolerant reader: extensions we do not know are ignored
+
+    specversion = fields.String(required=True, validate=validate.Equal(SPECVERSION))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    source = fields.String(required=True, validate=validate.Length(min=1))
+    type = fields.String(required=True, validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$"))
+    time = fields.String(required=True)
+    subject = fields.String(allow_none=True, load_default=None)
+    datacontenttype = fields.String(load_default="application/json")
+    dataversion = fields.Integer(load_default=1)
+    data = fields.Dict(required=True)
+
+
+_envelope_schema = EnvelopeSchema()
+
+
+def new_event(type_, data, source, subject=None):
+    """An event of a catalogued type; `data` is checked against the type's payload schema."""
+    from .catalogue import spec_for  # the catalogue imports the contracts, which import nothing of ours
+
+    spec = spec_for(type_)
+    payload = spec.schema.dump(data)
+    errors = spec.schema.validate(payload)
+    if errors:
+        raise ValueError(f"{type_} payload does not match its contract: {errors}")
+    return Event(type=type_, source=source, data=payload, subject=subject, dataversion=spec.version)
+
+
+def read_envelope(body):
+    """Parse and check a message body (bytes, str or dict) into an Event; MalformedEvent if unreadable."""
+    from .catalogue import spec_for
+
+    try:
+        raw = json.loads(body) if isinstance(body, (bytes, str)) else body
+        attrs = _envelope_schema.load(raw)
+    except (ValueError, TypeError) as exc:
+        raise MalformedEvent(f"envelope is not JSON: {exc}") from None
+    except ValidationError as exc:
+        raise MalformedEvent(f"envelope: {exc.messages}") from None
+    try:
+        spec = spec_for(attrs["type"])
+    except KeyError:
+        raise MalformedEvent(f"unknown event type {attrs['type']!r}") from None
+    if attrs["dataversion"] != spec.version:
+        raise MalformedEvent(f"{attrs['type']} dataversion {attrs['dataversion']} is not {spec.version}")
+    try:
+        spec.schema.load(attrs["data"])
+    except ValidationError as exc:
+        raise MalformedEvent(f"{attrs['type']} data: {exc.messages}") from None
+    return Event(**attrs)

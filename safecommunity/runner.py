@@ -1,0 +1,70 @@
+"""Runs services: all five in one process, or any one of them, with the same code.
+
+With no AMQP_URI and DATABASE_URL in the environment this is the embedded mode: the in-process
+broker (kombu memory://) and one SQLite file per service under the data folder. With them, each
+service talks to RabbitMQ and its own PostgreSQL database, and can run as many replicas as needed.
+"""
+import errno
+import importlib
+import logging
+import os
+import signal
+
+import eventlet
+from nameko.runners import ServiceRunner
+
+from . import migrate
+from .config import SERVICES, database_url, from_environ
+
+log = logging.getLogger(__name__)
+
+
+def service_class(name):
+    if name not in SERVICES:
+        raise SystemExit(f"unknown service {name!r}; choose from {', '.join(SERVICES)}")
+    module = importlib.import_module(f"services.{name}.service")
+    return module.SERVICE
+
+
+def platform_config(port=None, data_dir=None, environ=None, **overrides):
+    environ = os.environ if environ is None else environ
+    data_dir = os.path.abspath(data_dir or environ.get("SAFECOMMUNITY_DATA", "data"))
+    embedded = {"AMQP_URI": "memory://", "DATABASE_URL": f"sqlite:///{data_dir}/{{service}}.db"}
+    config = from_environ({**embedded, **environ}, **overrides)
+    if port is not None:
+        config["WEB_SERVER_ADDRESS"] = f"0.0.0.0:{port}"
+    return config
+
+
+def migrate_all(config, names):
+    for name in names:
+        migrate.upgrade(name, database_url(config, name))
+
+
+def run(config, names, run_migrations=True):
+    if config["AMQP_URI"].startswith("memory") and len(names) < len(SERVICES):
+        log.warning("memory:// is private to this process: services elsewhere will not hear these")
+    if run_migrations:
+        migrate_all(config, names)
+    runner = ServiceRunner(config)
+    for name in names:
+        runner.add_service(service_class(name))
+    signal.signal(signal.SIGTERM, lambda *_: eventlet.spawn_n(runner.stop))
+    runner.start()
+    log.info("serving %s on %s (broker %s)", ", ".join(names), config["WEB_SERVER_ADDRESS"],
+             config["AMQP_URI"].split("@")[-1])
+    waiter = eventlet.spawn(runner.wait)
+    while True:
+        try:
+            waiter.wait()
+        except OSError as exc:
+            if exc.errno == errno.EINTR:
+                continue
+            raise
+        except KeyboardInterrupt:
+            try:
+                runner.stop()
+            except KeyboardInterrupt:
+                runner.kill()
+        else:
+            break

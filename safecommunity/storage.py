@@ -1,0 +1,107 @@
+"""Unit of work and the `Store` dependency every service uses to reach its own database.
+
+A service subclasses UnitOfWork to add its repositories. `publish()` stages an event; `commit()`
+writes the staged events to the outbox in the same transaction as the state change, then wakes
+the relay. Nothing is published before the commit.
+"""
+from nameko.extensions import DependencyProvider
+from sqlalchemy import insert, select
+
+from .catalogue import spec_for
+from .database import Database, utcnow
+from .envelope import new_event
+from .outbox import OutboxRelay
+from .tables import inbox, outbox
+
+
+class Inbox:
+    """Event ids a consumer has handled, recorded in the consumer's own transaction."""
+
+    def __init__(self, session, consumer):
+        self.session = session
+        self.consumer = consumer
+
+    def claim(self, events):
+        """The events not handled before (nor twice in this batch), now recorded as handled."""
+        ids = [event.id for event in events]
+        seen = set(self.session.scalars(select(inbox.c.event_id).where(
+            inbox.c.consumer == self.consumer, inbox.c.event_id.in_(ids))))
+        fresh = []
+        for event in events:
+            if event.id not in seen:
+                seen.add(event.id)
+                fresh.append(event)
+        if fresh:
+            now = utcnow()
+            self.session.execute(insert(inbox), [
+                {"consumer": self.consumer, "event_id": event.id, "handled_at": now} for event in fresh])
+        return fresh
+
+
+class UnitOfWork:
+    def __init__(self, session, service, consumer=None, on_commit=None):
+        self.session = session
+        self.service = service
+        self.inbox = Inbox(session, consumer)
+        self._on_commit = on_commit
+        self._staged = []
+        self._tracked = []
+
+    def track(self, aggregate):
+        """Publish the aggregate's recorded events when this unit of work commits."""
+        self._tracked.append(aggregate)
+        return aggregate
+
+    def publish(self, type_, data, subject=None):
+        if spec_for(type_).producer != self.service:
+            raise ValueError(f"{self.service} is not the catalogued producer of {type_}")
+        event = new_event(type_, data, source=f"/safecommunity/{self.service}", subject=subject)
+        self._staged.append(event)
+        return event
+
+    def commit(self):
+        for aggregate in self._tracked:
+            for type_, data in aggregate.collect_events():
+                self.publish(type_, data, subject=aggregate.id)
+        self._tracked = []
+        staged, self._staged = self._staged, []
+        if staged:
+            now = utcnow()
+            self.session.execute(insert(outbox), [
+                {"event_id": e.id, "type": e.type, "envelope": e.to_json(), "created_at": now}
+                for e in staged])
+        self.session.commit()
+        if staged and self._on_commit:
+            self._on_commit()
+
+    def rollback(self):
+        self._staged, self._tracked = [], []
+        self.session.rollback()
+
+    def close(self):
+        self._staged, self._tracked = [], []
+        self.session.close()
+
+
+class Store(DependencyProvider):
+    """Gives each worker its own unit of work, closed (rolled back unless committed) afterwards."""
+
+    database = Database()
+    relay = OutboxRelay()
+
+    def __init__(self, unit_of_work_cls=UnitOfWork):
+        self.unit_of_work_cls = unit_of_work_cls
+        self._open = {}
+
+    def get_dependency(self, worker_ctx):
+        service = self.container.service_name
+        uow = self.unit_of_work_cls(self.database.session(), service,
+                                    consumer=f"{service}.{worker_ctx.entrypoint.method_name}",
+                                    on_commit=self.database.committed)
+        self._open[worker_ctx] = uow
+        return uow
+
+    def worker_teardown(self, worker_ctx):
+        uow = self._open.pop(worker_ctx, None)
+        if uow is not None:
+            uow.close()

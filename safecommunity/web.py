@@ -1,0 +1,274 @@
+"""The HTTP edge: one server per process (so embedded mode serves all services on one port),
+JSON in and out, one table mapping errors to status codes, and the operator endpoints every
+service has: health, readiness, metrics and dead letters."""
+import json
+import logging
+import time
+from datetime import date, datetime
+from decimal import Decimal
+
+import eventlet
+from marshmallow import ValidationError
+from nameko.constants import WEB_SERVER_CONFIG_KEY
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from . import metrics
+from .deadletters import DeadLetterNotFound
+from .errors import Conflict, DomainError, FieldInvalid, InvalidRequest, NotFound
+
+log = logging.getLogger(__name__)
+
+# Exception class -> (status, error code). The first matching row wins; anything else is a 500.
+ERROR_STATUS = (
+    (ValidationError, 400, "invalid"),
+    (FieldInvalid, 400, "invalid"),
+    (InvalidRequest, 400, "bad_request"),
+    (NotFound, 404, "not_found"),
+    (DeadLetterNotFound, 404, "not_found"),
+    (Conflict, 409, "conflict"),
+)
+
+
+def _default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def json_response(payload, status=200):
+    return Response(json.dumps(payload, ensure_ascii=False, default=_default), status=status,
+                    mimetype="application/json")
+
+
+def error_response(exc):
+    if isinstance(exc, HTTPException):
+        return json_response({"error": exc.name.lower().replace(" ", "_"), "message": exc.description},
+                             exc.code)
+    for cls, status, code in ERROR_STATUS:
+        if isinstance(exc, cls):
+            if isinstance(exc, (ValidationError, FieldInvalid)):
+                return json_response({"error": code, "fields": exc.messages}, status)
+            return json_response({"error": code, "message": str(exc)}, getattr(exc, "status", status))
+    log.error("unexpected error answering a request", exc_info=exc)
+    return json_response({"error": "internal", "message": "internal error; see the service log"}, 500)
+
+
+def read_json(request):
+    """The request body as JSON; 415 unless it says it is JSON, 400 unless it is."""
+    if request.mimetype != "application/json":
+        raise InvalidRequest("send a JSON body with Content-Type: application/json", status=415)
+    try:
+        return json.loads(request.get_data(as_text=True))
+    except ValueError as exc:
+        raise InvalidRequest(f"the body is not valid JSON: {exc}") from None
+
+
+def paging(request, default=50, most=500):
+    """(limit, offset) from the query string; a 400 naming the parameter when they are wrong."""
+    values = {}
+    for name, fallback, lowest, highest in (("limit", default, 1, most), ("offset", 0, 0, None)):
+        raw = request.args.get(name, fallback)
+        try:
+            values[name] = int(raw)
+        except (TypeError, ValueError):
+            raise FieldInvalid(name, "must be a whole number") from None
+        if values[name] < lowest or (highest is not None and values[name] > highest):
+            bounds = f"{lowest} to {highest}" if highest else f"{lowest} or more"
+            raise FieldInvalid(name, f"must be {bounds}")
+    return values["limit"], values["offset"]
+
+
+class PlatformWebServer(WebServer):
+    """nameko's WebServer, shared by every container of the process that binds the same address.
+
+    The first container to bind it owns the socket; the last one to stop closes it.
+    """
+
+    _by_address = {}
+
+    @property
+    def sharing_key(self):
+        return PlatformWebServer
+
+    def bind(self, container):
+        address = container.config.get(WEB_SERVER_CONFIG_KEY, "0.0.0.0:8000")
+        server = self._by_address.get(address)
+        if server is None:
+            server = super().bind(container)
+            server.address = address
+            server.containers, server._users, server._pool = {}, 0, eventlet.GreenPool()
+            self._by_address[address] = server
+        container.shared_extensions[self.sharing_key] = server
+        server.containers[container.service_name] = container
+        return server
+
+    def start(self):
+        self._users += 1
+        if not self._starting:
+            self._starting = True
+            # reuse_port=False: a second process on a taken port must fail, not share it silently
+            self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
+            self._sock.settimeout(None)
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = eventlet.spawn(self.run)
+
+    def run(self):
+        while self._is_accepting:
+            sock, address = self._sock.accept()
+            sock.settimeout(self._serv.socket_timeout)
+            self._pool.spawn(self.process_request, sock, address)
+
+    def stop(self):
+        self._users -= 1
+        if self._users > 0:
+            return
+        self._by_address.pop(self.address, None)
+        if self._starting:
+            self._is_accepting = False
+            self._gt.kill()
+            self._sock.close()
+
+    kill = stop
+
+    def get_wsgi_app(self):
+        return PlatformApp(self)
+
+
+class PlatformApp:
+    """Routes to the services' handlers (rebuilt as handlers register) and serves the ops routes."""
+
+    def __init__(self, server):
+        self.server = server
+        self._map, self._providers = None, None
+
+    def url_map(self):
+        providers = frozenset(self.server._providers)
+        if providers != self._providers:
+            self._map, self._providers = self.server.make_url_map(), providers
+            for rule in ops_rules():
+                self._map.add(rule)
+        return self._map
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            endpoint, values = self.url_map().bind_to_environ(environ).match()
+            if callable(endpoint):
+                response = endpoint(self.server, request, **values)
+            else:
+                request.path_values = values
+                response = endpoint.handle_request(request)
+        except Exception as exc:
+            response = error_response(exc)
+        return response(environ, start_response)
+
+
+class Http(HttpRequestHandler):
+    """`@http("POST", "/api/incidents/injuries")`: the method returns a dict or list (200), or
+    (status, payload); errors are answered through ERROR_STATUS."""
+
+    server = PlatformWebServer()
+
+    def __init__(self, method, url, **kwargs):
+        kwargs.setdefault("expected_exceptions", (DomainError, ValidationError))
+        super().__init__(method, url, **kwargs)
+
+    def handle_request(self, request):
+        started = time.perf_counter()
+        response = super().handle_request(request)
+        service = self.container.service_name
+        metrics.HTTP_REQUESTS.labels(service, request.method, str(response.status_code)).inc()
+        metrics.HTTP_SECONDS.labels(service, request.method).observe(time.perf_counter() - started)
+        return response
+
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        status, payload = result if isinstance(result, tuple) else (200, result)
+        return json_response(payload, status)
+
+    def response_from_exception(self, exc):
+        return error_response(exc)
+
+
+http = Http.decorator
+
+
+# -- operator routes, served for every service in the process ------------------------------------
+
+def ops_rules():
+    from werkzeug.routing import Rule
+    return [
+        Rule("/health", endpoint=health, methods=["GET"]),
+        Rule("/ready", endpoint=ready, methods=["GET"]),
+        Rule("/metrics", endpoint=metrics_text, methods=["GET"]),
+        Rule("/api/<service>/health", endpoint=health, methods=["GET"]),
+        Rule("/api/<service>/ready", endpoint=ready, methods=["GET"]),
+        Rule("/api/<service>/metrics", endpoint=metrics_text, methods=["GET"]),
+        Rule("/api/<service>/dead-letters", endpoint=list_dead_letters, methods=["GET"]),
+        Rule("/api/<service>/dead-letters/<int:row_id>", endpoint=show_dead_letter, methods=["GET"]),
+        Rule("/api/<service>/dead-letters/<int:row_id>/replay", endpoint=replay_dead_letter,
+             methods=["POST"]),
+    ]
+
+
+def _containers(server, service=None):
+    if service is None:
+        return dict(server.containers)
+    if service not in server.containers:
+        raise NotFound(f"no service {service!r} here")
+    return {service: server.containers[service]}
+
+
+def health(server, request, service=None):
+    return json_response({"status": "alive", "services": sorted(_containers(server, service))})
+
+
+def ready(server, request, service=None):
+    report, ok = {}, True
+    for name, container in _containers(server, service).items():
+        checks = {}
+        for extension in set(container.shared_extensions.values()):
+            check = getattr(extension, "check_ready", None)
+            if check is None or extension is server:
+                continue
+            try:
+                checks[check()] = "ok"
+            except Exception as exc:  # a readiness probe reports failures, it does not raise them
+                checks[type(extension).__name__] = str(exc)
+                ok = False
+        report[name] = checks
+    return json_response({"ready": ok, "services": report}, 200 if ok else 503)
+
+
+def metrics_text(server, request, service=None):
+    _containers(server, service)
+    return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _dead_letters(server, service):
+    from .consumer import EventBus
+    bus = _containers(server, service)[service].shared_extensions.get(EventBus)
+    if bus is None:
+        raise NotFound(f"{service} consumes no events, so it has no dead letters")
+    return bus.dead_letters
+
+
+def list_dead_letters(server, request, service):
+    statuses = request.args.getlist("status") or ["dead", "rejected", "retrying"]
+    return json_response({"dead_letters": _dead_letters(server, service).list(statuses)})
+
+
+def show_dead_letter(server, request, service, row_id):
+    return json_response(_dead_letters(server, service).get(row_id))
+
+
+def replay_dead_letter(server, request, service, row_id):
+    _dead_letters(server, service).replay(row_id)
+    return json_response({"replayed": row_id}, 202)

@@ -1,0 +1,4 @@
+from safecommunity.migrate import run_migrations
+from services.incidents.storage import metadata
+
+run_migrations(metadata)

@@ -1,0 +1,29 @@
+"""Notifications: tells people what they need to know, and logs every delivery (entrypoints only)."""
+from safecommunity.consumer import event_handler
+from safecommunity.storage import Store
+from safecommunity.web import http, paging
+
+from .domain import notices_for_injury
+from .schemas import DeliverySchema
+from .storage import NotificationsUnitOfWork
+
+
+class NotificationsService:
+    name = "notifications"
+    store = Store(NotificationsUnitOfWork)
+
+    @event_handler("injury.reported")
+    def handle_injury_reported(self, events):
+        fresh = self.store.inbox.claim(events)
+        self.store.deliveries.add_many([notice for event in fresh
+                                        for notice in notices_for_injury(event.id, event.data)])
+        self.store.commit()
+
+    @http("GET", "/api/notifications/deliveries")
+    def list_deliveries(self, request):
+        limit, offset = paging(request)
+        notices = self.store.deliveries.list(limit, offset, request.args.get("recipient"))
+        return {"deliveries": DeliverySchema(many=True).dump(notices)}
+
+
+SERVICE = NotificationsService

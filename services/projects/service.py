@@ -1,0 +1,31 @@
+"""Projects: safety-promotion projects (entrypoints only)."""
+from safecommunity.storage import Store
+from safecommunity.web import http, paging, read_json
+
+from .domain import Project
+from .schemas import CreateProjectSchema, ProjectSchema
+from .storage import ProjectsUnitOfWork
+
+
+class ProjectsService:
+    name = "projects"
+    store = Store(ProjectsUnitOfWork)
+
+    @http("POST", "/api/projects/projects")
+    def create_project(self, request):
+        project = Project.create(**CreateProjectSchema().load(read_json(request)))
+        self.store.projects.add(project)
+        self.store.commit()
+        return 201, ProjectSchema().dump(project)
+
+    @http("GET", "/api/projects/projects")
+    def list_projects(self, request):
+        limit, offset = paging(request)
+        return {"projects": ProjectSchema(many=True).dump(self.store.projects.list(limit, offset))}
+
+    @http("GET", "/api/projects/projects/<project_id>")
+    def show_project(self, request, project_id):
+        return ProjectSchema().dump(self.store.projects.get(project_id))
+
+
+SERVICE = ProjectsService

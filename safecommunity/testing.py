@@ -1,0 +1,144 @@
+"""Helpers for tests and benchmarks: fresh RabbitMQ vhosts and PostgreSQL databases, service
+processes, waiting. Nothing here fakes the broker or the database."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import quote
+
+import requests
+from sqlalchemy import create_engine, text
+
+RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1")
+RABBIT_MANAGEMENT = os.environ.get("TEST_RABBIT_MANAGEMENT", f"http://{RABBIT_HOST}:15672")
+POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, timeout=30.0, interval=0.05, message="condition"):
+    """Poll until predicate() is truthy and return its value; AssertionError after timeout."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # the thing polled may not be up yet
+            last_error = exc
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message} (last error: {last_error})")
+
+
+class RabbitVhost:
+    """A fresh vhost on the real broker, so tests never see each other's queues."""
+
+    def __init__(self, user="guest", password="guest"):
+        self.name = f"sc-test-{uuid.uuid4().hex[:10]}"
+        self.auth = (user, password)
+        self.uri = f"amqp://{user}:{password}@{RABBIT_HOST}:5672/{quote(self.name, safe='')}"
+
+    def __enter__(self):
+        api = f"{RABBIT_MANAGEMENT}/api"
+        requests.put(f"{api}/vhosts/{self.name}", auth=self.auth, timeout=10).raise_for_status()
+        requests.put(f"{api}/permissions/{self.name}/{self.auth[0]}", auth=self.auth, timeout=10,
+                     json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        return self
+
+    def __exit__(self, *exc):
+        requests.delete(f"{RABBIT_MANAGEMENT}/api/vhosts/{self.name}", auth=self.auth, timeout=30)
+
+    def queue(self, name):
+        response = requests.get(f"{RABBIT_MANAGEMENT}/api/queues/{self.name}/{name}", auth=self.auth,
+                                timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+
+class PostgresDatabases:
+    """A fresh database per service: DATABASE_URL with {service}, dropped afterwards."""
+
+    def __init__(self):
+        self.prefix = f"sc_test_{uuid.uuid4().hex[:10]}"
+        self.url = f"{POSTGRES}/{self.prefix}_{{service}}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        engine = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            names = connection.scalars(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                                       {"p": f"{self.prefix}_%"}).all()
+            for name in names:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    def engine(self, service):
+        return create_engine(self.url.format(service=service))
+
+
+class ServiceProcess:
+    """`safecommunity run --service NAME` in its own process, as in production."""
+
+    def __init__(self, services, port, env, log_path=None):
+        self.services, self.port = list(services), port
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = {**os.environ, "LOG_FORMAT": "text", "PYTHONWARNINGS": "ignore", **env}
+        self.log_path = log_path
+        self.process = None
+
+    def start(self, wait=True, migrate=False):
+        command = [sys.executable, "-m", "safecommunity.cli", "run", "--port", str(self.port)]
+        for service in self.services:
+            command += ["--service", service]
+        if not migrate:
+            command.append("--no-migrate")
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=60):
+        def ready():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.services} exited with {self.process.returncode}")
+            return requests.get(f"{self.url}/ready", timeout=2).status_code == 200
+        wait_until(ready, timeout, 0.1, f"{self.services} to be ready")
+
+    def kill(self):
+        """SIGKILL: no goodbye, no acks; what was in flight must come back from the broker."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self, timeout=20):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def rss_mb(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+
+def migrate(database_url, services):
+    """Apply migrations in a child process (the test process may be monkey-patched differently)."""
+    subprocess.run([sys.executable, "-m", "safecommunity.cli", "migrate"]
+                   + [arg for service in services for arg in ("--service", service)],
+                   env={**os.environ, "DATABASE_URL": database_url, "PYTHONWARNINGS": "ignore"},
+                   check=True, capture_output=True)

@@ -1,0 +1,74 @@
+"""Fixtures: real RabbitMQ vhosts and PostgreSQL databases, and services run in this process."""
+import warnings
+
+import pytest
+import requests
+from kombu.transport.memory import Transport as MemoryTransport
+from nameko.runners import ServiceRunner
+from sqlalchemy import create_engine, text
+
+from safecommunity.runner import migrate_all, platform_config, service_class
+from safecommunity.testing import POSTGRES, RABBIT_MANAGEMENT, PostgresDatabases, RabbitVhost, free_port
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+FAST_RETRIES = {"EVENT_RETRY_ATTEMPTS": 3, "EVENT_RETRY_BACKOFF": 0.05, "OUTBOX_POLL_INTERVAL": 0.2}
+
+
+@pytest.fixture(scope="session")
+def infrastructure():
+    """Fails (never skips) when RabbitMQ or PostgreSQL is not there: .ci/run must provide them."""
+    requests.get(f"{RABBIT_MANAGEMENT}/api/overview", auth=("guest", "guest"), timeout=5).raise_for_status()
+    engine = create_engine(f"{POSTGRES}/postgres")
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    engine.dispose()
+
+
+@pytest.fixture
+def vhost(infrastructure):
+    with RabbitVhost() as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def databases(infrastructure):
+    with PostgresDatabases() as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def start_services():
+    """start_services(config, names) runs services in this process; all are stopped afterwards."""
+    runners = []
+
+    def start(config, names, extra_classes=()):
+        migrate_all(config, names)
+        runner = ServiceRunner(config)
+        for cls in [service_class(name) for name in names] + list(extra_classes):
+            runner.add_service(cls)
+        runner.start()
+        runners.append(runner)
+        return runner
+
+    yield start
+    for runner in runners:
+        runner.kill()
+
+
+@pytest.fixture
+def distributed_config(vhost, databases):
+    """Real RabbitMQ and PostgreSQL, as in production."""
+    return platform_config(port=free_port(), environ={"AMQP_URI": vhost.uri, "DATABASE_URL": databases.url},
+                           **FAST_RETRIES)
+
+
+@pytest.fixture
+def embedded_config(tmp_path):
+    """The in-process broker and SQLite files, as `safecommunity run` with nothing configured."""
+    MemoryTransport.global_state.clear()
+    return platform_config(port=free_port(), data_dir=str(tmp_path / "data"), environ={}, **FAST_RETRIES)
+
+
+def base_url(config):
+    return "http://127.0.0.1:" + config["WEB_SERVER_ADDRESS"].rsplit(":", 1)[1]

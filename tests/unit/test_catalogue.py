@@ -1,0 +1,58 @@
+"""The catalogue and the code agree: who produces, who consumes, with which schema."""
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+from marshmallow import EXCLUDE
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+from safecommunity.catalogue import CATALOGUE
+from safecommunity.config import SERVICES
+from safecommunity.consumer import ALL, EventHandler
+from safecommunity.runner import service_class
+
+SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
+EVENT_TYPE = re.compile(r"""["']([a-z_]+\.[a-z_]+)["']""")
+
+
+def handled_types(service):
+    types = set()
+    for _, method in inspect.getmembers(service_class(service), inspect.isfunction):
+        for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if isinstance(entrypoint, EventHandler):
+                types.update(entrypoint.types)
+    return types
+
+
+def recorded_types(service):
+    """Event types a service's domain records (the only place events are made)."""
+    source = (SERVICES_DIR / service / "domain.py").read_text()
+    calls = re.findall(r"record\(\s*([^,]+),", source)
+    return {EVENT_TYPE.match(call).group(1) for call in calls if EVENT_TYPE.match(call)}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_consumes_exactly_what_the_catalogue_says(service):
+    listed = {spec.type for spec in CATALOGUE.values() if service in spec.consumers}
+    handled = handled_types(service)
+    if ALL in handled:
+        assert listed == set(CATALOGUE), f"{service} takes every event; list it as a consumer of all"
+    else:
+        assert handled == listed
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_produces_exactly_what_the_catalogue_says(service):
+    listed = {spec.type for spec in CATALOGUE.values() if spec.producer == service}
+    assert recorded_types(service) == listed
+
+
+def test_every_payload_schema_is_a_tolerant_reader():
+    for spec in CATALOGUE.values():
+        assert spec.schema.unknown == EXCLUDE, spec.type
+        assert spec.type.count(".") == 1 and spec.version >= 1 and spec.summary
+
+
+def test_every_consumer_is_a_service():
+    assert {c for spec in CATALOGUE.values() for c in spec.consumers} <= set(SERVICES)

@@ -233,4 +233,6 @@ event_handler = EventHandler.decorator
 
 
 def _text(body):
-    return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    """The body as text a database column will take, whatever bytes it holds (NULs included)."""
+    text = body.decode("utf-8", "backslashreplace") if isinstance(body, bytes) else str(body)
+    return text.replace("\x00", "\\x00")

@@ -8,7 +8,8 @@ from nameko.runners import ServiceRunner
 from sqlalchemy import create_engine, text
 
 from safecommunity.runner import migrate_all, platform_config, service_class
-from safecommunity.testing import POSTGRES, RABBIT_MANAGEMENT, PostgresDatabases, RabbitVhost, free_port
+from safecommunity.testing import (POSTGRES, RABBIT_MANAGEMENT, PostgresDatabases, RabbitVhost, free_port,
+                                   wait_until)
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -49,6 +50,10 @@ def start_services():
             runner.add_service(cls)
         runner.start()
         runners.append(runner)
+        for container in runner.containers:  # connected to broker and database, queues declared
+            for extension in set(container.shared_extensions.values()):
+                if hasattr(extension, "check_ready"):
+                    wait_until(extension.check_ready, timeout=30, message=f"{extension} to be ready")
         return runner
 
     yield start

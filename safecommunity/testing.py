@@ -92,7 +92,8 @@ class ServiceProcess:
     def __init__(self, services, port, env, log_path=None):
         self.services, self.port = list(services), port
         self.url = f"http://127.0.0.1:{port}"
-        self.env = {**os.environ, "LOG_FORMAT": "text", "PYTHONWARNINGS": "ignore", **env}
+        merged = {**os.environ, "LOG_FORMAT": "text", "PYTHONWARNINGS": "ignore", **env}
+        self.env = {key: value for key, value in merged.items() if value is not None}  # None unsets
         self.log_path = log_path
         self.process = None
 

@@ -1,0 +1,136 @@
+"""The vertical slice through all five services over HTTP, in both modes.
+
+registry creates grids and residents -> incidents takes injury cases -> reports serves injuries
+per 1,000 residents per grid; projects creates a project; notifications logs severe injuries.
+"""
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from safecommunity.config import SERVICES
+from safecommunity.testing import ServiceProcess, free_port, migrate, wait_until
+from tests.conftest import base_url
+from tests.support import get, injury_card, post, summary
+
+GRIDS = [("XL", "Xianlin", "district", None), ("XL-01", "Yangshan", "community", "XL"),
+         ("XL-01-G1", "Grid 1", "grid", "XL-01"), ("XL-01-G2", "Grid 2", "grid", "XL-01")]
+
+
+def resident(grid_code, **overrides):
+    return {"name": "Li Hua", "sex": "female", "birth_date": "1948-05-02", "residence_type": "permanent",
+            "grid_code": grid_code, **overrides}
+
+
+def exercise_slice(url):
+    """url(service) -> that service's base URL. Asserts the whole slice, bad input included."""
+    registry, incidents, projects = url("registry"), url("incidents"), url("projects")
+
+    for code, name, level, parent in GRIDS:
+        post(f"{registry}/api/registry/grids",
+             {"code": code, "name": name, "level": level, "parent_code": parent}, expect=201)
+    assert post(f"{registry}/api/registry/grids", {"code": "XL", "name": "Again", "level": "district"},
+                expect=409)["error"] == "conflict"
+    assert "level" in post(f"{registry}/api/registry/grids",
+                           {"code": "X2", "name": "X", "level": "planet"}, expect=400)["fields"]
+    assert "parent_code" in post(f"{registry}/api/registry/grids",
+                                 {"code": "X3", "name": "X", "level": "grid", "parent_code": "NOPE"},
+                                 expect=400)["fields"]
+
+    for grid_code, count in (("XL-01-G1", 4), ("XL-01-G2", 2)):
+        for _ in range(count):
+            post(f"{registry}/api/registry/residents", resident(grid_code), expect=201)
+    bad = post(f"{registry}/api/registry/residents",
+               resident("XL-01-G9", birth_date="2999-01-01", sex="x"), expect=400)["fields"]
+    assert {"birth_date", "sex"} <= set(bad)
+    assert "grid_code" in post(f"{registry}/api/registry/residents", resident("XL-01-G9"), expect=400)["fields"]
+
+    wait_until(lambda: {"XL-01-G1", "XL-01-G2"} <= {g["code"] for g in
+                                                    get(f"{incidents}/api/incidents/grids")["grids"]},
+               message="incidents to learn the grids from registry's events")
+
+    severe = injury_card("XL-01-G1", severity="severe")
+    created = post(f"{incidents}/api/incidents/injuries", severe, expect=201)
+    again = post(f"{incidents}/api/incidents/injuries", severe, expect=200)
+    assert again["status"] == "duplicate" and again["case"]["id"] == created["case"]["id"]
+    late = injury_card("XL-01-G1", injury_time="2026-11-01T12:00:00+00:00", visit_time="2026-11-01T11:00:00+00:00")
+    assert "injury_time" in post(f"{incidents}/api/incidents/injuries", late, expect=400)["fields"]
+    assert "grid_code" in post(f"{incidents}/api/incidents/injuries", injury_card("XL-01-G9"), expect=400)["fields"]
+    assert requests.post(f"{incidents}/api/incidents/injuries", data="{}", timeout=10).status_code == 415
+    assert requests.post(f"{incidents}/api/incidents/injuries", data="{",
+                         headers={"Content-Type": "application/json"}, timeout=10).status_code == 400
+    assert get(f"{incidents}/api/incidents/injuries/{created['case']['id']}")["cause"] == "fall"
+    assert requests.get(f"{incidents}/api/incidents/injuries/nope", timeout=10).status_code == 404
+
+    batch = post(f"{incidents}/api/incidents/injuries/batch", {"cases": [
+        injury_card("XL-01-G1"), injury_card("XL-01-G2", age=130), injury_card("XL-01-G2"), severe]}, expect=200)
+    assert batch["counts"] == {"created": 2, "duplicate": 1, "rejected": 1}
+    assert batch["results"][1] == {"index": 1, "status": "rejected",
+                                   "errors": {"age": ["Must be greater than or equal to 0 and less than "
+                                                      "or equal to 120."]}}
+
+    post(f"{projects}/api/projects/projects", {"name": "Elderly fall prevention",
+                                               "intervention_area": "elderly"}, expect=201)
+    assert "intervention_area" in post(f"{projects}/api/projects/projects",
+                                       {"name": "X", "intervention_area": "space"}, expect=400)["fields"]
+
+    reports = url("reports")
+    wait_until(lambda: summary(reports) == {"injuries": 3, "residents": 6, "grids": 4, "projects": 1,
+                                            "events_kept": 15}, message="reports to count everything")
+    rates = get(f"{reports}/api/reports/injury-rates")
+    assert rates["grids"] == [
+        {"grid_code": "XL-01-G1", "grid_name": "Grid 1", "residents": 4, "injuries": 2, "rate_per_1000": 500.0},
+        {"grid_code": "XL-01-G2", "grid_name": "Grid 2", "residents": 2, "injuries": 1, "rate_per_1000": 500.0}]
+    assert rates["district"] == {"residents": 6, "injuries": 3, "rate_per_1000": 500.0}
+
+    notifications = url("notifications")
+    deliveries = wait_until(lambda: get(f"{notifications}/api/notifications/deliveries")["deliveries"])
+    assert [(d["recipient"], d["channel"]) for d in deliveries] == [("committee-office", "in_app")]
+    assert "XL-01-G1" in deliveries[0]["subject"]
+
+    for service in SERVICES:
+        assert get(f"{url(service)}/api/{service}/ready")["ready"] is True
+        assert get(f"{url(service)}/api/{service}/health")["status"] == "alive"
+    metrics = requests.get(f"{incidents}/metrics", timeout=10).text
+    assert 'safecommunity_events_published_total{service="incidents",type="injury.reported"} 3.0' in metrics
+
+
+def test_the_slice_works_embedded_all_services_in_one_process(embedded_config, start_services):
+    start_services(embedded_config, list(SERVICES))
+    exercise_slice(lambda service: base_url(embedded_config))
+
+
+def test_the_slice_works_distributed_each_service_its_own_process_with_two_reports(vhost, databases, tmp_path):
+    migrate(databases.url, SERVICES)
+    env = {"AMQP_URI": vhost.uri, "DATABASE_URL": databases.url}
+    processes = {name: ServiceProcess([name], free_port(), env, log_path=tmp_path / f"{name}.log")
+                 for name in SERVICES}
+    replica = ServiceProcess(["reports"], free_port(), env, log_path=tmp_path / "reports-2.log")
+    try:
+        for process in [*processes.values(), replica]:
+            process.start(wait=False)
+        for process in [*processes.values(), replica]:
+            process.wait_ready()
+        exercise_slice(lambda service: processes[service].url)
+        # the two replicas shared the work (competing consumers) and counted each event once
+        assert summary(replica.url) == summary(processes["reports"].url)
+    finally:
+        for process in [*processes.values(), replica]:
+            process.stop()
+
+
+def test_the_readme_commands_run_seed_and_serve_the_rates(tmp_path):
+    """`safecommunity run` with nothing configured, then `safecommunity seed`, as the README says."""
+    env = {"SAFECOMMUNITY_DATA": str(tmp_path / "data"), "AMQP_URI": None, "DATABASE_URL": None}
+    platform = ServiceProcess([], free_port(), env, log_path=tmp_path / "platform.log").start(migrate=True)
+    try:
+        seeded = subprocess.run([sys.executable, "-m", "safecommunity.cli", "seed", "--url", platform.url],
+                                env=platform.env, capture_output=True, text=True, timeout=120)
+        assert seeded.returncode == 0, seeded.stderr
+        wait_until(lambda: summary(platform.url)["injuries"] == 120, message="the demo injuries")
+        rates = get(f"{platform.url}/api/reports/injury-rates")
+        assert sum(row["residents"] for row in rates["grids"]) == 400
+        assert (tmp_path / "data" / "reports.db").exists()
+    finally:
+        platform.stop()

@@ -34,3 +34,12 @@ CATALOGUE = {spec.type: spec for spec in (
 
 def spec_for(type_):
     return CATALOGUE[type_]
+
+
+def as_markdown():
+    """The catalogue as the Markdown table in the README (a test keeps the two equal)."""
+    lines = ["| event type | version | producer | consumers | what happened |", "|---|---|---|---|---|"]
+    for spec in CATALOGUE.values():
+        lines.append(f"| `{spec.type}` | {spec.version} | {spec.producer} | {', '.join(spec.consumers)} "
+                     f"| {spec.summary} |")
+    return "\n".join(lines)

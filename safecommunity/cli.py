@@ -49,6 +49,9 @@ def build_parser():
     rebuild.add_argument("service", nargs="?", default="reports", choices=("reports",))
     rebuild.set_defaults(command=cmd_rebuild)
 
+    catalogue = commands.add_parser("catalogue", help="print the event catalogue as a Markdown table")
+    catalogue.set_defaults(command=cmd_catalogue)
+
     seed = commands.add_parser("seed", help="load a small demo district into a running platform")
     seed.add_argument("--url", default="http://127.0.0.1:8000")
     seed.set_defaults(command=cmd_seed)
@@ -106,6 +109,11 @@ def cmd_rebuild(args):
     from services.reports.storage import rebuild_read_models
     count = rebuild_read_models(_engine(args, args.service))
     print(f"rebuilt {args.service}'s read models from {count} kept events")
+
+
+def cmd_catalogue(args):
+    from .catalogue import as_markdown
+    print(as_markdown())
 
 
 def cmd_seed(args):

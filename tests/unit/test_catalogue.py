@@ -56,3 +56,10 @@ def test_every_payload_schema_is_a_tolerant_reader():
 
 def test_every_consumer_is_a_service():
     assert {c for spec in CATALOGUE.values() for c in spec.consumers} <= set(SERVICES)
+
+
+def test_the_readme_shows_the_catalogue_as_it_is():
+    from safecommunity.catalogue import as_markdown
+    readme = (SERVICES_DIR.parent / "README.md").read_text()
+    shown = readme.split("<!-- catalogue -->\n", 1)[1].split("\n<!-- /catalogue -->", 1)[0]
+    assert shown == as_markdown(), "paste the output of `safecommunity catalogue` into the README"

@@ -21,9 +21,9 @@ class PublishFailed(Exception):
     pass
 
 
-def connect(uri):
+def connect(uri, heartbeat=30):
     # memory:// polls its queues; the default second would add a second of latency per hop.
-    return Connection(uri, heartbeat=30, transport_options={"polling_interval": 0.005})
+    return Connection(uri, heartbeat=heartbeat, transport_options={"polling_interval": 0.005})
 
 
 def service_queue(service, types):
@@ -73,7 +73,9 @@ class Publisher:
                                  delivery_mode=2, message_id=message_id, type=routing_key)
 
     def _connect(self):
-        connection = connect(self.uri)
+        # No heartbeats: an idle publisher reads nothing, so it could not answer them; a dead
+        # connection shows up as an error on the next publish, and the relay reconnects.
+        connection = connect(self.uri, heartbeat=0)
         connection.ensure_connection(max_retries=1)
         declare_topology(connection)
         self.connection = connection

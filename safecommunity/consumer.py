@@ -1,10 +1,11 @@
 """Consuming events: `@event_handler("injury.reported")` on a service method.
 
 One EventBus per service container reads the service's queue, `<service>.events` (a handler of
-"#" takes every type no other handler takes), hands events to handlers in batches (one worker and one transaction per batch) and
-acknowledges only after the batch is handled or parked as a dead letter. A batch that fails is
-retried one event at a time, so one bad event cannot hold back the others. The handler receives
-a list of Event and records them in `self.store.inbox.claim(events)` so redeliveries are skipped.
+"#" takes every type no other handler takes), hands events to handlers in batches (one worker
+and one transaction per batch) and acknowledges only after the batch is handled or parked as a
+dead letter. A batch that fails is retried one event at a time, so one bad event cannot hold back
+the others. The handler receives a list of Event and passes it through
+`self.store.inbox.claim(events)`, which drops the ones handled before.
 """
 import logging
 import socket
@@ -124,7 +125,8 @@ class EventBus(SharedExtension):
                 try:
                     connection.drain_events(timeout=self.batch_wait)
                 except socket.timeout:
-                    connection.heartbeat_check()
+                    pass
+                connection.heartbeat_check()
                 if batch.due(self.batch_size, self.batch_wait):
                     self._process(batch.take())
 
@@ -136,7 +138,7 @@ class EventBus(SharedExtension):
             except MalformedEvent as exc:
                 log.warning("%s rejected a message: %s", self.service, exc)
                 self.dead_letters.reject(f"{self.service}.events", _text(message.body), str(exc),
-                                         event_type=message.properties.get("type"))
+                                         event_type=str(message.properties.get("type"))[:100])
                 metrics.EVENTS_REJECTED.labels(self.service).inc()
         for handler, run in groupby(readable, key=lambda pair: self.handler_for(pair[1].type)):
             run = list(run)

@@ -41,8 +41,7 @@ from sqlalchemy import text
 
 from safecommunity.config import SERVICES
 from safecommunity.seed import random_case
-from safecommunity.testing import (PostgresDatabases, RabbitVhost, ServiceProcess, free_port, migrate,
-                                   wait_until)
+from safecommunity.testing import PostgresDatabases, RabbitVhost, ServiceProcess, free_port, migrate, wait_until
 
 BATCH = 1000              # cards per POST (the intake's maximum)
 CLIENT_THREADS = 2

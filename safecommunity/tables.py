@@ -6,8 +6,19 @@
 - dead_letters: messages a handler could not handle: retried with back-off, then dead with the
   reason; or rejected at once when unreadable. Operators list, show and replay them.
 """
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 
 metadata = MetaData()
 

@@ -8,8 +8,7 @@ from nameko.runners import ServiceRunner
 from sqlalchemy import create_engine, text
 
 from safecommunity.runner import migrate_all, platform_config, service_class
-from safecommunity.testing import (POSTGRES, RABBIT_MANAGEMENT, PostgresDatabases, RabbitVhost, free_port,
-                                   wait_until)
+from safecommunity.testing import POSTGRES, RABBIT_MANAGEMENT, PostgresDatabases, RabbitVhost, free_port, wait_until
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 

@@ -9,6 +9,7 @@ from .intake import CREATED, REJECTED, take_in
 from .schemas import BatchSchema, InjuryCaseSchema
 from .storage import IncidentsUnitOfWork
 
+
 class IncidentsService:
     name = "incidents"
     store = Store(IncidentsUnitOfWork)

@@ -3,7 +3,7 @@
 Live and rebuild run the same projection code (projections.py), so a rebuild ends where live
 consumption would have.
 """
-from sqlalchemy import (Column, Integer, MetaData, String, Table, Text, delete, func, insert, select)
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,7 @@ class ReadModels:
         statement = _insert(self.session, table)
         statement = statement.on_conflict_do_update(
             index_elements=keys, set_={counter: table.c[counter] + statement.excluded[counter]})
-        self.session.execute(statement, [{**dict(zip(keys, key)), counter: n}
+        self.session.execute(statement, [{**dict(zip(keys, key, strict=True)), counter: n}
                                          for key, n in increments.items()])
 
     def put(self, table, rows):

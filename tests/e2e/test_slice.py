@@ -6,7 +6,6 @@ per 1,000 residents per grid; projects creates a project; notifications logs sev
 import subprocess
 import sys
 
-import pytest
 import requests
 
 from safecommunity.config import SERVICES

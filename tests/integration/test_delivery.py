@@ -161,3 +161,26 @@ def test_dead_letter_rows_of_one_consumer_are_kept_per_event(databases):
     letters.park("flaky.handle", event, event.to_json(), "boom again")
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(dead_letters)) == 1
+
+
+def rabbitmqctl(*args):
+    done = subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_real_broker_restart_loses_nothing(distributed_config, databases, start_services):
+    """RabbitMQ itself stops and starts: committed events wait in the outbox, queued ones on disk."""
+    start_services(distributed_config, ["incidents", "reports"])
+    url = base_url(distributed_config)
+    for _ in range(3):
+        post(f"{url}/api/incidents/injuries", injury_card(), expect=201)
+    wait_until(lambda: summary(url)["injuries"] == 3, message="the first three")
+
+    rabbitmqctl("stop_app")
+    try:
+        for _ in range(3):  # accepted while the broker is away: they wait in the outbox
+            post(f"{url}/api/incidents/injuries", injury_card(), expect=201)
+    finally:
+        rabbitmqctl("start_app")
+    wait_until(lambda: summary(url)["injuries"] == 6, timeout=60, message="the three sent while it was down")
+    wait_until(lambda: get_ready(url), timeout=30, message="readiness to recover")

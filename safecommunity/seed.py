@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import requests
 
-from . import contracts
+from .contracts import RESIDENCE_TYPES
+from .contracts.incidents import SEVERITIES
 
 DISTRICT = ("XL", "Xianlin District 仙林街道", None)
 STREETS = [("XL-01", "Yangshan 羊山", "XL"), ("XL-02", "Wenyuan 文苑", "XL")]
@@ -43,14 +44,14 @@ def random_resident(rng, grid_codes):
     born = date.today() - timedelta(days=rng.randint(0, 95 * 365))
     return {"name": f"Resident {rng.randint(1, 10**6)}", "sex": rng.choice(("male", "female")),
             "birth_date": born.isoformat(), "grid_code": rng.choice(grid_codes),
-            "residence_type": rng.choices(contracts.RESIDENCE_TYPES, weights=(80, 18, 2))[0]}
+            "residence_type": rng.choices(RESIDENCE_TYPES, weights=(80, 18, 2))[0]}
 
 
 def random_case(rng, grid_codes, n):
     visit = datetime.now(timezone.utc) - timedelta(hours=rng.randint(1, 24 * 300))
     cause = rng.choices(("fall", "motor_vehicle", "cut_pierce", "animal", "burn_scald", "blunt_force"),
                         weights=(40, 20, 12, 10, 8, 10))[0]
-    severity = rng.choices(contracts.SEVERITIES, weights=(70, 24, 6))[0]
+    severity = rng.choices(SEVERITIES, weights=(70, 24, 6))[0]
     return {"source": "xianlin-chc", "external_id": f"DEMO-{n:05d}", "grid_code": rng.choice(grid_codes),
             "injury_time": (visit - timedelta(minutes=rng.randint(10, 240))).isoformat(),
             "visit_time": visit.isoformat(), "sex": rng.choice(("male", "female")),

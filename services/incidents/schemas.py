@@ -1,7 +1,8 @@
 """Incidents HTTP input and output. Requests are strict: unknown fields are refused."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from safecommunity import contracts
+from safecommunity.contracts import RESIDENCE_TYPES, SEXES
+from safecommunity.contracts import incidents as contracts
 
 from .domain import check_case
 
@@ -21,9 +22,9 @@ class ReportInjurySchema(Schema):
     grid_code = fields.String(load_default=None, allow_none=True)
     injury_time = fields.AwareDateTime(required=True)
     visit_time = fields.AwareDateTime(required=True)
-    sex = fields.String(required=True, validate=one_of(contracts.SEXES))
+    sex = fields.String(required=True, validate=one_of(SEXES))
     age = fields.Integer(required=True, strict=True, validate=validate.Range(0, 120))
-    residence_type = fields.String(required=True, validate=one_of(contracts.RESIDENCE_TYPES))
+    residence_type = fields.String(required=True, validate=one_of(RESIDENCE_TYPES))
     cause = fields.String(required=True, validate=one_of(contracts.CAUSES))
     intent = fields.String(required=True, validate=one_of(contracts.INTENTS))
     place = fields.String(required=True, validate=one_of(contracts.PLACES))

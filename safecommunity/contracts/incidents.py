@@ -1,13 +1,8 @@
-"""Event payload contracts: one marshmallow schema per event type, shared by producer and consumers.
+"""Events incidents publishes, and the injury surveillance card's code lists they use."""
+from marshmallow import fields, validate
 
-Payloads carry no names, ID numbers or phone numbers: consumers get only what they need.
-Readers are tolerant (unknown fields are ignored) so a producer can add a field without
-breaking anyone; removing or changing one needs a new `dataversion`.
-"""
-from marshmallow import EXCLUDE, Schema, fields, validate
+from . import RESIDENCE_TYPES, SEXES, EventSpec, Payload, one_of
 
-SEXES = ("male", "female", "unknown")
-RESIDENCE_TYPES = ("permanent", "migrant", "foreigner")
 CAUSES = ("motor_vehicle", "non_motor_vehicle", "fall", "blunt_force", "firearm", "cut_pierce",
           "burn_scald", "suffocation", "drowning", "poisoning", "animal", "sexual_assault", "other",
           "unknown")
@@ -21,32 +16,6 @@ NATURES = ("fracture", "sprain_strain", "open_wound", "contusion_abrasion", "bur
 BODY_PARTS = ("head", "upper_limb", "lower_limb", "trunk", "multiple", "whole_body", "other")
 SEVERITIES = ("mild", "moderate", "severe")
 OUTCOMES = ("treated_and_left", "observed", "transferred", "admitted", "died", "other")
-PROJECT_STATUSES = ("new", "continuing")
-
-
-def one_of(choices):
-    return validate.OneOf(choices)
-
-
-class Payload(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class GridCreatedSchema(Payload):
-    code = fields.String(required=True)  # a grid's code is its identity on every service
-    name = fields.String(required=True)
-    level = fields.String(required=True)
-    parent_code = fields.String(allow_none=True, load_default=None)
-
-
-class ResidentRegisteredSchema(Payload):
-    resident_id = fields.String(required=True)
-    grid_code = fields.String(required=True)
-    sex = fields.String(required=True, validate=one_of(SEXES))
-    birth_year = fields.Integer(required=True, validate=validate.Range(1880, 2200))
-    residence_type = fields.String(required=True, validate=one_of(RESIDENCE_TYPES))
-    registered_on = fields.Date(required=True)
 
 
 class InjuryReportedSchema(Payload):
@@ -68,17 +37,7 @@ class InjuryReportedSchema(Payload):
     outcome = fields.String(required=True, validate=one_of(OUTCOMES))
 
 
-class ProjectCreatedSchema(Payload):
-    project_id = fields.String(required=True)
-    name = fields.String(required=True)
-    intervention_area = fields.String(required=True)
-    status = fields.String(required=True, validate=one_of(PROJECT_STATUSES))
-    start_date = fields.Date(allow_none=True, load_default=None)
-
-
-class NotificationSentSchema(Payload):
-    notification_id = fields.String(required=True)
-    trigger_event_id = fields.String(required=True)
-    channel = fields.String(required=True)
-    recipient = fields.String(required=True)
-    subject = fields.String(required=True)
+EVENTS = (
+    EventSpec("injury.reported", "incidents", InjuryReportedSchema(), 1, ("reports", "notifications"),
+              "A hospital or health centre reported an injury case (no patient identity)."),
+)

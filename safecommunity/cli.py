@@ -55,7 +55,26 @@ def build_parser():
     seed = commands.add_parser("seed", help="load a small demo district into a running platform")
     seed.add_argument("--url", default="http://127.0.0.1:8000")
     seed.set_defaults(command=cmd_seed)
+
+    for module in service_cli_modules():
+        module.add_commands(commands)
     return parser
+
+
+def service_cli_modules():
+    """A service may add its own commands (imports, say) in services/<name>/cli.py:
+    `add_commands(subparsers)`, each command's handler taking (args) like the ones here."""
+    import importlib
+
+    from .config import SERVICES
+    modules = []
+    for name in SERVICES:
+        try:
+            modules.append(importlib.import_module(f"services.{name}.cli"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"services.{name}.cli":
+                raise
+    return modules
 
 
 def _config(args, **overrides):
@@ -63,7 +82,8 @@ def _config(args, **overrides):
     return platform_config(data_dir=args.data_dir, **overrides)
 
 
-def _engine(args, service):
+def engine_for(args, service):
+    """The service's database engine, in whichever mode the environment says (service CLIs use it)."""
     from .config import database_url
     from .database import make_engine
     return make_engine(database_url(_config(args), service))
@@ -83,7 +103,7 @@ def cmd_migrate(args):
 
 def _dead_letters(args, service):
     from .deadletters import DeadLetters
-    return DeadLetters(_engine(args, service))
+    return DeadLetters(engine_for(args, service))
 
 
 def cmd_dead_letters_list(args):
@@ -107,7 +127,7 @@ def cmd_dead_letters_replay(args):
 
 def cmd_rebuild(args):
     from services.reports.storage import rebuild_read_models
-    count = rebuild_read_models(_engine(args, args.service))
+    count = rebuild_read_models(engine_for(args, args.service))
     print(f"rebuilt {args.service}'s read models from {count} kept events")
 
 

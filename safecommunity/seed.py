@@ -18,7 +18,7 @@ PROJECTS = [("Elderly fall prevention 老年人防跌倒", "elderly", "continuin
             ("Safe routes to school 上学路安全", "schools", "new")]
 
 
-def seed_demo_district(base_url, out, residents=400, injuries=120, rng=None):
+def seed_demo_district(base_url, out, residents=1000, injuries=100, rng=None):
     rng = rng or random.Random(2026)
     api = Api(base_url)
     for level, rows in (("district", [DISTRICT]), ("street", STREETS), ("community", COMMUNITIES),
@@ -48,7 +48,7 @@ def random_resident(rng, grid_codes):
 
 
 def random_case(rng, grid_codes, n):
-    visit = datetime.now(timezone.utc) - timedelta(hours=rng.randint(1, 24 * 300))
+    visit = datetime.now(timezone.utc) - timedelta(hours=rng.randint(1, 24 * 700))  # this year and last
     cause = rng.choices(("fall", "motor_vehicle", "cut_pierce", "animal", "burn_scald", "blunt_force"),
                         weights=(40, 20, 12, 10, 8, 10))[0]
     severity = rng.choices(SEVERITIES, weights=(70, 24, 6))[0]

@@ -1,8 +1,13 @@
-"""How each event type changes the read models. Pure functions of (read models, events)."""
+"""How each event type changes the read models. Functions of (read models, events) only."""
 from collections import Counter
 from itertools import groupby
 
-from .storage import UNGRIDDED, grid_names, injury_counts, population, projects
+from .domain import age_band
+from .storage import DISTRICT, NO_GRID, grid_names, injury_stats, population_stats, projects
+
+# Card fields counted one at a time; age band and (age band, cause) are derived.
+CARD_DIMENSIONS = ("cause", "intent", "place", "activity", "nature", "body_part", "severity", "outcome",
+                   "sex", "residence_type")
 
 
 def grids_created(models, events):
@@ -11,13 +16,28 @@ def grids_created(models, events):
 
 
 def residents_registered(models, events):
-    models.add_to(population, "residents", Counter((e.data["grid_code"],) for e in events))
+    counts = Counter()
+    for event in events:
+        data = event.data
+        for scope in (data["grid_code"], DISTRICT):
+            counts[(scope, data["birth_year"], data["sex"], data["residence_type"])] += 1
+    models.add_to(population_stats, "residents", counts)
+
+
+def injury_cells(data):
+    band = age_band(data["age"])
+    return ([("all", "")] + [(dimension, data[dimension]) for dimension in CARD_DIMENSIONS]
+            + [("age_band", band), ("age_band*cause", f"{band}*{data['cause']}")])
 
 
 def injuries_reported(models, events):
-    models.add_to(injury_counts, "injuries", Counter(
-        (e.data.get("grid_code") or UNGRIDDED, e.data["injury_time"][:7], e.data["cause"],
-         e.data["severity"]) for e in events))
+    counts = Counter()
+    for event in events:
+        data, month = event.data, event.data["injury_time"][:7]
+        for scope in (data.get("grid_code") or NO_GRID, DISTRICT):
+            for dimension, value in injury_cells(data):
+                counts[(scope, month, dimension, value)] += 1
+    models.add_to(injury_stats, "injuries", counts)
 
 
 def projects_created(models, events):

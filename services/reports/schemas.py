@@ -1,4 +1,4 @@
-"""Reports HTTP query parameters."""
+"""Reports HTTP query parameters and input."""
 from marshmallow import RAISE, Schema, fields, validate
 
 
@@ -7,3 +7,16 @@ class RatesQuerySchema(Schema):
         unknown = RAISE
 
     year = fields.Integer(validate=validate.Range(2000, 2100))
+
+
+class DashboardQuerySchema(RatesQuerySchema):
+    month = fields.Integer(validate=validate.Range(1, 12), load_default=None)
+    grid = fields.String(validate=validate.Length(min=1, max=40), load_default=None)
+
+
+class KpiTargetSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    target = fields.Float(required=True, allow_none=True)
+    amber = fields.Float(load_default=0.0, validate=validate.Range(min=0))

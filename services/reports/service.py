@@ -1,14 +1,29 @@
-"""Reports: read models built from every event, and the figures served from them (entrypoints only)."""
+"""Reports: read models built from every event, the KPIs and the dashboard served from them
+(entrypoints only)."""
 from datetime import date
+from functools import cache
+from pathlib import Path
+
+from werkzeug.wrappers import Response
 
 from safecommunity.consumer import event_handler
+from safecommunity.errors import NotFound
 from safecommunity.storage import Store
-from safecommunity.web import http
+from safecommunity.web import http, read_json
 
-from .domain import injury_rates
+from . import kpis
+from .dashboard import Selection, catalogue, dashboard, kpi_rows
+from .domain import injury_rates, months_of
 from .projections import project
-from .schemas import RatesQuerySchema
+from .schemas import DashboardQuerySchema, KpiTargetSchema, RatesQuerySchema
 from .storage import ReportsUnitOfWork
+
+STATIC = Path(__file__).parent / "static"
+
+
+@cache
+def page(name):
+    return (STATIC / name).read_text(encoding="utf-8")
 
 
 class ReportsService:
@@ -22,17 +37,48 @@ class ReportsService:
         project(self.store.read_models, fresh)
         self.store.commit()
 
+    @http("GET", "/")
+    def show_dashboard_page(self, request):
+        return Response(page("dashboard.html"), mimetype="text/html")
+
+    @http("GET", "/api/reports/dashboard")
+    def show_dashboard(self, request):
+        return dashboard(self.store.read_models, self._selection(request))
+
+    @http("GET", "/api/reports/kpis")
+    def list_kpis(self, request):
+        selection = self._selection(request)
+        return {**selection.describe(), "kpis": kpi_rows(self.store.read_models, selection)}
+
+    @http("PUT", "/api/reports/kpis/<code>")
+    def set_kpi_target(self, request, code):
+        if code not in {kpi.code for kpi in kpis.CATALOGUE}:
+            raise NotFound(f"no KPI {code}")
+        target = KpiTargetSchema().load(read_json(request))
+        self.store.read_models.set_kpi_target(code, target["target"], target["amber"])
+        self.store.commit()
+        return next(kpis.describe(kpi) for kpi in catalogue(self.store.read_models) if kpi.code == code)
+
     @http("GET", "/api/reports/injury-rates")
     def show_injury_rates(self, request):
         year = RatesQuerySchema().load(request.args).get("year", date.today().year)
         models = self.store.read_models
-        grids, district = injury_rates(models.injuries_by_grid(year), models.residents_by_grid(),
-                                       models.grid_names())
+        grids, district = injury_rates(models.injuries_by_grid(months_of(year)), models.residents_by_grid(),
+                                       models.grids())
         return {"year": year, "per": "1,000 residents", "grids": grids, "district": district}
+
+    @http("GET", "/api/reports/grids")
+    def list_grids(self, request):
+        return {"grids": sorted(self.store.read_models.grids().values(), key=lambda grid: grid["code"])}
 
     @http("GET", "/api/reports/summary")
     def show_summary(self, request):
         return self.store.read_models.totals()
+
+    def _selection(self, request):
+        query = DashboardQuerySchema().load(request.args)
+        return Selection(self.store.read_models, query.get("year", date.today().year), query["month"],
+                         query["grid"])
 
 
 SERVICE = ReportsService

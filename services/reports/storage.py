@@ -2,8 +2,12 @@
 
 Live and rebuild run the same projection code (projections.py), so a rebuild ends where live
 consumption would have.
+
+Counts are kept per *scope*: the grid a case or resident belongs to ("" when none was given) and
+"*" for the whole district, so district figures read a handful of rows; a street or community is
+the sum of its grids.
 """
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, delete, func, select
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -12,6 +16,8 @@ from safecommunity.storage import UnitOfWork
 from safecommunity.tables import ID, add_backbone_tables
 
 metadata = add_backbone_tables(MetaData())
+DISTRICT = "*"
+NO_GRID = ""
 
 journal = Table(
     "journal", metadata,
@@ -30,19 +36,24 @@ grid_names = Table(
     Column("parent_code", String(40)),
 )
 
-population = Table(
-    "population", metadata,
-    Column("grid_code", String(40), primary_key=True),
-    Column("residents", Integer, nullable=False),
+# Injuries by scope, month of injury, and one dimension of the card at a time: ("all", "") is the
+# total; ("cause", "fall"), ("age_band", "60-79"), ("age_band*cause", "60-79*fall") and so on.
+injury_stats = Table(
+    "injury_stats", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("dimension", String(30), primary_key=True),
+    Column("value", String(60), primary_key=True),
+    Column("injuries", Integer, nullable=False),
 )
 
-injury_counts = Table(
-    "injury_counts", metadata,
-    Column("grid_code", String(40), primary_key=True),  # "" when the case named no grid
-    Column("month", String(7), primary_key=True),       # YYYY-MM of the injury
-    Column("cause", String(30), primary_key=True),
-    Column("severity", String(10), primary_key=True),
-    Column("injuries", Integer, nullable=False),
+population_stats = Table(
+    "population_stats", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("birth_year", Integer, primary_key=True),
+    Column("sex", String(10), primary_key=True),
+    Column("residence_type", String(20), primary_key=True),
+    Column("residents", Integer, nullable=False),
 )
 
 projects = Table(
@@ -53,8 +64,15 @@ projects = Table(
     Column("status", String(12), nullable=False),
 )
 
-READ_MODELS = (grid_names, population, injury_counts, projects)
-UNGRIDDED = ""
+# A site's own KPI targets; not a read model (a rebuild keeps them).
+kpi_targets = Table(
+    "kpi_targets", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("target", Float),
+    Column("amber", Float, nullable=False),
+)
+
+READ_MODELS = (grid_names, injury_stats, population_stats, projects)
 
 
 def _insert(session, table):
@@ -63,7 +81,7 @@ def _insert(session, table):
 
 
 class ReadModels:
-    """Writes to the read models; the projections decide what to write."""
+    """Writes to and reads from the read models; the projections decide what to write."""
 
     def __init__(self, session):
         self.session = session
@@ -90,24 +108,69 @@ class ReadModels:
 
     # -- queries -------------------------------------------------------------------------------
 
-    def injuries_by_grid(self, year):
+    def grids(self):
+        return {row.code: dict(row._mapping) for row in self.session.execute(select(grid_names)).all()}
+
+    def injuries(self, scopes, months, dimensions):
+        """{(dimension, value): injuries} summed over the scopes and months."""
         rows = self.session.execute(
-            select(injury_counts.c.grid_code, func.sum(injury_counts.c.injuries))
-            .where(injury_counts.c.month.like(f"{year:04d}-%")).group_by(injury_counts.c.grid_code)).all()
-        return dict(rows)
+            select(injury_stats.c.dimension, injury_stats.c.value, func.sum(injury_stats.c.injuries))
+            .where(injury_stats.c.scope.in_(scopes), injury_stats.c.month.in_(months),
+                   injury_stats.c.dimension.in_(dimensions))
+            .group_by(injury_stats.c.dimension, injury_stats.c.value)).all()
+        return {(dimension, value): int(total) for dimension, value, total in rows}
+
+    def injuries_by_month(self, scopes, months):
+        rows = self.session.execute(
+            select(injury_stats.c.month, func.sum(injury_stats.c.injuries))
+            .where(injury_stats.c.scope.in_(scopes), injury_stats.c.month.in_(months),
+                   injury_stats.c.dimension == "all").group_by(injury_stats.c.month)).all()
+        return {month: int(total) for month, total in rows}
+
+    def injuries_by_grid(self, months):
+        """{grid code: injuries} for the grids cases named ("" for none), district row left out."""
+        rows = self.session.execute(
+            select(injury_stats.c.scope, func.sum(injury_stats.c.injuries))
+            .where(injury_stats.c.scope != DISTRICT, injury_stats.c.month.in_(months),
+                   injury_stats.c.dimension == "all").group_by(injury_stats.c.scope)).all()
+        return {scope: int(total) for scope, total in rows}
+
+    def population(self, scopes):
+        """[(birth_year, sex, residence_type, residents)] summed over the scopes."""
+        rows = self.session.execute(
+            select(population_stats.c.birth_year, population_stats.c.sex, population_stats.c.residence_type,
+                   func.sum(population_stats.c.residents))
+            .where(population_stats.c.scope.in_(scopes))
+            .group_by(population_stats.c.birth_year, population_stats.c.sex,
+                      population_stats.c.residence_type)).all()
+        return [(year, sex, residence, int(total)) for year, sex, residence, total in rows]
 
     def residents_by_grid(self):
-        return dict(self.session.execute(select(population.c.grid_code, population.c.residents)).all())
+        rows = self.session.execute(
+            select(population_stats.c.scope, func.sum(population_stats.c.residents))
+            .where(population_stats.c.scope != DISTRICT).group_by(population_stats.c.scope)).all()
+        return {scope: int(total) for scope, total in rows}
 
-    def grid_names(self):
-        rows = self.session.execute(select(grid_names)).all()
-        return {row.code: dict(row._mapping) for row in rows}
+    def projects(self):
+        rows = self.session.execute(select(projects).order_by(projects.c.name)).all()
+        return [dict(row._mapping) for row in rows]
+
+    def kpi_targets(self):
+        rows = self.session.execute(select(kpi_targets)).all()
+        return {row.code: {"target": row.target, "amber": row.amber} for row in rows}
+
+    def set_kpi_target(self, code, target, amber):
+        statement = _insert(self.session, kpi_targets).values(code=code, target=target, amber=amber)
+        self.session.execute(statement.on_conflict_do_update(
+            index_elements=["code"], set_={"target": target, "amber": amber}))
 
     def totals(self):
         scalar = self.session.scalar
         return {
-            "injuries": scalar(select(func.coalesce(func.sum(injury_counts.c.injuries), 0))),
-            "residents": scalar(select(func.coalesce(func.sum(population.c.residents), 0))),
+            "injuries": scalar(select(func.coalesce(func.sum(injury_stats.c.injuries), 0)).where(
+                injury_stats.c.scope == DISTRICT, injury_stats.c.dimension == "all")),
+            "residents": scalar(select(func.coalesce(func.sum(population_stats.c.residents), 0)).where(
+                population_stats.c.scope == DISTRICT)),
             "grids": scalar(select(func.count()).select_from(grid_names)),
             "projects": scalar(select(func.count()).select_from(projects)),
             "events_kept": scalar(select(func.count()).select_from(journal)),

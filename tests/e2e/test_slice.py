@@ -127,9 +127,9 @@ def test_the_readme_commands_run_seed_and_serve_the_rates(tmp_path):
         seeded = subprocess.run([sys.executable, "-m", "safecommunity.cli", "seed", "--url", platform.url],
                                 env=platform.env, capture_output=True, text=True, timeout=120)
         assert seeded.returncode == 0, seeded.stderr
-        wait_until(lambda: summary(platform.url)["injuries"] == 120, message="the demo injuries")
+        wait_until(lambda: summary(platform.url)["injuries"] == 100, message="the demo injuries")
         rates = get(f"{platform.url}/api/reports/injury-rates")
-        assert sum(row["residents"] for row in rates["grids"]) == 400
+        assert sum(row["residents"] for row in rates["grids"]) == 1000
         assert (tmp_path / "data" / "reports.db").exists()
     finally:
         platform.stop()

@@ -1,14 +1,33 @@
 from collections import Counter
 
 from safecommunity.envelope import Event
-from services.reports.domain import injury_rates, rate_per_1000
+from services.reports.domain import age_band, descendants, injury_rates, population_figures, rate_per_1000
 from services.reports.projections import project
-from services.reports.storage import injury_counts, population
+from services.reports.storage import injury_stats, population_stats
 
 
 def test_a_rate_is_per_thousand_residents_and_undefined_without_residents():
     assert rate_per_1000(3, 1500) == 2.0
     assert rate_per_1000(3, 0) is None
+
+
+def test_age_bands_follow_the_programmes_target_groups():
+    assert [age_band(age) for age in (0, 6, 7, 59, 60, 79, 80, 120)] == [
+        "0-6", "0-6", "7-14", "45-59", "60-79", "60-79", "80+", "80+"]
+
+
+def test_a_grid_covers_itself_and_every_grid_below_it():
+    grids = {"D": {"parent_code": None}, "S": {"parent_code": "D"}, "G1": {"parent_code": "S"},
+             "G2": {"parent_code": "S"}, "X": {"parent_code": None}}
+    assert sorted(descendants("S", grids)) == ["G1", "G2", "S"]
+    assert sorted(descendants("D", grids)) == ["D", "G1", "G2", "S"]
+
+
+def test_population_is_banded_by_age_in_the_year_asked_for():
+    figures = population_figures([(1950, "female", "permanent", 3), (2024, "male", "migrant", 2)], 2026)
+    assert figures["total"] == 5
+    assert figures["age_band"] == Counter({"60-79": 3, "0-6": 2})
+    assert figures["residence_type"] == Counter({"permanent": 3, "migrant": 2})
 
 
 def test_rates_cover_every_grid_with_residents_or_injuries():
@@ -26,28 +45,41 @@ class FakeReadModels:
         self.added = []
 
     def add_to(self, table, counter, increments):
-        self.added.append((table.name, counter, dict(increments)))
+        self.added.append((table.name, counter, Counter(increments)))
 
     def put(self, table, rows):
         self.added.append((table.name, rows))
 
 
-def injury(grid, month, cause="fall"):
+CARD = {"intent": "unintentional", "place": "home", "activity": "leisure", "nature": "fracture",
+        "body_part": "lower_limb", "severity": "mild", "outcome": "admitted", "sex": "female",
+        "residence_type": "permanent"}
+
+
+def injury(grid, month, cause="fall", age=81):
     return Event(type="injury.reported", source="/t", data={
-        "grid_code": grid, "injury_time": f"{month}-03T10:00:00+00:00", "cause": cause, "severity": "mild"})
+        **CARD, "grid_code": grid, "injury_time": f"{month}-03T10:00:00+00:00", "cause": cause, "age": age})
 
 
-def test_injuries_are_counted_by_grid_month_cause_and_severity_in_one_write_per_run():
+def test_an_injury_counts_in_its_grid_and_the_district_once_per_dimension():
     models = FakeReadModels()
-    project(models, [injury("G1", "2026-01"), injury("G1", "2026-01"), injury(None, "2026-02")])
-    assert models.added == [(injury_counts.name, "injuries", Counter({
-        ("G1", "2026-01", "fall", "mild"): 2, ("", "2026-02", "fall", "mild"): 1}))]
+    project(models, [injury("G1", "2026-01"), injury("G1", "2026-01"), injury(None, "2026-02", "animal", 5)])
+    [(table, counter, counts)] = models.added
+    assert (table, counter) == (injury_stats.name, "injuries")
+    assert counts[("G1", "2026-01", "all", "")] == 2
+    assert counts[("*", "2026-01", "all", "")] == 2 and counts[("*", "2026-02", "all", "")] == 1
+    assert counts[("", "2026-02", "cause", "animal")] == 1          # no grid: counted as such
+    assert counts[("G1", "2026-01", "age_band", "80+")] == 2
+    assert counts[("*", "2026-01", "age_band*cause", "80+*fall")] == 2
+    assert counts[("*", "2026-02", "age_band", "0-6")] == 1
+    assert sum(n for (scope, _, dim, _), n in counts.items() if scope == "*" and dim == "all") == 3
 
 
-def test_residents_count_towards_their_grid_and_unknown_types_are_only_kept():
+def test_residents_count_in_their_grid_and_the_district_and_unknown_types_are_only_kept():
     models = FakeReadModels()
-    resident = Event(type="resident.registered", source="/t", data={"grid_code": "G2"})
+    resident = Event(type="resident.registered", source="/t", data={
+        "grid_code": "G2", "birth_year": 1950, "sex": "male", "residence_type": "migrant"})
     sent = Event(type="notification.sent", source="/t", data={})
     project(models, [resident, sent, resident])
-    assert models.added == [(population.name, "residents", Counter({("G2",): 1})),
-                            (population.name, "residents", Counter({("G2",): 1}))]
+    expected = Counter({("G2", 1950, "male", "migrant"): 1, ("*", 1950, "male", "migrant"): 1})
+    assert models.added == [(population_stats.name, "residents", expected)] * 2

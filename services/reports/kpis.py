@@ -1,0 +1,97 @@
+"""The indicator catalogue: what each KPI means, how it is computed from the period's figures,
+its target and its red / amber / green status. Pure Python; targets can be changed per site."""
+from dataclasses import dataclass, replace
+
+from .domain import CHILDREN, ELDERLY, rate_per_1000
+
+GREEN, AMBER, RED, NO_TARGET, NO_DATA = "green", "amber", "red", "no_target", "no_data"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    name_zh: str
+    name_en: str
+    definition: str
+    unit: str
+    better: str                 # "lower" or "higher"
+    target: float | None = None
+    amber: float = 0.0          # how far past the target is still amber, in the KPI's unit
+    source: str = "incidents"   # whose events it needs
+
+    def status(self, value):
+        if value is None:
+            return NO_DATA
+        if self.target is None:
+            return NO_TARGET
+        gap = value - self.target if self.better == "lower" else self.target - value
+        return GREEN if gap <= 0 else AMBER if gap <= self.amber else RED
+
+
+def _group_rate(figures, bands):
+    injuries = sum(figures["injuries"].get(("age_band", band), 0) for band in bands)
+    return rate_per_1000(injuries, sum(figures["population"]["age_band"].get(band, 0) for band in bands))
+
+
+def _change(figures):
+    now, before = figures["injury_rate"], figures["injury_rate_last_year"]
+    return round((now - before) * 100 / before, 1) if now is not None and before else None
+
+
+COMPUTE = {
+    "injury_rate": lambda f: f["injury_rate"],
+    "injury_rate_change": _change,
+    "elderly_injury_rate": lambda f: _group_rate(f, ELDERLY),
+    "child_injury_rate": lambda f: _group_rate(f, CHILDREN),
+    "migrant_injury_rate": lambda f: rate_per_1000(f["injuries"].get(("residence_type", "migrant"), 0),
+                                                   f["population"]["residence_type"].get("migrant", 0)),
+    "injury_deaths": lambda f: f["injuries"].get(("outcome", "died"), 0),
+}
+
+CATALOGUE = (
+    Kpi("injury_rate", "伤害发生率", "Injury rate", "Injury cases in the period per 1,000 residents.",
+        "‰", "lower"),
+    Kpi("injury_rate_change", "伤害发生率同比变化", "Injury rate, year on year",
+        "Change of the injury rate against the same period last year.", "%", "lower", target=0, amber=5),
+    Kpi("elderly_injury_rate", "老年人伤害发生率", "Injuries among the elderly",
+        "Injury cases aged 60+ per 1,000 residents aged 60+.", "‰", "lower"),
+    Kpi("child_injury_rate", "儿童伤害发生率", "Injuries among children",
+        "Injury cases aged 0-6 per 1,000 residents aged 0-6.", "‰", "lower"),
+    Kpi("migrant_injury_rate", "流动人口伤害发生率", "Injuries among migrants",
+        "Injury cases of migrants per 1,000 migrant residents.", "‰", "lower"),
+    Kpi("injury_deaths", "伤害死亡", "Injury deaths", "Injury cases whose outcome was death (target: zero).",
+        "cases", "lower", target=0),
+    Kpi("hazard_rectification_rate", "隐患整改率", "Hazards rectified", "Hazards rectified of hazards found.",
+        "%", "higher", target=100, amber=5, source="incidents (hazards)"),
+    Kpi("hazard_on_time_rate", "隐患按期整改率", "Hazards rectified on time",
+        "Hazards rectified by their deadline of hazards rectified.", "%", "higher", target=100, amber=10,
+        source="incidents (hazards)"),
+    Kpi("census_coverage", "企业普查覆盖率", "Business census coverage", "Units registered of units known.",
+        "%", "higher", target=95, amber=5, source="registry (units)"),
+    Kpi("volunteers_per_resident", "注册志愿者比例", "Volunteers per resident",
+        "Registered volunteers per 100 residents.", "%", "higher", target=20, amber=5,
+        source="registry (volunteers)"),
+    Kpi("landlord_letters_signed", "出租屋责任书签订率", "Landlord letters signed",
+        "Rental dwellings whose landlord signed the responsibility letter.", "%", "higher", target=100,
+        amber=5, source="registry (rental housing)"),
+)
+
+
+def with_targets(catalogue, overrides):
+    """The catalogue with a site's targets: {code: {"target": t, "amber": a}}."""
+    return tuple(replace(kpi, **overrides[kpi.code]) if kpi.code in overrides else kpi for kpi in catalogue)
+
+
+def describe(kpi):
+    return {"code": kpi.code, "name_zh": kpi.name_zh, "name_en": kpi.name_en, "definition": kpi.definition,
+            "unit": kpi.unit, "better": kpi.better, "target": kpi.target, "amber": kpi.amber,
+            "source": kpi.source}
+
+
+def evaluate(catalogue, figures):
+    rows = []
+    for kpi in catalogue:
+        compute = COMPUTE.get(kpi.code)
+        value = compute(figures) if compute else None
+        rows.append({**describe(kpi), "value": value, "status": kpi.status(value)})
+    return rows

@@ -1,0 +1,39 @@
+from collections import Counter
+
+from services.reports import kpis
+
+
+def figures(**overrides):
+    base = {"injuries": {("all", ""): 30, ("age_band", "60-79"): 6, ("age_band", "80+"): 4,
+                         ("age_band", "0-6"): 1, ("residence_type", "migrant"): 3, ("outcome", "died"): 0},
+            "population": {"total": 10000, "age_band": Counter({"60-79": 1500, "80+": 500, "0-6": 400}),
+                           "residence_type": Counter({"migrant": 1000})},
+            "injury_rate": 3.0, "injury_rate_last_year": 2.5}
+    return {**base, **overrides}
+
+
+def values(rows):
+    return {row["code"]: (row["value"], row["status"]) for row in rows}
+
+
+def test_the_seeded_kpis_are_computed_from_the_figures():
+    result = values(kpis.evaluate(kpis.CATALOGUE, figures()))
+    assert result["injury_rate"] == (3.0, kpis.NO_TARGET)
+    assert result["injury_rate_change"] == (20.0, kpis.RED)          # +20 % against a target of 0
+    assert result["elderly_injury_rate"] == (5.0, kpis.NO_TARGET)    # 10 per 2,000
+    assert result["child_injury_rate"] == (2.5, kpis.NO_TARGET)
+    assert result["migrant_injury_rate"] == (3.0, kpis.NO_TARGET)
+    assert result["injury_deaths"] == (0, kpis.GREEN)
+    assert result["hazard_rectification_rate"] == (None, kpis.NO_DATA)
+
+
+def test_status_is_green_at_target_amber_within_the_margin_and_red_beyond():
+    change = next(kpi for kpi in kpis.CATALOGUE if kpi.code == "injury_rate_change")
+    assert [change.status(v) for v in (-3, 0, 4, 6)] == [kpis.GREEN, kpis.GREEN, kpis.AMBER, kpis.RED]
+    coverage = next(kpi for kpi in kpis.CATALOGUE if kpi.code == "census_coverage")
+    assert [coverage.status(v) for v in (99, 95, 91, 80)] == [kpis.GREEN, kpis.GREEN, kpis.AMBER, kpis.RED]
+
+
+def test_a_site_sets_its_own_targets():
+    catalogue = kpis.with_targets(kpis.CATALOGUE, {"injury_rate": {"target": 2.0, "amber": 1.5}})
+    assert values(kpis.evaluate(catalogue, figures()))["injury_rate"] == (3.0, kpis.AMBER)

@@ -1,11 +1,11 @@
 """The event catalogue: every event type, who produces it, its payload schema and version, who
 consumes it. Each producer's events are listed in safecommunity/contracts/<producer>.py;
 tests/unit/test_catalogue.py keeps this table and the services' code in step."""
-from .contracts import EventSpec, incidents, notifications, projects, registry
+from .contracts import EventSpec, incidents, notifications, projects, registry, reports
 
 __all__ = ["CATALOGUE", "EventSpec", "as_markdown", "spec_for"]
 
-CATALOGUE = {spec.type: spec for module in (registry, incidents, projects, notifications)
+CATALOGUE = {spec.type: spec for module in (registry, incidents, projects, notifications, reports)
              for spec in module.EVENTS}
 
 

@@ -18,13 +18,16 @@ def catalogue(models):
 class Selection:
     """The period and the grid a figure is for, with the scopes and months that means."""
 
-    def __init__(self, models, year, month=None, grid=None):
+    def __init__(self, models, year, month=None, grid=None, months=None):
         self.grids = models.grids()
         if grid is not None and grid not in self.grids:
             raise FieldInvalid("grid", f"no grid {grid}")
         self.year, self.month, self.grid = year, month, grid
         self.scopes = descendants(grid, self.grids) if grid else [DISTRICT]
-        self.months = months_of(year, month)
+        self.months = months or months_of(year, month)
+
+    def months_a_year_earlier(self):
+        return [f"{int(month[:4]) - 1:04d}{month[4:]}" for month in self.months]
 
     def describe(self):
         return {"period": {"year": self.year, "month": self.month, "months": self.months},
@@ -34,8 +37,7 @@ class Selection:
 def figures_for(models, selection):
     injuries = models.injuries(selection.scopes, selection.months, DIMENSIONS)
     population = population_figures(models.population(selection.scopes), selection.year)
-    last_year = sum(models.injuries(selection.scopes, months_of(selection.year - 1, selection.month),
-                                    ["all"]).values())
+    last_year = sum(models.injuries(selection.scopes, selection.months_a_year_earlier(), ["all"]).values())
     return {"injuries": injuries, "population": population, "injuries_last_year": last_year,
             "injury_rate": rate_per_1000(injuries.get(("all", ""), 0), population["total"]),
             # residents are as registered now: moves are not in the read models yet

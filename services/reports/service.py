@@ -9,13 +9,14 @@ from werkzeug.wrappers import Response
 from safecommunity.consumer import event_handler
 from safecommunity.errors import NotFound
 from safecommunity.storage import Store
-from safecommunity.web import http, read_json
+from safecommunity.web import http, paging, read_json
 
-from . import kpis
+from . import kpis, render
 from .dashboard import Selection, catalogue, dashboard, kpi_rows
 from .domain import injury_rates, months_of
+from .periodic import PeriodicReport, report_months
 from .projections import project
-from .schemas import DashboardQuerySchema, KpiTargetSchema, RatesQuerySchema
+from .schemas import DashboardQuerySchema, IssueReportSchema, KpiTargetSchema, RatesQuerySchema
 from .storage import ReportsUnitOfWork
 
 STATIC = Path(__file__).parent / "static"
@@ -70,6 +71,32 @@ class ReportsService:
     @http("GET", "/api/reports/grids")
     def list_grids(self, request):
         return {"grids": sorted(self.store.read_models.grids().values(), key=lambda grid: grid["code"])}
+
+    @http("POST", "/api/reports/periodic")
+    def issue_report(self, request):
+        command = IssueReportSchema().load(read_json(request))
+        months = report_months(command["kind"], command["year"], command["period"])
+        selection = Selection(self.store.read_models, command["year"], grid=command["grid"], months=months)
+        report = PeriodicReport.issue(command["kind"], command["year"], command["period"], command["grid"],
+                                      dashboard(self.store.read_models, selection))
+        self.store.reports.add(report)
+        self.store.commit()
+        return 201, {**self.store.reports.get(report.id), "links": render.links(report.id)}
+
+    @http("GET", "/api/reports/periodic")
+    def list_reports(self, request):
+        limit, offset = paging(request)
+        return {"reports": [{**row, "links": render.links(row["id"])}
+                            for row in self.store.reports.list(limit, offset)]}
+
+    @http("GET", "/api/reports/periodic/<report_id>")
+    def show_report(self, request, report_id):
+        return self.store.reports.get(report_id)
+
+    @http("GET", "/api/reports/periodic/<report_id>/<name>.<fmt>")
+    def download_report(self, request, report_id, name, fmt):
+        body, content_type, disposition = render.download(self.store.reports.get(report_id), name, fmt)
+        return Response(body, content_type=content_type, headers={"Content-Disposition": disposition})
 
     @http("GET", "/api/reports/summary")
     def show_summary(self, request):

@@ -7,11 +7,15 @@ Counts are kept per *scope*: the grid a case or resident belongs to ("" when non
 "*" for the whole district, so district figures read a handful of rows; a street or community is
 the sum of its grids.
 """
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
+import json
+
+from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from safecommunity.database import as_utc
 from safecommunity.envelope import read_envelope
+from safecommunity.errors import NotFound
 from safecommunity.storage import UnitOfWork
 from safecommunity.tables import ID, add_backbone_tables
 
@@ -70,6 +74,18 @@ kpi_targets = Table(
     Column("code", String(40), primary_key=True),
     Column("target", Float),
     Column("amber", Float, nullable=False),
+)
+
+# Periodic reports as issued: their figures are a snapshot, not a read model (a rebuild keeps them).
+generated_reports = Table(
+    "generated_reports", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("period", Integer),
+    Column("grid_code", String(40)),
+    Column("generated_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("snapshot", Text, nullable=False),
 )
 
 READ_MODELS = (grid_names, injury_stats, population_stats, projects)
@@ -177,10 +193,43 @@ class ReadModels:
         }
 
 
+class ReportArchive:
+    """Periodic reports as they were issued."""
+
+    COLUMNS = ("id", "kind", "year", "period", "grid_code", "generated_at")
+
+    def __init__(self, uow):
+        self.uow = uow
+
+    def add(self, report):
+        self.uow.session.execute(insert(generated_reports).values(
+            **{name: getattr(report, name) for name in self.COLUMNS},
+            snapshot=json.dumps(report.snapshot, ensure_ascii=False)))
+        self.uow.track(report)
+
+    def get(self, report_id):
+        row = self.uow.session.execute(select(generated_reports)
+                                       .where(generated_reports.c.id == report_id)).first()
+        if row is None:
+            raise NotFound(f"no report {report_id}")
+        return {**self._summary(row), "snapshot": json.loads(row.snapshot)}
+
+    def list(self, limit, offset):
+        rows = self.uow.session.execute(
+            select(*[generated_reports.c[name] for name in self.COLUMNS])
+            .order_by(generated_reports.c.generated_at.desc()).limit(limit).offset(offset)).all()
+        return [self._summary(row) for row in rows]
+
+    def _summary(self, row):
+        return {**{name: getattr(row, name) for name in self.COLUMNS},
+                "generated_at": as_utc(row.generated_at).isoformat()}
+
+
 class ReportsUnitOfWork(UnitOfWork):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.read_models = ReadModels(self.session)
+        self.reports = ReportArchive(self)
 
 
 def rebuild_read_models(engine, chunk=5000):

@@ -26,10 +26,13 @@ def handled_types(service):
 
 
 def recorded_types(service):
-    """Event types a service's domain records (the only place events are made)."""
-    source = (SERVICES_DIR / service / "domain.py").read_text()
-    calls = re.findall(r"record\(\s*([^,]+),", source)
-    return {EVENT_TYPE.match(call).group(1) for call in calls if EVENT_TYPE.match(call)}
+    """Event types a service's aggregates record (the only place events are made)."""
+    found = set()
+    for source in (SERVICES_DIR / service).glob("*.py"):
+        for call in re.findall(r"record\(\s*([^,]+),", source.read_text()):
+            if EVENT_TYPE.match(call):
+                found.add(EVENT_TYPE.match(call).group(1))
+    return found
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -1,0 +1,145 @@
+"""A periodic report's snapshot as a printable page, a PDF, CSV tables and an XLSX workbook."""
+import csv
+import html
+import io
+
+from openpyxl import Workbook
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from safecommunity.errors import NotFound
+
+CJK_FONT = "STSong-Light"  # a CID font PDF readers supply themselves: nothing to ship
+TABLES = ("kpis", "trend", "by_cause", "by_age_band", "by_grid", "self_evaluation")
+
+
+def tables(snapshot):
+    """{name: (header, rows)}: the figures behind the report, for every format alike."""
+    figures = snapshot["figures"]
+    out = {
+        "kpis": (["code", "name_zh", "name_en", "value", "unit", "target", "status"],
+                 [[k["code"], k["name_zh"], k["name_en"], k["value"], k["unit"], k["target"], k["status"]]
+                  for k in figures["kpis"]]),
+        "trend": (["month", "this_year", "last_year"],
+                  [[m, a, b] for m, a, b in zip(figures["trend"]["months"], figures["trend"]["this_year"],
+                                                figures["trend"]["last_year"], strict=True)]),
+        "by_cause": (["cause", "injuries", "share_percent"],
+                     [[r["value"], r["injuries"], r["share"]] for r in figures["by_cause"]]),
+        "by_age_band": (["age_band", "residents", "injuries", "rate_per_1000"],
+                        [[r["age_band"], r["residents"], r["injuries"], r["rate_per_1000"]]
+                         for r in figures["by_age_band"]]),
+        "by_grid": (["grid_code", "grid_name", "residents", "injuries", "rate_per_1000"],
+                    [[r["grid_code"], r["grid_name"], r["residents"], r["injuries"], r["rate_per_1000"]]
+                     for r in figures["by_grid"]]),
+    }
+    if "elements" in snapshot:
+        out["self_evaluation"] = (["element", "name_zh", "name_en", "figures", "evidence_items"],
+                                  [[e["code"], e["name_zh"], e["name_en"],
+                                    "; ".join(f"{label}: {value}" for label, value in e["figures"]),
+                                    e["evidence_items"]] for e in snapshot["elements"]])
+    return out
+
+
+def heading(report):
+    snapshot, figures = report["snapshot"], report["snapshot"]["figures"]
+    period = f"{report['year']}" + (f" / {report['period']}" if report["period"] else "")
+    scope = figures["grid"]["name"] if figures["grid"] else "全区 · whole district"
+    return f"{snapshot['title_zh']} · {snapshot['title_en']}", f"{period} · {scope}"
+
+
+def as_csv(report, name):
+    header, rows = tables(report["snapshot"])[name]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def as_xlsx(report):
+    book = Workbook()
+    book.remove(book.active)
+    for name, (header, rows) in tables(report["snapshot"]).items():
+        sheet = book.create_sheet(name)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def as_html(report):
+    title, subtitle = heading(report)
+    totals = report["snapshot"]["figures"]["totals"]
+    parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222}"
+             "table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}"
+             "th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}"
+             "h2{font-size:1.1em;margin-top:1.5em}@media print{body{margin:0}h2{break-after:avoid}}</style>"
+             f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)} · "
+             f"generated {html.escape(report['generated_at'])}</p>",
+             f"<p id='totals'>伤害病例 injury cases <b>{totals['injuries']}</b> · 常住人口 residents "
+             f"<b>{totals['residents']}</b> · 每千人 per 1,000 <b>{totals['rate_per_1000']}</b> · "
+             f"死亡 deaths <b>{totals['deaths']}</b></p>"]
+    for name, (header, rows) in tables(report["snapshot"]).items():
+        parts.append(f"<h2>{html.escape(name)}</h2><table id='{name}'><tr>"
+                     + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr>"
+                     + "".join("<tr>" + "".join(f"<td>{html.escape(_text(v))}</td>" for v in row) + "</tr>"
+                               for row in rows) + "</table>")
+    return "".join(parts) + "</body></html>"
+
+
+def as_pdf(report):
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        style.fontName = CJK_FONT
+    title, subtitle = heading(report)
+    story = [Paragraph(html.escape(title), styles["Title"]), Paragraph(html.escape(subtitle), styles["Normal"])]
+    for name, (header, rows) in tables(report["snapshot"]).items():
+        story += [Spacer(1, 10), Paragraph(name, styles["Heading2"])]
+        table = Table([header] + [[_text(v) for v in row] for row in rows], repeatRows=1)
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), CJK_FONT, 8),
+                                   ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                                   ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
+        story.append(table)
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title=title).build(story)
+    return out.getvalue()
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def links(report_id):
+    base = f"/api/reports/periodic/{report_id}"
+    return {"html": f"{base}/report.html", "pdf": f"{base}/report.pdf", "xlsx": f"{base}/tables.xlsx",
+            "csv": {name: f"{base}/{name}.csv" for name in TABLES}}
+
+
+def download(report, name, fmt):
+    """(body, content type, Content-Disposition) of report.html|pdf, tables.xlsx or <table>.csv."""
+    if fmt == "csv" and name in tables(report["snapshot"]):
+        body, content_type = as_csv(report, name), "text/csv; charset=utf-8"
+    elif (name, fmt) in FORMATS:
+        make, content_type = FORMATS[(name, fmt)]
+        body = make(report)
+    else:
+        raise NotFound(f"no {name}.{fmt} for report {report['id']}")
+    period = f"-{report['period']}" if report["period"] else ""
+    disposition = "inline" if fmt in ("html", "pdf") else "attachment"
+    return body, content_type, f'{disposition}; filename="{report["kind"]}-{report["year"]}{period}-{name}.{fmt}"'
+
+
+FORMATS = {
+    ("report", "html"): (as_html, "text/html; charset=utf-8"),
+    ("report", "pdf"): (as_pdf, "application/pdf"),
+    ("tables", "xlsx"): (as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}

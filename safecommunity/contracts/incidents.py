@@ -1,4 +1,7 @@
-"""Events incidents publishes, and the injury surveillance card's code lists they use."""
+"""Events incidents publishes, and the code lists they use (labels: services/incidents/codes.py).
+
+No event carries a patient's name or ID number, nor free text that might hold them.
+"""
 from marshmallow import fields, validate
 
 from . import RESIDENCE_TYPES, SEXES, EventSpec, Payload, one_of
@@ -16,6 +19,15 @@ NATURES = ("fracture", "sprain_strain", "open_wound", "contusion_abrasion", "bur
 BODY_PARTS = ("head", "upper_limb", "lower_limb", "trunk", "multiple", "whole_body", "other")
 SEVERITIES = ("mild", "moderate", "severe")
 OUTCOMES = ("treated_and_left", "observed", "transferred", "admitted", "died", "other")
+
+ACCIDENT_KINDS = ("traffic", "fire", "work", "gas", "drowning", "poisoning", "food_poisoning",
+                  "special_equipment", "school", "other")
+PUBLIC_ORDER_KINDS = ("criminal_alert", "burglary", "dispute", "petition", "other")
+HAZARD_CATEGORIES = ("fire", "electrical", "gas", "structural", "traffic", "chemical", "special_equipment",
+                     "food", "public_order", "environment", "other")
+HAZARD_SEVERITIES = ("general", "major")
+HAZARD_STATUSES = ("reported", "notified", "rectifying", "rectified", "verified", "closed")
+INTAKE_CHANNELS = ("http", "amqp", "csv")
 
 
 class InjuryReportedSchema(Payload):
@@ -37,7 +49,95 @@ class InjuryReportedSchema(Payload):
     outcome = fields.String(required=True, validate=one_of(OUTCOMES))
 
 
+class InjuryAmendedSchema(InjuryReportedSchema):
+    """The case as it now stands (every card field again), its new version and what changed."""
+    version = fields.Integer(required=True, validate=validate.Range(min=2))
+    changed = fields.List(fields.String(), required=True)
+
+
+class AccidentReportedSchema(Payload):
+    accident_id = fields.String(required=True)
+    source = fields.String(required=True)
+    kind = fields.String(required=True, validate=one_of(ACCIDENT_KINDS))
+    occurred_at = fields.DateTime(required=True)
+    grid_code = fields.String(allow_none=True, load_default=None)
+    deaths = fields.Integer(required=True, validate=validate.Range(min=0))
+    injuries = fields.Integer(required=True, validate=validate.Range(min=0))
+    economic_loss = fields.Float(allow_none=True, load_default=None)  # yuan
+    mass_casualty = fields.Boolean(required=True)
+
+
+class PublicOrderReportedSchema(Payload):
+    public_order_id = fields.String(required=True)
+    source = fields.String(required=True)
+    kind = fields.String(required=True, validate=one_of(PUBLIC_ORDER_KINDS))
+    occurred_at = fields.DateTime(required=True)
+    grid_code = fields.String(allow_none=True, load_default=None)
+
+
+class HazardEventSchema(Payload):
+    """What every hazard event carries, so a consumer can route it without asking for more."""
+    hazard_id = fields.String(required=True)
+    category = fields.String(required=True, validate=one_of(HAZARD_CATEGORIES))
+    severity = fields.String(required=True, validate=one_of(HAZARD_SEVERITIES))
+    grid_code = fields.String(allow_none=True, load_default=None)
+    status = fields.String(required=True, validate=one_of(HAZARD_STATUSES))
+    deadline = fields.DateTime(required=True)
+    at = fields.DateTime(required=True)  # when it happened
+
+
+class HazardReportedSchema(HazardEventSchema):
+    found_by = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class HazardNotifiedSchema(HazardEventSchema):
+    responsible_party = fields.String(required=True)
+
+
+class HazardEscalatedSchema(HazardEventSchema):
+    to_department = fields.String(required=True)
+    level = fields.Integer(required=True, validate=validate.Range(min=1))
+    automatic = fields.Boolean(required=True)  # a major hazard, escalated at once by policy
+
+
+class HazardVerifiedSchema(HazardEventSchema):
+    on_time = fields.Boolean(required=True)
+
+
+class IntakeRejectedSchema(Payload):
+    rejection_id = fields.String(required=True)
+    channel = fields.String(required=True, validate=one_of(INTAKE_CHANNELS))
+    department = fields.String(allow_none=True, load_default=None)
+    kind = fields.String(allow_none=True, load_default=None)
+    source = fields.String(allow_none=True, load_default=None)
+    external_id = fields.String(allow_none=True, load_default=None)
+    reasons = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+
+
+def _spec(type_, schema, summary):
+    return EventSpec(type_, "incidents", schema, 1, ("reports",), summary)
+
+
 EVENTS = (
     EventSpec("injury.reported", "incidents", InjuryReportedSchema(), 1, ("reports", "notifications"),
               "A hospital or health centre reported an injury case (no patient identity)."),
+    _spec("injury.amended", InjuryAmendedSchema(),
+          "An injury case was corrected: the whole case as it now stands, its version and the fields changed."),
+    _spec("accident.reported", AccidentReportedSchema(),
+          "A department reported an accident (traffic, fire, work...) with its deaths, injuries and loss."),
+    _spec("public_order.reported", PublicOrderReportedSchema(),
+          "A public-order event (alert, burglary, dispute, petition) was reported."),
+    _spec("hazard.reported", HazardReportedSchema(), "A hazard was reported, with its deadline from the policy."),
+    _spec("hazard.notified", HazardNotifiedSchema(),
+          "A rectification notice was served on the party responsible for a hazard."),
+    _spec("hazard.rectified", HazardEventSchema(), "A hazard was reported rectified, with evidence."),
+    _spec("hazard.verified", HazardVerifiedSchema(), "A hazard's rectification was checked and accepted."),
+    _spec("hazard.reopened", HazardEventSchema(), "A hazard's rectification failed verification; rectifying again."),
+    _spec("hazard.escalated", HazardEscalatedSchema(), "A hazard was escalated to a higher department."),
+    _spec("hazard.overdue", HazardEventSchema(), "A hazard passed its deadline before being rectified (once)."),
+    _spec("hazard.reminded", HazardEventSchema(), "An open hazard is due or overdue: a reminder, as the policy says."),
+    _spec("hazard.closed", HazardVerifiedSchema(), "A verified hazard was closed."),
+    _spec("intake.rejected", IntakeRejectedSchema(),
+          "A department's message to the intake was refused, with the reasons per field."),
 )

@@ -1,45 +1,190 @@
-"""Incidents: injury cases from hospitals and health centres (entrypoints only)."""
+"""Incidents: injury cases, accidents, public-order events and hazards (entrypoints only)."""
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response
 
 from safecommunity.consumer import event_handler
 from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
-from .intake import CREATED, REJECTED, take_in
-from .schemas import BatchSchema, InjuryCaseSchema
+from . import schemas as s
+from .amqp_intake import intake
+from .codes import CODE_TABLES
+from .commands import attach, check_deadlines, hazard_action, read_upload, report_once
+from .dependencies import Attachments, Policy, timer_every
+from .domain import Accident, Hazard, PublicOrderEvent
+from .intake import CREATED, REJECTED, counts, take_in, take_in_messages
+from .rules import rule_table
 from .storage import IncidentsUnitOfWork
 
 
 class IncidentsService:
     name = "incidents"
     store = Store(IncidentsUnitOfWork)
+    policy = Policy()
+    files = Attachments()
+
+    # -- injury cases -----------------------------------------------------------------------------
 
     @http("POST", "/api/incidents/injuries")
     def report_injury(self, request):
         [result] = take_in(self.store, [read_json(request)])
         if result["status"] == REJECTED:
             raise ValidationError(result["errors"])
-        case = self.store.cases.get(result["case_id"])
-        return (201 if result["status"] == CREATED else 200), {
-            "status": result["status"], "case": InjuryCaseSchema().dump(case)}
+        self.store.commit()
+        case = s.InjuryCaseSchema().dump(self.store.cases.get(result.pop("case_id")))
+        return (201 if result["status"] == CREATED else 200), {**result, "case": case}
 
     @http("POST", "/api/incidents/injuries/batch")
     def report_injuries(self, request):
-        cards = BatchSchema().load(read_json(request))["cases"]
-        results = take_in(self.store, cards)
-        counts = {status: sum(r["status"] == status for r in results)
-                  for status in ("created", "duplicate", "rejected")}
-        return {"counts": counts, "results": results}
+        results = take_in(self.store, s.BatchSchema().load(read_json(request))["cases"])
+        self.store.commit()
+        return {"counts": counts(results), "results": results}
+
+    @http("PUT", "/api/incidents/injuries/<case_id>")
+    def amend_injury(self, request, case_id):
+        command = s.AmendInjurySchema().load(read_json(request))
+        case = self.store.cases.get(case_id, for_update=True)
+        changed = case.amend(command, actor=command["amended_by"], reason=command["reason"])
+        self.store.cases.save(case)
+        self.store.commit()
+        return {"status": "amended" if changed else "unchanged", "changed": changed,
+                "case": s.InjuryCaseSchema().dump(case)}
 
     @http("GET", "/api/incidents/injuries/<case_id>")
     def show_injury(self, request, case_id):
-        return InjuryCaseSchema().dump(self.store.cases.get(case_id))
+        return s.InjuryCaseSchema().dump(self.store.cases.get(case_id))
+
+    @http("GET", "/api/incidents/injuries/<case_id>/history")
+    def show_injury_history(self, request, case_id):
+        case = s.InjuryCaseSchema().dump(self.store.cases.get(case_id))
+        return {"case": case, "history": self.store.cases.history(case_id)}
 
     @http("GET", "/api/incidents/injuries")
     def list_injuries(self, request):
         limit, offset = paging(request)
-        cases = self.store.cases.list(limit, offset)
-        return {"limit": limit, "offset": offset, "cases": InjuryCaseSchema(many=True).dump(cases)}
+        cases = self.store.cases.list(s.InjuryQuerySchema().load(request.args), limit, offset)
+        return {"limit": limit, "offset": offset, "cases": s.InjuryCaseSchema(many=True).dump(cases)}
+
+    @http("GET", "/api/incidents/code-tables")
+    def list_code_tables(self, request):
+        return {"tables": CODE_TABLES, "rules": rule_table()}
+
+    # -- accidents and public order -----------------------------------------------------------------
+
+    @http("POST", "/api/incidents/accidents")
+    def report_accident(self, request):
+        command = s.ReportAccidentSchema().load(read_json(request))
+        status, accident = report_once(self.store, self.store.accidents, Accident.report, command)
+        self.store.commit()
+        return (201 if status == CREATED else 200), {"status": status, "accident": s.AccidentSchema().dump(accident)}
+
+    @http("GET", "/api/incidents/accidents")
+    def list_accidents(self, request):
+        limit, offset = paging(request)
+        found = self.store.accidents.list(s.AccidentQuerySchema().load(request.args), limit, offset)
+        return {"limit": limit, "offset": offset, "accidents": s.AccidentSchema(many=True).dump(found)}
+
+    @http("GET", "/api/incidents/accidents/<accident_id>")
+    def show_accident(self, request, accident_id):
+        return s.AccidentSchema().dump(self.store.accidents.get(accident_id))
+
+    @http("POST", "/api/incidents/public-order")
+    def report_public_order(self, request):
+        command = s.ReportPublicOrderSchema().load(read_json(request))
+        status, event = report_once(self.store, self.store.public_order, PublicOrderEvent.report, command)
+        self.store.commit()
+        return (201 if status == CREATED else 200), {"status": status, "event": s.PublicOrderSchema().dump(event)}
+
+    @http("POST", "/api/incidents/public-order/<event_id>/steps")
+    def advance_dispute(self, request, event_id):
+        command = s.DisputeStepSchema().load(read_json(request))
+        event = self.store.public_order.get(event_id, for_update=True)
+        event.advance(**command)
+        self.store.public_order.save(event)
+        self.store.commit()
+        return self.show_public_order(request, event_id)
+
+    @http("GET", "/api/incidents/public-order")
+    def list_public_order(self, request):
+        limit, offset = paging(request)
+        found = self.store.public_order.list(s.PublicOrderQuerySchema().load(request.args), limit, offset)
+        return {"limit": limit, "offset": offset, "events": s.PublicOrderSchema(many=True).dump(found)}
+
+    @http("GET", "/api/incidents/public-order/<event_id>")
+    def show_public_order(self, request, event_id):
+        event = s.PublicOrderSchema().dump(self.store.public_order.get(event_id))
+        return {**event, "history": self.store.public_order.history(event_id)}
+
+    # -- hazards --------------------------------------------------------------------------------------
+
+    @http("POST", "/api/incidents/hazards")
+    def report_hazard(self, request):
+        command = s.ReportHazardSchema().load(read_json(request))
+        make = lambda **fields: Hazard.report(self.policy, **fields)  # noqa: E731
+        status, hazard = report_once(self.store, self.store.hazards, make, command)
+        self.store.commit()
+        return (201 if status == CREATED else 200), {"status": status, "hazard": self._hazard(hazard.id)}
+
+    @http("POST", "/api/incidents/hazards/<hazard_id>/<action>")
+    def act_on_hazard(self, request, hazard_id, action):
+        command = hazard_action(action, read_json(request))
+        hazard = self.store.hazards.get(hazard_id, for_update=True)
+        getattr(hazard, action)(**command)
+        self.store.hazards.save(hazard)
+        self.store.commit()
+        return self._hazard(hazard_id)
+
+    @http("POST", "/api/incidents/hazards/<hazard_id>/attachments")
+    def attach_to_hazard(self, request, hazard_id):
+        upload = read_upload(request, self.files.max_bytes)
+        query = s.AttachmentQuerySchema().load(request.args)
+        filename = query.get("filename") or upload[2]
+        row = attach(self.store, self.files, hazard_id, upload[0], upload[1], filename, query["uploaded_by"])
+        self.store.commit()
+        return 201, row
+
+    @http("GET", "/api/incidents/attachments/<attachment_id>")
+    def show_attachment(self, request, attachment_id):
+        row = self.store.hazards.attachment(attachment_id)
+        return Response(self.files.path(row["sha256"]).read_bytes(), mimetype=row["content_type"],
+                        headers={"Content-Disposition": f'attachment; filename="{row["filename"]}"'})
+
+    @http("GET", "/api/incidents/hazards")
+    def list_hazards(self, request):
+        limit, offset = paging(request)
+        found = self.store.hazards.list(s.HazardQuerySchema().load(request.args), limit, offset)
+        return {"limit": limit, "offset": offset, "hazards": s.HazardSchema(many=True).dump(found)}
+
+    @http("GET", "/api/incidents/hazards/<hazard_id>")
+    def show_hazard(self, request, hazard_id):
+        return self._hazard(hazard_id)
+
+    @http("GET", "/api/incidents/hazard-policy")
+    def show_hazard_policy(self, request):
+        return self.policy.as_dict()
+
+    @timer_every("HAZARD_CHECK_INTERVAL")
+    def check_hazard_deadlines(self):
+        check_deadlines(self.store, self.policy)
+
+    def _hazard(self, hazard_id):
+        return {**s.HazardSchema().dump(self.store.hazards.get(hazard_id)),
+                "history": self.store.hazards.history(hazard_id),
+                "attachments": self.store.hazards.attachments(hazard_id)}
+
+    # -- intake from departments and registry ---------------------------------------------------------
+
+    @intake("injury")
+    def take_in_from_departments(self, messages):
+        take_in_messages(self.store, messages)
+        self.store.commit()
+
+    @http("GET", "/api/incidents/intake/rejections")
+    def list_intake_rejections(self, request):
+        limit, offset = paging(request)
+        query = s.RejectionQuerySchema().load(request.args)
+        return {"limit": limit, "offset": offset,
+                "rejections": self.store.rejections.list(query.get("department"), limit, offset)}
 
     @http("GET", "/api/incidents/grids")
     def list_known_grids(self, request):

@@ -1,0 +1,199 @@
+"""AMQP intake: departments publish raw JSON cards (not CloudEvents) to the topic exchange
+`safecommunity.intake` with routing key `intake.<department>.<kind>`; RabbitMQ's topic permissions
+(deploy/rabbitmq-departments.sh) let each department's user write only its own keys, so the
+department in the key is who sent it.
+
+`@intake("injury")` on a service method: one queue, `incidents.intake`, shared by the replicas;
+messages are handed over in batches (one worker, one transaction) and acknowledged only after
+that transaction committed. A batch that fails is retried message by message; a message that
+still fails is parked as a rejected dead letter with the reason and acknowledged, so a poison
+message never holds back the queue. If the database is down nothing is acknowledged: the broker
+redelivers once the consumer reconnects.
+"""
+import json
+import logging
+import socket
+import time
+from dataclasses import dataclass
+
+import eventlet
+from eventlet.event import Event as Signal
+from kombu import Consumer, Exchange, Queue, binding
+from nameko.extensions import Entrypoint, SharedExtension
+from sqlalchemy.exc import DBAPIError
+
+from safecommunity import metrics
+from safecommunity.broker import connect
+from safecommunity.consumer import Batch
+from safecommunity.database import Database
+from safecommunity.deadletters import DeadLetters
+
+from .dependencies import setting
+
+log = logging.getLogger(__name__)
+
+INTAKE_EXCHANGE = Exchange("safecommunity.intake", type="topic", durable=True)
+QUEUE = "incidents.intake"
+CONSUMER = "incidents.intake"
+MAX_BODY = 64 * 1024  # one card is about 1 KB
+
+
+@dataclass(frozen=True)
+class IntakeMessage:
+    routing_key: str
+    department: str | None
+    kind: str | None
+    message_id: str | None
+    card: dict | None      # the parsed JSON object, or None when unreadable
+    problem: str | None    # why it could not be read
+
+
+def read_message(routing_key, body, message_id=None):
+    parts = routing_key.split(".")
+    department, kind = (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "intake" else (None, None)
+
+    def unreadable(problem):
+        return IntakeMessage(routing_key, department, kind, message_id, None, problem)
+
+    if department is None:
+        return unreadable("routing key must be intake.<department>.<kind>")
+    if len(body) > MAX_BODY:
+        return unreadable(f"message is larger than {MAX_BODY} bytes; send one card per message")
+    try:
+        card = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return unreadable(f"not JSON: {exc}")
+    if not isinstance(card, dict):
+        return unreadable("must be one JSON object (one card per message)")
+    return IntakeMessage(routing_key, department, kind, message_id, card, None)
+
+
+class IntakeConsumer(SharedExtension):
+    database = Database()
+
+    def __init__(self):
+        super().__init__()
+        self.entrypoints = {}  # kind -> entrypoint
+        self.connected = False
+        self._running = False
+
+    def setup(self):
+        config = self.container.config
+        self.uri = config["AMQP_URI"]
+        self.batch_size = setting(config, "INTAKE_BATCH_SIZE")
+        self.batch_wait = setting(config, "INTAKE_BATCH_WAIT")
+        self.prefetch = int(config["EVENT_PREFETCH"])
+
+    def register(self, entrypoint):
+        if any(other is not entrypoint for other in self.entrypoints.values()):
+            raise ValueError("one @intake method takes every kind; give it all the kinds")
+        for kind in entrypoint.kinds:
+            self.entrypoints[kind] = entrypoint
+
+    def start(self):
+        if self.entrypoints and not self._running:
+            self._running = True
+            self.dead_letters = DeadLetters(self.database.engine)
+            self.container.spawn_managed_thread(self._consume_forever, identifier="amqp-intake")
+
+    def stop(self):
+        self._running = False
+
+    kill = stop
+
+    def check_ready(self):
+        if not self.connected:
+            raise ConnectionError("AMQP intake is not connected to the broker")
+        return "intake"
+
+    def queue(self):
+        keys = [f"intake.*.{kind}" for kind in sorted(self.entrypoints)]
+        return Queue(QUEUE, bindings=[binding(INTAKE_EXCHANGE, routing_key=key) for key in keys], durable=True)
+
+    def _consume_forever(self):
+        backoff = 0.5
+        while self._running:
+            try:
+                self._consume()
+                backoff = 0.5
+            except Exception as exc:  # broker or database gone: unacknowledged messages come back
+                self.connected = False
+                log.warning("AMQP intake stopped (%s); reconnecting in %.1fs", exc, backoff)
+                eventlet.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _consume(self):
+        with connect(self.uri) as connection:
+            channel = connection.channel()
+            INTAKE_EXCHANGE(channel).declare()
+            channel.basic_qos(0, self.prefetch, False)
+            batch = Batch()
+            Consumer(channel, queues=[self.queue()], no_ack=False, on_message=batch.add).consume()
+            self.connected = True
+            while self._running:
+                try:
+                    connection.drain_events(timeout=self.batch_wait)
+                except socket.timeout:
+                    pass
+                connection.heartbeat_check()
+                if batch.due(self.batch_size, self.batch_wait):
+                    self._process(batch.take())
+
+    def _process(self, messages):
+        read = [read_message(m.delivery_info.get("routing_key", ""), m.body,
+                             m.properties.get("message_id")) for m in messages]
+        started = time.perf_counter()
+        self._hand_over(list(zip(messages, read, strict=True)))
+        metrics.HANDLER_SECONDS.labels("incidents", CONSUMER).observe(time.perf_counter() - started)
+        for message in messages:
+            message.ack()
+
+    def _hand_over(self, pairs):
+        """Run the entrypoint on the batch; split it on failure; park what still fails alone."""
+        entrypoint = next(iter(self.entrypoints.values()))
+        exc_info = entrypoint.handle([item for _, item in pairs])
+        if exc_info is None:
+            return
+        if issubclass(exc_info[0], DBAPIError):  # the database, not the message: try again later
+            raise exc_info[1]
+        if len(pairs) > 1:
+            for pair in pairs:
+                self._hand_over([pair])
+            return
+        message, item = pairs[0]
+        reason = f"{exc_info[0].__name__}: {exc_info[1]}"
+        log.warning("AMQP intake parked a message from %s: %s", item.routing_key, reason)
+        self.dead_letters.reject(CONSUMER, as_text(message.body), reason, event_id=item.message_id,
+                                 event_type=item.routing_key[:100])
+        metrics.EVENTS_REJECTED.labels("incidents").inc()
+
+
+class IntakeEntrypoint(Entrypoint):
+    consumer = IntakeConsumer()
+
+    def __init__(self, *kinds, **kwargs):
+        self.kinds = kinds
+        super().__init__(**kwargs)
+
+    def setup(self):
+        self.consumer.register(self)
+
+    def handle(self, messages):
+        """Run the service method on a batch in a worker; the exc_info it raised, or None."""
+        done = Signal()
+
+        def handle_result(_worker_ctx, result, exc_info):
+            done.send(exc_info)
+            return result, exc_info
+
+        self.container.spawn_worker(self, (messages,), {}, handle_result=handle_result)
+        return done.wait()
+
+
+intake = IntakeEntrypoint.decorator
+
+
+def as_text(body):
+    """The body as text a database column takes, whatever bytes it holds (NULs included)."""
+    text = body.decode("utf-8", "backslashreplace") if isinstance(body, bytes) else str(body)
+    return text.replace("\x00", "\\x00")

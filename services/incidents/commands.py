@@ -1,0 +1,77 @@
+"""What the entrypoints do beyond load-call-commit: shared steps of several commands."""
+from safecommunity.database import utcnow
+from safecommunity.errors import FieldInvalid, IllegalTransition, InvalidRequest, NotFound
+
+from .domain import new_id
+from .intake import CREATED, DUPLICATE
+from .schemas import HAZARD_ACTIONS
+
+
+def check_grid(store, grid_code):
+    """A record's grid must be one this service heard of from registry (grid.created)."""
+    if grid_code and not store.grids.known({grid_code}):
+        raise FieldInvalid("grid_code", f"no grid {grid_code}")
+
+
+def report_once(store, repository, make, command):
+    """Accidents, public-order events, hazards: grid checked, de-duplicated on (source, external id).
+
+    Returns (status, record); a record already stored is returned as it is, unchanged.
+    """
+    check_grid(store, command.get("grid_code"))
+    key = (command["source"], command.get("external_id"))
+    if key[1] is not None:
+        existing = repository.ids_by_key({key}).get(key)
+        if existing:
+            return DUPLICATE, repository.get(existing)
+    record = make(**command)
+    repository.add(record)
+    return CREATED, record
+
+
+def hazard_action(action, body):
+    """The schema-checked command for a hazard action named in the URL."""
+    schema = HAZARD_ACTIONS.get(action)
+    if schema is None:
+        raise NotFound(f"no hazard action {action!r}; try {', '.join(HAZARD_ACTIONS)}")
+    return schema().load(body)
+
+
+def check_deadlines(store, policy):
+    """The timer's work: raise hazard.overdue once per hazard past its deadline, then remind as the
+    policy says. Rows are claimed with SKIP LOCKED, so replicas never take the same hazard."""
+    now = utcnow()
+    overdue = [hazard for hazard in store.hazards.claim_overdue(now) if hazard.mark_overdue(now)]
+    for hazard in overdue:
+        store.hazards.save(hazard)
+    store.commit()
+    reminded = store.hazards.claim_reminders(now)
+    for hazard in reminded:
+        hazard.remind(now, policy.next_reminder(now))
+        store.hazards.save(hazard)
+    store.commit()
+    return len(overdue), len(reminded)
+
+
+def read_upload(request, max_bytes):
+    """(bytes, content type, filename) from a multipart form's `file`, or from the raw body."""
+    if request.content_length and request.content_length > max_bytes + 64 * 1024:
+        raise InvalidRequest(f"the file is larger than {max_bytes} bytes", status=413)
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise FieldInvalid("file", "send the file in a multipart field named file")
+        return upload.read(max_bytes + 1), upload.mimetype, upload.filename
+    return request.get_data(), request.mimetype, None
+
+
+def attach(store, files, hazard_id, data, content_type, filename, uploaded_by):
+    hazard = store.hazards.get(hazard_id)
+    if hazard.status == "closed":
+        raise IllegalTransition(f"hazard {hazard_id} is closed; nothing more can be attached")
+    digest = files.save(data, content_type)
+    row = {"id": new_id(), "hazard_id": hazard_id, "filename": (filename or digest[:12])[:200],
+           "content_type": content_type, "size": len(data), "sha256": digest, "uploaded_by": uploaded_by,
+           "uploaded_at": utcnow()}
+    store.hazards.add_attachment(**row)
+    return row

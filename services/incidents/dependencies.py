@@ -1,0 +1,121 @@
+"""The incidents service's own dependencies with I/O: its settings, the hazard policy, the store of
+attachment files on disk, and a timer whose interval is a setting."""
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import yaml
+from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
+
+from safecommunity.config import database_url
+from safecommunity.errors import FieldInvalid, InvalidRequest
+
+from .policy import HazardPolicy
+
+# Settings of this service alone, with their defaults. Read from the nameko config first (tests
+# and the runner's overrides), then the environment: safecommunity/config.py does not list them.
+SETTINGS = {
+    "HAZARD_POLICY_FILE": "",            # YAML or JSON; empty: policy.DEFAULT_POLICY
+    "HAZARD_CHECK_INTERVAL": 60.0,       # seconds between looks for overdue hazards and reminders
+    "ATTACHMENTS_DIR": "",               # empty: <data folder>/attachments/incidents
+    "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    "INTAKE_BATCH_SIZE": 200,            # AMQP intake: messages per transaction
+    "INTAKE_BATCH_WAIT": 0.05,           # seconds a partial batch waits for more
+}
+
+# content type -> how such a file starts (a photo that is not a photo is refused)
+ATTACHMENT_TYPES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),
+    "application/pdf": (b"%PDF-",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+}
+
+
+def setting(config, name):
+    default = SETTINGS[name]
+    raw = config.get(name, os.environ.get(name))
+    return default if raw is None else type(default)(raw)
+
+
+def load_policy(path):
+    if not path:
+        return HazardPolicy()
+    text = Path(path).read_text(encoding="utf-8")
+    return HazardPolicy.from_dict(json.loads(text) if path.endswith(".json") else yaml.safe_load(text))
+
+
+class Policy(DependencyProvider):
+    """The hazard deadline policy, read once at start (a bad file stops the service, loudly)."""
+
+    def setup(self):
+        self.policy = load_policy(setting(self.container.config, "HAZARD_POLICY_FILE"))
+
+    def get_dependency(self, worker_ctx):
+        return self.policy
+
+
+class AttachmentFiles:
+    """Files kept by content (sha256), so an upload repeated is stored once."""
+
+    def __init__(self, folder, max_bytes):
+        self.folder, self.max_bytes = Path(folder), max_bytes
+
+    def check(self, data, content_type):
+        if content_type not in ATTACHMENT_TYPES:
+            raise FieldInvalid("content_type", f"must be one of {', '.join(sorted(ATTACHMENT_TYPES))}")
+        if not data:
+            raise FieldInvalid("file", "is empty")
+        if len(data) > self.max_bytes:
+            raise InvalidRequest(f"the file is larger than {self.max_bytes} bytes", status=413)
+        if not data.startswith(ATTACHMENT_TYPES[content_type]):
+            raise FieldInvalid("file", f"is not a {content_type} file")
+
+    def save(self, data, content_type):
+        self.check(data, content_type)
+        digest = hashlib.sha256(data).hexdigest()
+        path = self.path(digest)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".part")
+            partial.write_bytes(data)
+            os.replace(partial, path)  # readers never see half a file
+        return digest
+
+    def path(self, digest):
+        return self.folder / digest[:2] / digest
+
+
+class Attachments(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        folder = setting(config, "ATTACHMENTS_DIR") or _data_folder(config) / "attachments" / "incidents"
+        self.files = AttachmentFiles(folder, setting(config, "ATTACHMENT_MAX_BYTES"))
+
+    def get_dependency(self, worker_ctx):
+        return self.files
+
+
+def _data_folder(config):
+    url = database_url(config, "incidents")
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///"):]).resolve().parent
+    return Path(os.environ.get("SAFECOMMUNITY_DATA", "data")).resolve()
+
+
+class SettingTimer(Timer):
+    """nameko's timer, its interval read from a setting at setup (so tests can run it fast)."""
+
+    def __init__(self, setting_name, **kwargs):
+        self.setting_name = setting_name
+        super().__init__(interval=SETTINGS[setting_name], **kwargs)
+
+    def setup(self):
+        self.interval = setting(self.container.config, self.setting_name)
+
+
+timer_every = SettingTimer.decorator

@@ -36,6 +36,12 @@ class Event:
     def to_json(self):
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
+    @classmethod
+    def from_trusted_json(cls, text):
+        """An event this service already checked and kept (its journal): parsed, not re-validated."""
+        attrs = json.loads(text)
+        return cls(**{name: attrs[name] for name in cls.__dataclass_fields__ if name in attrs})
+
 
 class EnvelopeSchema(Schema):
     class Meta:

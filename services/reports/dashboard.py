@@ -1,12 +1,13 @@
 """The dashboard's figures for a period and a grid, gathered from the read models."""
+from collections import Counter
 from datetime import date
 
 from safecommunity.errors import FieldInvalid
 
 from . import kpis
-from .domain import AGE_BANDS, ELDERLY, descendants, injury_rates, months_of, population_figures, rate_per_1000
-from .projections import CARD_DIMENSIONS
-from .storage import DISTRICT
+from .domain import AGE_BANDS, ELDERLY, injury_rates, months_of, population_figures, rate_per_1000
+from .projections import injury_cells
+from .storage import CARD_DIMENSIONS, DISTRICT
 
 DIMENSIONS = ("all", "age_band", "age_band*cause") + CARD_DIMENSIONS
 
@@ -16,28 +17,48 @@ def catalogue(models):
 
 
 class Selection:
-    """The period and the grid a figure is for, with the scopes and months that means."""
+    """The period and the grid a figure is for."""
 
     def __init__(self, models, year, month=None, grid=None, months=None):
         self.grids = models.grids()
         if grid is not None and grid not in self.grids:
             raise FieldInvalid("grid", f"no grid {grid}")
         self.year, self.month, self.grid = year, month, grid
-        self.scopes = descendants(grid, self.grids) if grid else [DISTRICT]
+        self.scope = grid or DISTRICT
         self.months = months or months_of(year, month)
 
     def months_a_year_earlier(self):
         return [f"{int(month[:4]) - 1:04d}{month[4:]}" for month in self.months]
+
+    def parts(self):
+        """The grids one level down to show side by side: below the selected grid, or, for the
+        district, below its single top grid if it has one."""
+        children = {}
+        for code, grid in self.grids.items():
+            children.setdefault(grid["parent_code"], []).append(code)
+        level = children.get(self.grid, []) if self.grid else children.get(None, [])
+        while not self.grid and len(level) == 1 and children.get(level[0]):
+            level = children[level[0]]
+        return sorted(level)
 
     def describe(self):
         return {"period": {"year": self.year, "month": self.month, "months": self.months},
                 "grid": self.grids.get(self.grid)}
 
 
+def injuries_in(models, selection, months):
+    """{(dimension, value): injuries}: the scope's rollup plus, for a grid, the cases reported in it."""
+    found = Counter(models.rollup(selection.scope, months, DIMENSIONS))
+    if selection.grid:
+        for _month, fields in models.own_facts(selection.grid, months):
+            found.update(injury_cells(fields))
+    return found
+
+
 def figures_for(models, selection):
-    injuries = models.injuries(selection.scopes, selection.months, DIMENSIONS)
-    population = population_figures(models.population(selection.scopes), selection.year)
-    last_year = sum(models.injuries(selection.scopes, selection.months_a_year_earlier(), ["all"]).values())
+    injuries = injuries_in(models, selection, selection.months)
+    population = population_figures(models.population(selection.scope), selection.year)
+    last_year = sum(models.totals_by_month(selection.scope, selection.months_a_year_earlier()).values())
     return {"injuries": injuries, "population": population, "injuries_last_year": last_year,
             "injury_rate": rate_per_1000(injuries.get(("all", ""), 0), population["total"]),
             # residents are as registered now: moves are not in the read models yet
@@ -51,14 +72,14 @@ def kpi_rows(models, selection):
 def dashboard(models, selection):
     figures = figures_for(models, selection)
     injuries, population = figures["injuries"], figures["population"]
-    total, scopes, year = injuries.get(("all", ""), 0), selection.scopes, selection.year
+    total = injuries.get(("all", ""), 0)
     return {
         **selection.describe(),
         "totals": {"injuries": total, "injuries_last_year": figures["injuries_last_year"],
                    "residents": population["total"], "rate_per_1000": figures["injury_rate"],
                    "deaths": injuries.get(("outcome", "died"), 0)},
         "kpis": kpis.evaluate(catalogue(models), figures),
-        "trend": trend(models, scopes, year),
+        "trend": trend(models, selection.scope, selection.year),
         "by_cause": breakdown(injuries, "cause", total),
         "by_age_band": [{"age_band": band, "injuries": injuries.get(("age_band", band), 0),
                          "residents": population["age_band"].get(band, 0),
@@ -66,7 +87,7 @@ def dashboard(models, selection):
                                                         population["age_band"].get(band, 0))}
                         for band, _, _ in AGE_BANDS],
         "by_severity": breakdown(injuries, "severity", total),
-        "by_grid": grid_rows(models, selection.months, scopes if selection.grid else None, selection.grids),
+        "by_grid": part_rows(models, selection),
         "elderly_falls": elderly_falls(injuries, population),
         "hazards": {"available": False,
                     "note": "hazards arrive with the incidents service's hazard events"},
@@ -74,10 +95,10 @@ def dashboard(models, selection):
     }
 
 
-def trend(models, scopes, year, today=None):
+def trend(models, scope, year, today=None):
     """Month by month, the year against the one before; months still to come are None."""
-    this = models.injuries_by_month(scopes, months_of(year))
-    last = models.injuries_by_month(scopes, months_of(year - 1))
+    this = models.totals_by_month(scope, months_of(year))
+    last = models.totals_by_month(scope, months_of(year - 1))
     now = (today or date.today()).strftime("%Y-%m")
     return {"months": [f"{m:02d}" for m in range(1, 13)],
             "this_year": [this.get(month, 0) if month <= now else None for month in months_of(year)],
@@ -90,12 +111,11 @@ def breakdown(injuries, dimension, total):
     return sorted(rows, key=lambda row: (-row["injuries"], row["value"]))
 
 
-def grid_rows(models, months, scopes, grids):
-    injuries, residents = models.injuries_by_grid(months), models.residents_by_grid()
-    if scopes is not None:
-        injuries = {code: n for code, n in injuries.items() if code in scopes}
-        residents = {code: n for code, n in residents.items() if code in scopes}
-    rows, _ = injury_rates(injuries, residents, grids)
+def part_rows(models, selection):
+    """Residents, injuries and the rate of each grid one level down (each with all below it)."""
+    parts = selection.parts()
+    rows, _ = injury_rates(models.totals_by_scope(parts, selection.months), models.residents_by_scope(parts),
+                           selection.grids)
     return rows
 
 

@@ -20,19 +20,6 @@ def months_of(year, month=None):
     return [f"{year:04d}-{m:02d}" for m in ([month] if month else range(1, 13))]
 
 
-def descendants(code, grids):
-    """The grid and every grid below it, from {code: {"parent_code": ...}}."""
-    children = {}
-    for child, grid in grids.items():
-        children.setdefault(grid.get("parent_code"), []).append(child)
-    found, todo = [], [code]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
 def population_figures(population, year):
     """Residents in total, by age band, and by residence type, ages as of the year."""
     by_band, by_residence, total = Counter(), Counter(), 0

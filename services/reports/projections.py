@@ -1,49 +1,93 @@
-"""How each event type changes the read models. Functions of (read models, events) only."""
-from collections import Counter
+"""How each event type changes the read models: functions of (changes, hierarchy, events) that say
+what to add, so the same code serves live batches and a rebuild of the whole journal."""
+from collections import Counter, defaultdict
 from itertools import groupby
 
 from .domain import age_band
-from .storage import DISTRICT, NO_GRID, grid_names, injury_stats, population_stats, projects
+from .storage import (
+    CARD_DIMENSIONS,
+    DISTRICT,
+    NO_GRID,
+    grid_injuries,
+    grid_names,
+    grid_residents,
+    injury_facts,
+    injury_rollups,
+    population_stats,
+    projects,
+)
 
-# Card fields counted one at a time; age band and (age band, cause) are derived.
-CARD_DIMENSIONS = ("cause", "intent", "place", "activity", "nature", "body_part", "severity", "outcome",
-                   "sex", "residence_type")
+
+class Changes:
+    """Rows to insert and counters to add up, written in one go by ReadModels.apply."""
+
+    def __init__(self):
+        self.rows = defaultdict(list)
+        self.increments = defaultdict(Counter)
+
+    def clear(self):
+        self.rows.clear()
+        self.increments.clear()
 
 
-def grids_created(models, events):
-    models.put(grid_names, [{"code": e.data["code"], "name": e.data["name"], "level": e.data["level"],
-                             "parent_code": e.data.get("parent_code")} for e in events])
+class Hierarchy:
+    """Which grid sits above which, as the grid.created events have said so far."""
+
+    def __init__(self, parents):
+        self.parents = dict(parents)
+
+    def above(self, code):
+        """The grids above `code`, nearest first, then "*" (the district)."""
+        found, current = [], self.parents.get(code)
+        while current and current not in found:
+            found.append(current)
+            current = self.parents.get(current)
+        return found + [DISTRICT]
 
 
-def residents_registered(models, events):
-    counts = Counter()
+def grids_created(changes, hierarchy, events):
     for event in events:
         data = event.data
-        for scope in (data["grid_code"], DISTRICT):
-            counts[(scope, data["birth_year"], data["sex"], data["residence_type"])] += 1
-    models.add_to(population_stats, "residents", counts)
+        hierarchy.parents[data["code"]] = data.get("parent_code")
+        changes.rows[grid_names].append({"code": data["code"], "name": data["name"], "level": data["level"],
+                                         "parent_code": data.get("parent_code")})
 
 
-def injury_cells(data):
-    band = age_band(data["age"])
-    return ([("all", "")] + [(dimension, data[dimension]) for dimension in CARD_DIMENSIONS]
-            + [("age_band", band), ("age_band*cause", f"{band}*{data['cause']}")])
+def residents_registered(changes, hierarchy, events):
+    people, own = changes.increments[population_stats], changes.increments[grid_residents]
+    for event in events:
+        data = event.data
+        own[(data["grid_code"],)] += 1
+        for scope in [data["grid_code"]] + hierarchy.above(data["grid_code"]):
+            people[(scope, data["birth_year"], data["sex"], data["residence_type"])] += 1
 
 
-def injuries_reported(models, events):
-    counts = Counter()
+def injury_cells(fields):
+    """The (dimension, value) pairs a case counts in."""
+    return ([("all", "")] + [(name, fields[name]) for name in CARD_DIMENSIONS]
+            + [("age_band", fields["age_band"]), ("age_band*cause", f"{fields['age_band']}*{fields['cause']}")])
+
+
+def injuries_reported(changes, hierarchy, events):
+    rollups, own, facts = changes.increments[injury_rollups], changes.increments[grid_injuries], \
+        changes.rows[injury_facts]
     for event in events:
         data, month = event.data, event.data["injury_time"][:7]
-        for scope in (data.get("grid_code") or NO_GRID, DISTRICT):
-            for dimension, value in injury_cells(data):
-                counts[(scope, month, dimension, value)] += 1
-    models.add_to(injury_stats, "injuries", counts)
+        grid = data.get("grid_code") or NO_GRID
+        fields = {name: data[name] for name in CARD_DIMENSIONS}
+        fields["age_band"] = age_band(data["age"])
+        facts.append({"grid_code": grid, "month": month, **fields})
+        own[(grid, month)] += 1
+        cells = injury_cells(fields)
+        for scope in hierarchy.above(grid) if grid else [DISTRICT]:
+            for dimension, value in cells:
+                rollups[(scope, month, dimension, value)] += 1
 
 
-def projects_created(models, events):
-    models.put(projects, [{"project_id": e.data["project_id"], "name": e.data["name"],
-                           "intervention_area": e.data["intervention_area"],
-                           "status": e.data["status"]} for e in events])
+def projects_created(changes, hierarchy, events):
+    changes.rows[projects].extend({"project_id": e.data["project_id"], "name": e.data["name"],
+                                   "intervention_area": e.data["intervention_area"], "status": e.data["status"]}
+                                  for e in events)
 
 
 PROJECTIONS = {
@@ -54,9 +98,16 @@ PROJECTIONS = {
 }
 
 
-def project(models, events):
+def project_into(changes, hierarchy, events):
     """Apply events in order (runs of one type at a time); types with no read model are only kept."""
     for type_, run in groupby(events, key=lambda event: event.type):
         apply = PROJECTIONS.get(type_)
         if apply:
-            apply(models, list(run))
+            apply(changes, hierarchy, list(run))
+
+
+def project(models, events):
+    """Project a live batch and write it."""
+    changes = Changes()
+    project_into(changes, Hierarchy(models.hierarchy()), events)
+    models.apply(changes)

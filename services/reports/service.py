@@ -64,8 +64,8 @@ class ReportsService:
     def show_injury_rates(self, request):
         year = RatesQuerySchema().load(request.args).get("year", date.today().year)
         models = self.store.read_models
-        grids, district = injury_rates(models.injuries_by_grid(months_of(year)), models.residents_by_grid(),
-                                       models.grids())
+        grids, district = injury_rates(models.own_injuries_by_grid(months_of(year)),
+                                       models.own_residents_by_grid(), models.grids())
         return {"year": year, "per": "1,000 residents", "grids": grids, "district": district}
 
     @http("GET", "/api/reports/grids")

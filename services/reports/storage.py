@@ -9,12 +9,26 @@ the sum of its grids.
 """
 import json
 
-from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, delete, func, insert, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from safecommunity.database import as_utc
-from safecommunity.envelope import read_envelope
+from safecommunity.envelope import Event
 from safecommunity.errors import NotFound
 from safecommunity.storage import UnitOfWork
 from safecommunity.tables import ID, add_backbone_tables
@@ -22,6 +36,10 @@ from safecommunity.tables import ID, add_backbone_tables
 metadata = add_backbone_tables(MetaData())
 DISTRICT = "*"
 NO_GRID = ""
+# The card's coded fields kept per case, and counted one at a time in the rollups.
+CARD_DIMENSIONS = ("cause", "intent", "place", "activity", "nature", "body_part", "severity", "outcome",
+                   "sex", "residence_type")
+FACT_FIELDS = CARD_DIMENSIONS + ("age_band",)
 
 journal = Table(
     "journal", metadata,
@@ -40,10 +58,12 @@ grid_names = Table(
     Column("parent_code", String(40)),
 )
 
-# Injuries by scope, month of injury, and one dimension of the card at a time: ("all", "") is the
-# total; ("cause", "fall"), ("age_band", "60-79"), ("age_band*cause", "60-79*fall") and so on.
-injury_stats = Table(
-    "injury_stats", metadata,
+# Injuries under a grid: for every case, each grid above the case's own grid, and "*" (the
+# district), counts it per month and per card field: ("all", "") is the total; ("cause", "fall"),
+# ("age_band", "60-79"), ("age_band*cause", "60-79*fall") and so on. A grid's own cases are in
+# injury_facts, so any grid's figures are its rollup plus its own facts, and read few rows.
+injury_rollups = Table(
+    "injury_rollups", metadata,
     Column("scope", String(40), primary_key=True),
     Column("month", String(7), primary_key=True),
     Column("dimension", String(30), primary_key=True),
@@ -51,12 +71,36 @@ injury_stats = Table(
     Column("injuries", Integer, nullable=False),
 )
 
+injury_facts = Table(
+    "injury_facts", metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("grid_code", String(40), nullable=False),   # "" when the case named no grid
+    Column("month", String(7), nullable=False),
+    *[Column(name, String(30), nullable=False) for name in FACT_FIELDS],
+    Index("ix_injury_facts_grid_month", "grid_code", "month"),
+)
+
+grid_injuries = Table(   # a grid's own cases per month ("" for cases with no grid)
+    "grid_injuries", metadata,
+    Column("grid_code", String(40), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("injuries", Integer, nullable=False),
+)
+
+# Residents of a grid and everything below it ("*": the district), by birth year, sex and
+# residence type; age bands are worked out for the year asked about.
 population_stats = Table(
     "population_stats", metadata,
     Column("scope", String(40), primary_key=True),
     Column("birth_year", Integer, primary_key=True),
     Column("sex", String(10), primary_key=True),
     Column("residence_type", String(20), primary_key=True),
+    Column("residents", Integer, nullable=False),
+)
+
+grid_residents = Table(  # residents registered in the grid itself
+    "grid_residents", metadata,
+    Column("grid_code", String(40), primary_key=True),
     Column("residents", Integer, nullable=False),
 )
 
@@ -88,7 +132,10 @@ generated_reports = Table(
     Column("snapshot", Text, nullable=False),
 )
 
-READ_MODELS = (grid_names, injury_stats, population_stats, projects)
+READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
+               projects)
+COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
+            grid_residents: "residents"}
 
 
 def _insert(session, table):
@@ -101,6 +148,16 @@ class ReadModels:
 
     def __init__(self, session):
         self.session = session
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def apply(self, changes):
+        """Write a batch of changes: new rows, then counter increments."""
+        for table, rows in changes.rows.items():
+            self.put(table, rows)
+        for table, increments in changes.increments.items():
+            self.add_to(table, COUNTERS[table], increments)
+        changes.clear()
 
     def add_to(self, table, counter, increments):
         """Add increments {key tuple: n} to `counter`, keyed by the table's primary key."""
@@ -122,50 +179,76 @@ class ReadModels:
         self.put(journal, [{"event_id": e.id, "type": e.type, "time": e.time, "envelope": e.to_json()}
                            for e in events])
 
-    # -- queries -------------------------------------------------------------------------------
+    # -- reading -------------------------------------------------------------------------------
 
     def grids(self):
         return {row.code: dict(row._mapping) for row in self.session.execute(select(grid_names)).all()}
 
-    def injuries(self, scopes, months, dimensions):
-        """{(dimension, value): injuries} summed over the scopes and months."""
+    def hierarchy(self):
+        return dict(self.session.execute(select(grid_names.c.code, grid_names.c.parent_code)).all())
+
+    def rollup(self, scope, months, dimensions):
+        """{(dimension, value): injuries} of the cases under `scope` in those months."""
+        c = injury_rollups.c
         rows = self.session.execute(
-            select(injury_stats.c.dimension, injury_stats.c.value, func.sum(injury_stats.c.injuries))
-            .where(injury_stats.c.scope.in_(scopes), injury_stats.c.month.in_(months),
-                   injury_stats.c.dimension.in_(dimensions))
-            .group_by(injury_stats.c.dimension, injury_stats.c.value)).all()
+            select(c.dimension, c.value, func.sum(c.injuries))
+            .where(c.scope == scope, c.month.in_(months), c.dimension.in_(dimensions))
+            .group_by(c.dimension, c.value)).all()
         return {(dimension, value): int(total) for dimension, value, total in rows}
 
-    def injuries_by_month(self, scopes, months):
-        rows = self.session.execute(
-            select(injury_stats.c.month, func.sum(injury_stats.c.injuries))
-            .where(injury_stats.c.scope.in_(scopes), injury_stats.c.month.in_(months),
-                   injury_stats.c.dimension == "all").group_by(injury_stats.c.month)).all()
-        return {month: int(total) for month, total in rows}
+    def own_facts(self, grid, months):
+        """[(month, {field: value})] of the cases reported in the grid itself."""
+        c = injury_facts.c
+        rows = self.session.execute(select(c.month, *[c[name] for name in FACT_FIELDS])
+                                    .where(c.grid_code == grid, c.month.in_(months))).all()
+        return [(row.month, dict(zip(FACT_FIELDS, row[1:], strict=True))) for row in rows]
 
-    def injuries_by_grid(self, months):
-        """{grid code: injuries} for the grids cases named ("" for none), district row left out."""
-        rows = self.session.execute(
-            select(injury_stats.c.scope, func.sum(injury_stats.c.injuries))
-            .where(injury_stats.c.scope != DISTRICT, injury_stats.c.month.in_(months),
-                   injury_stats.c.dimension == "all").group_by(injury_stats.c.scope)).all()
+    def totals_by_month(self, scope, months):
+        """{month: injuries} under the scope, and in it if it is a grid."""
+        c, own = injury_rollups.c, grid_injuries.c
+        found = dict(self.session.execute(
+            select(c.month, func.sum(c.injuries))
+            .where(c.scope == scope, c.month.in_(months), c.dimension == "all").group_by(c.month)).all())
+        for month, injuries in self.session.execute(
+                select(own.month, own.injuries).where(own.grid_code == scope, own.month.in_(months))).all():
+            found[month] = found.get(month, 0) + injuries
+        return {month: int(total) for month, total in found.items()}
+
+    def totals_by_scope(self, scopes, months):
+        """{scope: injuries} in those months, each scope with everything below it."""
+        c, own = injury_rollups.c, grid_injuries.c
+        found = {scope: 0 for scope in scopes}
+        for table_rows in (
+                self.session.execute(select(c.scope, func.sum(c.injuries)).where(
+                    c.scope.in_(scopes), c.month.in_(months), c.dimension == "all").group_by(c.scope)).all(),
+                self.session.execute(select(own.grid_code, func.sum(own.injuries)).where(
+                    own.grid_code.in_(scopes), own.month.in_(months)).group_by(own.grid_code)).all()):
+            for scope, injuries in table_rows:
+                found[scope] += int(injuries)
+        return found
+
+    def population(self, scope):
+        """[(birth_year, sex, residence_type, residents)] in the scope and below it."""
+        c = population_stats.c
+        rows = self.session.execute(select(c.birth_year, c.sex, c.residence_type, c.residents)
+                                    .where(c.scope == scope)).all()
+        return [tuple(row) for row in rows]
+
+    def residents_by_scope(self, scopes):
+        c = population_stats.c
+        rows = self.session.execute(select(c.scope, func.sum(c.residents)).where(c.scope.in_(scopes))
+                                    .group_by(c.scope)).all()
         return {scope: int(total) for scope, total in rows}
 
-    def population(self, scopes):
-        """[(birth_year, sex, residence_type, residents)] summed over the scopes."""
-        rows = self.session.execute(
-            select(population_stats.c.birth_year, population_stats.c.sex, population_stats.c.residence_type,
-                   func.sum(population_stats.c.residents))
-            .where(population_stats.c.scope.in_(scopes))
-            .group_by(population_stats.c.birth_year, population_stats.c.sex,
-                      population_stats.c.residence_type)).all()
-        return [(year, sex, residence, int(total)) for year, sex, residence, total in rows]
+    def own_injuries_by_grid(self, months):
+        """{grid code: injuries} of the cases reported in each grid itself ("" for none)."""
+        c = grid_injuries.c
+        rows = self.session.execute(select(c.grid_code, func.sum(c.injuries)).where(c.month.in_(months))
+                                    .group_by(c.grid_code)).all()
+        return {grid: int(total) for grid, total in rows}
 
-    def residents_by_grid(self):
-        rows = self.session.execute(
-            select(population_stats.c.scope, func.sum(population_stats.c.residents))
-            .where(population_stats.c.scope != DISTRICT).group_by(population_stats.c.scope)).all()
-        return {scope: int(total) for scope, total in rows}
+    def own_residents_by_grid(self):
+        return dict(self.session.execute(select(grid_residents.c.grid_code, grid_residents.c.residents)).all())
 
     def projects(self):
         rows = self.session.execute(select(projects).order_by(projects.c.name)).all()
@@ -183,8 +266,8 @@ class ReadModels:
     def totals(self):
         scalar = self.session.scalar
         return {
-            "injuries": scalar(select(func.coalesce(func.sum(injury_stats.c.injuries), 0)).where(
-                injury_stats.c.scope == DISTRICT, injury_stats.c.dimension == "all")),
+            "injuries": scalar(select(func.coalesce(func.sum(injury_rollups.c.injuries), 0)).where(
+                injury_rollups.c.scope == DISTRICT, injury_rollups.c.dimension == "all")),
             "residents": scalar(select(func.coalesce(func.sum(population_stats.c.residents), 0)).where(
                 population_stats.c.scope == DISTRICT)),
             "grids": scalar(select(func.count()).select_from(grid_names)),
@@ -232,11 +315,15 @@ class ReportsUnitOfWork(UnitOfWork):
         self.reports = ReportArchive(self)
 
 
-def rebuild_read_models(engine, chunk=5000):
-    """Empty the read models and replay the journal into them, in one transaction."""
-    from .projections import project
+def rebuild_read_models(engine, chunk=20000):
+    """Empty the read models and replay the journal into them, in one transaction.
 
-    count = 0
+    New rows (facts) are written chunk by chunk; counters are summed in memory over the whole
+    journal and written once at the end, since there are far fewer of them than events.
+    """
+    from .projections import Changes, Hierarchy, project_into
+
+    count, changes, hierarchy = 0, Changes(), Hierarchy({})
     with Session(engine) as session:
         for table in READ_MODELS:
             session.execute(delete(table))
@@ -248,7 +335,11 @@ def rebuild_read_models(engine, chunk=5000):
                                    .limit(chunk)).all()
             if not rows:
                 break
-            project(models, [read_envelope(row.envelope) for row in rows])
+            project_into(changes, hierarchy, [Event.from_trusted_json(row.envelope) for row in rows])
+            for table, new_rows in changes.rows.items():
+                models.put(table, new_rows)
+            changes.rows.clear()
             last, count = rows[-1].position, count + len(rows)
+        models.apply(changes)
         session.commit()
     return count

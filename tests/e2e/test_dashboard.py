@@ -91,6 +91,7 @@ def test_the_dashboard_shows_the_read_models_numbers_in_both_languages_and_for_a
         assert '<html lang="en">' in html and page.by_id["lang"] == "中文"
         assert grid_api["grid"]["name"] in page.by_id["scope"]
         assert number(page.by_id["total-injuries"]) == grid_api["totals"]["injuries"]
-        assert number(page.by_id["total-residents"]) == grid_api["totals"]["residents"] == api["by_grid"][0]["residents"]
+        assert (number(page.by_id["total-residents"]) == grid_api["totals"]["residents"]
+                == api["by_grid"][0]["residents"])
     finally:
         platform.stop()

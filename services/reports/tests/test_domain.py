@@ -1,9 +1,9 @@
 from collections import Counter
 
 from safecommunity.envelope import Event
-from services.reports.domain import age_band, descendants, injury_rates, population_figures, rate_per_1000
-from services.reports.projections import project
-from services.reports.storage import injury_stats, population_stats
+from services.reports.domain import age_band, injury_rates, population_figures, rate_per_1000
+from services.reports.projections import Changes, Hierarchy, project_into
+from services.reports.storage import grid_injuries, grid_residents, injury_facts, injury_rollups, population_stats
 
 
 def test_a_rate_is_per_thousand_residents_and_undefined_without_residents():
@@ -14,13 +14,6 @@ def test_a_rate_is_per_thousand_residents_and_undefined_without_residents():
 def test_age_bands_follow_the_programmes_target_groups():
     assert [age_band(age) for age in (0, 6, 7, 59, 60, 79, 80, 120)] == [
         "0-6", "0-6", "7-14", "45-59", "60-79", "60-79", "80+", "80+"]
-
-
-def test_a_grid_covers_itself_and_every_grid_below_it():
-    grids = {"D": {"parent_code": None}, "S": {"parent_code": "D"}, "G1": {"parent_code": "S"},
-             "G2": {"parent_code": "S"}, "X": {"parent_code": None}}
-    assert sorted(descendants("S", grids)) == ["G1", "G2", "S"]
-    assert sorted(descendants("D", grids)) == ["D", "G1", "G2", "S"]
 
 
 def test_population_is_banded_by_age_in_the_year_asked_for():
@@ -40,20 +33,10 @@ def test_rates_cover_every_grid_with_residents_or_injuries():
     assert district == {"residents": 1500, "injuries": 3, "rate_per_1000": 2.0}
 
 
-class FakeReadModels:
-    def __init__(self):
-        self.added = []
-
-    def add_to(self, table, counter, increments):
-        self.added.append((table.name, counter, Counter(increments)))
-
-    def put(self, table, rows):
-        self.added.append((table.name, rows))
-
-
 CARD = {"intent": "unintentional", "place": "home", "activity": "leisure", "nature": "fracture",
         "body_part": "lower_limb", "severity": "mild", "outcome": "admitted", "sex": "female",
         "residence_type": "permanent"}
+HIERARCHY = Hierarchy({"D": None, "S": "D", "G1": "S", "G2": "S"})
 
 
 def injury(grid, month, cause="fall", age=81):
@@ -61,25 +44,42 @@ def injury(grid, month, cause="fall", age=81):
         **CARD, "grid_code": grid, "injury_time": f"{month}-03T10:00:00+00:00", "cause": cause, "age": age})
 
 
-def test_an_injury_counts_in_its_grid_and_the_district_once_per_dimension():
-    models = FakeReadModels()
-    project(models, [injury("G1", "2026-01"), injury("G1", "2026-01"), injury(None, "2026-02", "animal", 5)])
-    [(table, counter, counts)] = models.added
-    assert (table, counter) == (injury_stats.name, "injuries")
-    assert counts[("G1", "2026-01", "all", "")] == 2
-    assert counts[("*", "2026-01", "all", "")] == 2 and counts[("*", "2026-02", "all", "")] == 1
-    assert counts[("", "2026-02", "cause", "animal")] == 1          # no grid: counted as such
-    assert counts[("G1", "2026-01", "age_band", "80+")] == 2
-    assert counts[("*", "2026-01", "age_band*cause", "80+*fall")] == 2
-    assert counts[("*", "2026-02", "age_band", "0-6")] == 1
-    assert sum(n for (scope, _, dim, _), n in counts.items() if scope == "*" and dim == "all") == 3
+def test_a_grid_knows_the_grids_above_it_and_the_district():
+    assert HIERARCHY.above("G1") == ["S", "D", "*"]
+    assert HIERARCHY.above("unknown") == ["*"]
 
 
-def test_residents_count_in_their_grid_and_the_district_and_unknown_types_are_only_kept():
-    models = FakeReadModels()
+def test_an_injury_is_a_fact_of_its_grid_and_counts_in_every_grid_above_it_once_per_field():
+    changes = Changes()
+    project_into(changes, HIERARCHY, [injury("G1", "2026-01"), injury("G1", "2026-01"),
+                                      injury(None, "2026-02", "animal", 5)])
+    facts = changes.rows[injury_facts]
+    assert [(f["grid_code"], f["month"], f["cause"], f["age_band"]) for f in facts] == [
+        ("G1", "2026-01", "fall", "80+"), ("G1", "2026-01", "fall", "80+"), ("", "2026-02", "animal", "0-6")]
+    assert changes.increments[grid_injuries] == Counter({("G1", "2026-01"): 2, ("", "2026-02"): 1})
+    rollups = changes.increments[injury_rollups]
+    for scope in ("S", "D", "*"):
+        assert rollups[(scope, "2026-01", "all", "")] == 2
+        assert rollups[(scope, "2026-01", "age_band*cause", "80+*fall")] == 2
+    assert not any(scope == "G1" for scope, *_ in rollups)             # its own cases are facts
+    assert rollups[("*", "2026-02", "cause", "animal")] == 1 and rollups[("*", "2026-02", "age_band", "0-6")] == 1
+    assert sum(n for (scope, _, dim, _), n in rollups.items() if scope == "*" and dim == "all") == 3
+
+
+def test_a_resident_counts_in_the_grid_and_every_grid_above_it_and_other_types_are_only_kept():
+    changes = Changes()
     resident = Event(type="resident.registered", source="/t", data={
         "grid_code": "G2", "birth_year": 1950, "sex": "male", "residence_type": "migrant"})
     sent = Event(type="notification.sent", source="/t", data={})
-    project(models, [resident, sent, resident])
-    expected = Counter({("G2", 1950, "male", "migrant"): 1, ("*", 1950, "male", "migrant"): 1})
-    assert models.added == [(population_stats.name, "residents", expected)] * 2
+    project_into(changes, HIERARCHY, [resident, sent, resident])
+    assert changes.increments[population_stats] == Counter(
+        {(scope, 1950, "male", "migrant"): 2 for scope in ("G2", "S", "D", "*")})
+    assert changes.increments[grid_residents] == Counter({("G2",): 2})
+
+
+def test_a_grid_created_in_the_same_batch_places_what_follows_it():
+    changes, hierarchy = Changes(), Hierarchy({})
+    grid = Event(type="grid.created", source="/t", data={"code": "G9", "name": "Nine", "level": "grid",
+                                                         "parent_code": "S9"})
+    project_into(changes, hierarchy, [grid, injury("G9", "2026-03")])
+    assert changes.increments[injury_rollups][("S9", "2026-03", "all", "")] == 1

@@ -1,11 +1,20 @@
 """The dashboard's figures for a period and a grid, gathered from the read models."""
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timezone
 
 from safecommunity.errors import FieldInvalid
 
 from . import kpis
-from .domain import AGE_BANDS, ELDERLY, injury_rates, months_of, population_figures, rate_per_1000
+from .domain import (
+    AGE_BANDS,
+    ELDERLY,
+    accident_figures,
+    hazard_figures,
+    injury_rates,
+    months_of,
+    population_figures,
+    rate_per_1000,
+)
 from .projections import injury_cells
 from .storage import CARD_DIMENSIONS, DISTRICT
 
@@ -29,6 +38,17 @@ class Selection:
 
     def months_a_year_earlier(self):
         return [f"{int(month[:4]) - 1:04d}{month[4:]}" for month in self.months]
+
+    def grid_codes(self):
+        """The selected grid and every grid below it; None for the whole district."""
+        if not self.grid:
+            return None
+        found, todo = [], [self.grid]
+        while todo:
+            code = todo.pop()
+            found.append(code)
+            todo.extend(child for child, grid in self.grids.items() if grid["parent_code"] == code)
+        return found
 
     def parts(self):
         """The grids one level down to show side by side: below the selected grid, or, for the
@@ -59,7 +79,11 @@ def figures_for(models, selection):
     injuries = injuries_in(models, selection, selection.months)
     population = population_figures(models.population(selection.scope), selection.year)
     last_year = sum(models.totals_by_month(selection.scope, selection.months_a_year_earlier()).values())
+    grids = selection.grid_codes()
+    hazards = hazard_figures(models.hazards(grids, selection.months), models.hazards(grids),
+                             datetime.now(timezone.utc))
     return {"injuries": injuries, "population": population, "injuries_last_year": last_year,
+            "hazards": hazards, "accidents": accident_figures(models.accidents(selection.scope, selection.months)),
             "injury_rate": rate_per_1000(injuries.get(("all", ""), 0), population["total"]),
             # residents are as registered now: moves are not in the read models yet
             "injury_rate_last_year": rate_per_1000(last_year, population["total"])}
@@ -89,8 +113,8 @@ def dashboard(models, selection):
         "by_severity": breakdown(injuries, "severity", total),
         "by_grid": part_rows(models, selection),
         "elderly_falls": elderly_falls(injuries, population),
-        "hazards": {"available": False,
-                    "note": "hazards arrive with the incidents service's hazard events"},
+        "hazards": figures["hazards"],
+        "accidents": figures["accidents"],
         "projects": models.projects(),
     }
 

@@ -1,5 +1,6 @@
 """Reports domain: the figures a committee office reads. Pure Python."""
 from collections import Counter
+from datetime import datetime, timezone
 
 # Bands as injury surveillance and the programme's target groups use them.
 AGE_BANDS = (("0-6", 0, 6), ("7-14", 7, 14), ("15-24", 15, 24), ("25-44", 25, 44), ("45-59", 45, 59),
@@ -40,3 +41,48 @@ def injury_rates(injuries, residents, names):
     total_injuries, total_residents = sum(injuries.values()), sum(residents.values())
     return rows, {"residents": total_residents, "injuries": total_injuries,
                   "rate_per_1000": rate_per_1000(total_injuries, total_residents)}
+
+
+def percent(part, whole):
+    return round(part * 100 / whole, 1) if whole else None
+
+
+RECTIFIED = ("rectified", "verified", "closed")
+
+
+def hazard_figures(reported_in_period, in_scope, now):
+    """Rectification figures of the hazards reported in the period, and what is open now."""
+    rectified = [h for h in reported_in_period if h["status"] in RECTIFIED]
+    checked = [h for h in reported_in_period if h["verified_on_time"] is not None]
+    days = [(_moment(h["rectified_at"]) - _moment(h["reported_at"])).total_seconds() / 86400
+            for h in rectified if h["rectified_at"]]
+    open_now = [h for h in in_scope if h["status"] != "closed"]
+    overdue_now = [h for h in open_now if h["status"] not in RECTIFIED
+                   and (h["overdue"] or _moment(h["deadline"]) < now)]
+    return {"available": True, "found": len(reported_in_period), "rectified": len(rectified),
+            "rectification_rate": percent(len(rectified), len(reported_in_period)),
+            "on_time_rate": percent(sum(1 for h in checked if h["verified_on_time"]), len(checked)),
+            "mean_days_to_rectify": round(sum(days) / len(days), 1) if days else None,
+            "escalations": sum(h["escalations"] for h in reported_in_period),
+            "open_now": len(open_now), "overdue_now": len(overdue_now),
+            "major_open_now": sum(1 for h in open_now if h["severity"] == "major"),
+            "by_category": dict(Counter(h["category"] for h in reported_in_period).most_common())}
+
+
+def accident_figures(amounts):
+    """Totals and per-kind counts from {(kind, measure): amount}."""
+    totals = Counter()
+    by_kind = Counter()
+    for (kind, measure), amount in amounts.items():
+        totals[measure] += amount
+        if measure == "accidents":
+            by_kind[kind] += amount
+    return {"accidents": int(totals["accidents"]), "deaths": int(totals["deaths"]),
+            "injuries": int(totals["injuries"]), "economic_loss": round(totals["loss"], 2),
+            "mass_casualty": int(totals["mass_casualty"]),
+            "by_kind": {kind: int(n) for kind, n in by_kind.most_common()}}
+
+
+def _moment(text):
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

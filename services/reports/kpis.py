@@ -46,6 +46,10 @@ COMPUTE = {
     "migrant_injury_rate": lambda f: rate_per_1000(f["injuries"].get(("residence_type", "migrant"), 0),
                                                    f["population"]["residence_type"].get("migrant", 0)),
     "injury_deaths": lambda f: f["injuries"].get(("outcome", "died"), 0),
+    "accident_deaths": lambda f: f["accidents"]["deaths"],
+    "mass_casualty_accidents": lambda f: f["accidents"]["mass_casualty"],
+    "hazard_rectification_rate": lambda f: f["hazards"]["rectification_rate"],
+    "hazard_on_time_rate": lambda f: f["hazards"]["on_time_rate"],
 }
 
 CATALOGUE = (
@@ -61,6 +65,10 @@ CATALOGUE = (
         "Injury cases of migrants per 1,000 migrant residents.", "‰", "lower"),
     Kpi("injury_deaths", "伤害死亡", "Injury deaths", "Injury cases whose outcome was death (target: zero).",
         "cases", "lower", target=0),
+    Kpi("accident_deaths", "事故死亡", "Accident deaths", "Deaths in accidents reported by departments "
+        "(target: zero).", "people", "lower", target=0),
+    Kpi("mass_casualty_accidents", "群死群伤事故", "Mass-casualty accidents",
+        "Accidents with mass casualties (one-vote veto; target: zero).", "accidents", "lower", target=0),
     Kpi("hazard_rectification_rate", "隐患整改率", "Hazards rectified", "Hazards rectified of hazards found.",
         "%", "higher", target=100, amber=5, source="incidents (hazards)"),
     Kpi("hazard_on_time_rate", "隐患按期整改率", "Hazards rectified on time",

@@ -8,9 +8,11 @@ from .storage import (
     CARD_DIMENSIONS,
     DISTRICT,
     NO_GRID,
+    accident_rollups,
     grid_injuries,
     grid_names,
     grid_residents,
+    hazards,
     injury_facts,
     injury_rollups,
     population_stats,
@@ -23,10 +25,12 @@ class Changes:
 
     def __init__(self):
         self.rows = defaultdict(list)
+        self.updates = []                      # (table, key, values), applied in order
         self.increments = defaultdict(Counter)
 
     def clear(self):
         self.rows.clear()
+        self.updates.clear()
         self.increments.clear()
 
 
@@ -84,6 +88,48 @@ def injuries_reported(changes, hierarchy, events):
                 rollups[(scope, month, dimension, value)] += 1
 
 
+def hazards_reported(changes, hierarchy, events):
+    changes.rows[hazards].extend({
+        "hazard_id": e.data["hazard_id"], "category": e.data["category"], "severity": e.data["severity"],
+        "grid_code": e.data.get("grid_code") or NO_GRID, "status": e.data["status"], "deadline": e.data["deadline"],
+        "reported_at": e.data["at"], "overdue": False, "escalations": 0} for e in events)
+
+
+# What else each hazard event changes, besides its status and deadline.
+HAZARD_FACTS = {
+    "hazard.rectified": lambda data: {"rectified_at": data["at"]},
+    "hazard.verified": lambda data: {"verified_on_time": data["on_time"]},
+    "hazard.closed": lambda data: {"verified_on_time": data["on_time"]},
+    "hazard.reopened": lambda data: {"rectified_at": None, "verified_on_time": None},
+    "hazard.overdue": lambda data: {"overdue": True},
+}
+
+
+def hazards_changed(changes, hierarchy, events):
+    for event in events:
+        data = event.data
+        values = {"status": data["status"], "deadline": data["deadline"],
+                  **HAZARD_FACTS.get(event.type, lambda _data: {})(data)}
+        if event.type == "hazard.escalated":
+            values["escalations"] = hazards.c.escalations + 1
+        changes.updates.append((hazards, {"hazard_id": data["hazard_id"]}, values))
+
+
+ACCIDENT_MEASURES = (("accidents", lambda d: 1), ("deaths", lambda d: d["deaths"]),
+                     ("injuries", lambda d: d["injuries"]), ("loss", lambda d: d.get("economic_loss") or 0),
+                     ("mass_casualty", lambda d: int(d["mass_casualty"])))
+
+
+def accidents_reported(changes, hierarchy, events):
+    rollups = changes.increments[accident_rollups]
+    for event in events:
+        data, month = event.data, event.data["occurred_at"][:7]
+        grid = data.get("grid_code")
+        for scope in ([grid] + hierarchy.above(grid)) if grid else [DISTRICT]:
+            for measure, amount in ACCIDENT_MEASURES:
+                rollups[(scope, month, data["kind"], measure)] += amount(data)
+
+
 def projects_created(changes, hierarchy, events):
     changes.rows[projects].extend({"project_id": e.data["project_id"], "name": e.data["name"],
                                    "intervention_area": e.data["intervention_area"], "status": e.data["status"]}
@@ -94,6 +140,11 @@ PROJECTIONS = {
     "grid.created": grids_created,
     "resident.registered": residents_registered,
     "injury.reported": injuries_reported,
+    "accident.reported": accidents_reported,
+    "hazard.reported": hazards_reported,
+    **{type_: hazards_changed for type_ in ("hazard.notified", "hazard.rectified", "hazard.verified",
+                                            "hazard.reopened", "hazard.escalated", "hazard.overdue",
+                                            "hazard.closed")},
     "project.created": projects_created,
 }
 

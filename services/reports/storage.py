@@ -10,6 +10,7 @@ the sum of its grids.
 import json
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -104,6 +106,33 @@ grid_residents = Table(  # residents registered in the grid itself
     Column("residents", Integer, nullable=False),
 )
 
+# One row per hazard, as its last event left it.
+hazards = Table(
+    "hazards", metadata,
+    Column("hazard_id", String(36), primary_key=True),
+    Column("category", String(30), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("grid_code", String(40), nullable=False, index=True),   # "" when none
+    Column("status", String(12), nullable=False),
+    Column("deadline", String(40), nullable=False),
+    Column("reported_at", String(40), nullable=False, index=True),
+    Column("rectified_at", String(40)),
+    Column("verified_on_time", Boolean),
+    Column("overdue", Boolean, nullable=False),
+    Column("escalations", Integer, nullable=False),
+)
+
+# Accidents under a grid and in it, like injury_rollups: per scope, month and kind, one row per
+# measure (accidents, deaths, injuries, loss in yuan, mass_casualty).
+accident_rollups = Table(
+    "accident_rollups", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("kind", String(30), primary_key=True),
+    Column("measure", String(20), primary_key=True),
+    Column("amount", Float, nullable=False),
+)
+
 projects = Table(
     "projects", metadata,
     Column("project_id", String(36), primary_key=True),
@@ -133,9 +162,9 @@ generated_reports = Table(
 )
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
-               projects)
+               hazards, accident_rollups, projects)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
-            grid_residents: "residents"}
+            grid_residents: "residents", accident_rollups: "amount"}
 
 
 def _insert(session, table):
@@ -152,12 +181,20 @@ class ReadModels:
     # -- writing -------------------------------------------------------------------------------
 
     def apply(self, changes):
-        """Write a batch of changes: new rows, then counter increments."""
-        for table, rows in changes.rows.items():
-            self.put(table, rows)
+        """Write a batch of changes: new rows, then updates in order, then counter increments."""
+        self.write_rows(changes)
         for table, increments in changes.increments.items():
             self.add_to(table, COUNTERS[table], increments)
         changes.clear()
+
+    def write_rows(self, changes):
+        """New rows and row updates, which a rebuild writes chunk by chunk."""
+        for table, rows in changes.rows.items():
+            self.put(table, rows)
+        for table, key, values in changes.updates:
+            self.session.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
+        changes.rows.clear()
+        changes.updates.clear()
 
     def add_to(self, table, counter, increments):
         """Add increments {key tuple: n} to `counter`, keyed by the table's primary key."""
@@ -250,6 +287,24 @@ class ReadModels:
     def own_residents_by_grid(self):
         return dict(self.session.execute(select(grid_residents.c.grid_code, grid_residents.c.residents)).all())
 
+    def hazards(self, grids, reported_months=None):
+        """Hazard rows in those grids ("" included for the district), reported in those months."""
+        c = hazards.c
+        query = select(hazards)
+        if grids is not None:
+            query = query.where(c.grid_code.in_(grids))
+        if reported_months:
+            query = query.where(func.substr(c.reported_at, 1, 7).in_(reported_months))
+        return [dict(row._mapping) for row in self.session.execute(query).all()]
+
+    def accidents(self, scope, months):
+        """{(kind, measure): amount} of the accidents in and under the scope in those months."""
+        c = accident_rollups.c
+        rows = self.session.execute(select(c.kind, c.measure, func.sum(c.amount))
+                                    .where(c.scope == scope, c.month.in_(months))
+                                    .group_by(c.kind, c.measure)).all()
+        return {(kind, measure): float(amount) for kind, measure, amount in rows}
+
     def projects(self):
         rows = self.session.execute(select(projects).order_by(projects.c.name)).all()
         return [dict(row._mapping) for row in rows]
@@ -336,9 +391,7 @@ def rebuild_read_models(engine, chunk=20000):
             if not rows:
                 break
             project_into(changes, hierarchy, [Event.from_trusted_json(row.envelope) for row in rows])
-            for table, new_rows in changes.rows.items():
-                models.put(table, new_rows)
-            changes.rows.clear()
+            models.write_rows(changes)
             last, count = rows[-1].position, count + len(rows)
         models.apply(changes)
         session.commit()

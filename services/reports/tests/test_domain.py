@@ -1,9 +1,20 @@
 from collections import Counter
 
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
 from safecommunity.envelope import Event
 from services.reports.domain import age_band, injury_rates, population_figures, rate_per_1000
 from services.reports.projections import Changes, Hierarchy, project_into
-from services.reports.storage import grid_injuries, grid_residents, injury_facts, injury_rollups, population_stats
+from services.reports.storage import (
+    ReadModels,
+    grid_injuries,
+    grid_residents,
+    injury_facts,
+    injury_rollups,
+    metadata,
+    population_stats,
+)
 
 
 def test_a_rate_is_per_thousand_residents_and_undefined_without_residents():
@@ -83,3 +94,57 @@ def test_a_grid_created_in_the_same_batch_places_what_follows_it():
                                                          "parent_code": "S9"})
     project_into(changes, hierarchy, [grid, injury("G9", "2026-03")])
     assert changes.increments[injury_rollups][("S9", "2026-03", "all", "")] == 1
+
+
+def hazard(status="reported", **overrides):
+    return {"hazard_id": "h", "category": "fire", "severity": "general", "grid_code": "G1", "status": status,
+            "deadline": "2026-06-10T00:00:00+00:00", "reported_at": "2026-06-01T00:00:00+00:00",
+            "rectified_at": None, "verified_on_time": None, "overdue": False, "escalations": 0, **overrides}
+
+
+def test_hazard_figures_rate_rectification_and_count_what_is_open_and_overdue():
+    from datetime import datetime, timezone
+
+    from services.reports.domain import hazard_figures
+    rows = [hazard("closed", rectified_at="2026-06-03T00:00:00+00:00", verified_on_time=True),
+            hazard("verified", rectified_at="2026-06-05T00:00:00+00:00", verified_on_time=False, escalations=1),
+            hazard("rectifying", category="gas", severity="major"),
+            hazard("notified", deadline="2026-12-31T00:00:00+00:00")]
+    figures = hazard_figures(rows, rows, datetime(2026, 7, 1, tzinfo=timezone.utc))
+    assert (figures["found"], figures["rectified"], figures["rectification_rate"]) == (4, 2, 50.0)
+    assert figures["on_time_rate"] == 50.0 and figures["mean_days_to_rectify"] == 3.0
+    assert (figures["open_now"], figures["overdue_now"], figures["major_open_now"]) == (3, 1, 1)
+    assert figures["escalations"] == 1 and figures["by_category"] == {"fire": 3, "gas": 1}
+
+
+def test_hazard_events_keep_one_row_per_hazard_as_its_last_event_left_it():
+    from services.reports.storage import hazards
+    changes = Changes()
+    base = {"hazard_id": "h1", "category": "fire", "severity": "major", "grid_code": "G1",
+            "deadline": "2026-06-10T00:00:00+00:00", "at": "2026-06-01T00:00:00+00:00"}
+    project_into(changes, HIERARCHY, [
+        Event(type="hazard.reported", source="/t", data={**base, "status": "reported", "found_by": "x", "source": "p"}),
+        Event(type="hazard.escalated", source="/t", data={**base, "status": "reported", "to_department": "d",
+                                                          "level": 1, "automatic": True}),
+        Event(type="hazard.rectified", source="/t", data={**base, "status": "rectified",
+                                                          "at": "2026-06-04T00:00:00+00:00"})])
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        ReadModels(session).apply(changes)
+        [row] = session.execute(select(hazards)).all()
+    assert (row.hazard_id, row.status, row.escalations, row.overdue) == ("h1", "rectified", 1, False)
+    assert row.rectified_at == "2026-06-04T00:00:00+00:00" and row.reported_at == "2026-06-01T00:00:00+00:00"
+
+
+def test_an_accident_counts_its_deaths_injuries_and_loss_in_its_grid_and_above():
+    from services.reports.storage import accident_rollups
+    changes = Changes()
+    project_into(changes, HIERARCHY, [Event(type="accident.reported", source="/t", data={
+        "accident_id": "a1", "source": "fire", "kind": "fire", "occurred_at": "2026-05-02T10:00:00+00:00",
+        "grid_code": "G1", "deaths": 2, "injuries": 5, "economic_loss": 30000.0, "mass_casualty": False})])
+    rollups = changes.increments[accident_rollups]
+    for scope in ("G1", "S", "D", "*"):
+        assert rollups[(scope, "2026-05", "fire", "deaths")] == 2
+        assert rollups[(scope, "2026-05", "fire", "loss")] == 30000.0
+        assert rollups[(scope, "2026-05", "fire", "accidents")] == 1

@@ -8,7 +8,9 @@ def figures(**overrides):
                          ("age_band", "0-6"): 1, ("residence_type", "migrant"): 3, ("outcome", "died"): 0},
             "population": {"total": 10000, "age_band": Counter({"60-79": 1500, "80+": 500, "0-6": 400}),
                            "residence_type": Counter({"migrant": 1000})},
-            "injury_rate": 3.0, "injury_rate_last_year": 2.5}
+            "injury_rate": 3.0, "injury_rate_last_year": 2.5,
+            "hazards": {"rectification_rate": 92.0, "on_time_rate": 80.0},
+            "accidents": {"deaths": 1, "mass_casualty": 0}}
     return {**base, **overrides}
 
 
@@ -24,7 +26,11 @@ def test_the_seeded_kpis_are_computed_from_the_figures():
     assert result["child_injury_rate"] == (2.5, kpis.NO_TARGET)
     assert result["migrant_injury_rate"] == (3.0, kpis.NO_TARGET)
     assert result["injury_deaths"] == (0, kpis.GREEN)
-    assert result["hazard_rectification_rate"] == (None, kpis.NO_DATA)
+    assert result["hazard_rectification_rate"] == (92.0, kpis.RED)   # 8 short of 100, amber within 5
+    assert result["hazard_on_time_rate"] == (80.0, kpis.RED)
+    assert result["accident_deaths"] == (1, kpis.RED)
+    assert result["mass_casualty_accidents"] == (0, kpis.GREEN)
+    assert result["census_coverage"] == (None, kpis.NO_DATA)
 
 
 def test_status_is_green_at_target_amber_within_the_margin_and_red_beyond():

@@ -23,15 +23,21 @@ from .storage import (
 class Changes:
     """Rows to insert and counters to add up, written in one go by ReadModels.apply."""
 
-    def __init__(self):
+    def __init__(self, stored_fact=lambda case_id: None):
         self.rows = defaultdict(list)
         self.updates = []                      # (table, key, values), applied in order
         self.increments = defaultdict(Counter)
+        self.new_facts = {}                    # case id -> its row in self.rows, not yet written
+        self.stored_fact = stored_fact         # case id -> the row already written, or None
+
+    def fact(self, case_id):
+        return self.new_facts.get(case_id) or self.stored_fact(case_id)
 
     def clear(self):
         self.rows.clear()
         self.updates.clear()
         self.increments.clear()
+        self.new_facts.clear()
 
 
 class Hierarchy:
@@ -72,20 +78,44 @@ def injury_cells(fields):
             + [("age_band", fields["age_band"]), ("age_band*cause", f"{fields['age_band']}*{fields['cause']}")])
 
 
+def case_fact(data):
+    fields = {name: data[name] for name in CARD_DIMENSIONS}
+    return {"case_id": data["case_id"], "grid_code": data.get("grid_code") or NO_GRID,
+            "month": data["injury_time"][:7], **fields, "age_band": age_band(data["age"])}
+
+
+def count_case(changes, hierarchy, fact, sign=1):
+    """Add a case's fact to the counters (or take it away: sign -1)."""
+    grid, month = fact["grid_code"], fact["month"]
+    changes.increments[grid_injuries][(grid, month)] += sign
+    rollups = changes.increments[injury_rollups]
+    for scope in hierarchy.above(grid) if grid else [DISTRICT]:
+        for dimension, value in injury_cells(fact):
+            rollups[(scope, month, dimension, value)] += sign
+
+
 def injuries_reported(changes, hierarchy, events):
-    rollups, own, facts = changes.increments[injury_rollups], changes.increments[grid_injuries], \
-        changes.rows[injury_facts]
+    for event in events:  # incidents reports a case once; amendments come as injury.amended
+        fact = case_fact(event.data)
+        changes.rows[injury_facts].append(fact)
+        changes.new_facts[fact["case_id"]] = fact
+        count_case(changes, hierarchy, fact)
+
+
+def injuries_amended(changes, hierarchy, events):
+    """A corrected case moves from the cells of what it was to those of what it is."""
     for event in events:
-        data, month = event.data, event.data["injury_time"][:7]
-        grid = data.get("grid_code") or NO_GRID
-        fields = {name: data[name] for name in CARD_DIMENSIONS}
-        fields["age_band"] = age_band(data["age"])
-        facts.append({"grid_code": grid, "month": month, **fields})
-        own[(grid, month)] += 1
-        cells = injury_cells(fields)
-        for scope in hierarchy.above(grid) if grid else [DISTRICT]:
-            for dimension, value in cells:
-                rollups[(scope, month, dimension, value)] += 1
+        fact, old = case_fact(event.data), changes.fact(event.data["case_id"])
+        if old is None:
+            injuries_reported(changes, hierarchy, [event])
+            continue
+        count_case(changes, hierarchy, old, sign=-1)
+        count_case(changes, hierarchy, fact)
+        if old is changes.new_facts.get(fact["case_id"]):
+            old.update(fact)                          # not written yet: write it as it now is
+        else:
+            changes.updates.append((injury_facts, {"case_id": fact["case_id"]}, fact))
+            changes.new_facts[fact["case_id"]] = fact  # later amendments in this batch start here
 
 
 def hazards_reported(changes, hierarchy, events):
@@ -140,6 +170,7 @@ PROJECTIONS = {
     "grid.created": grids_created,
     "resident.registered": residents_registered,
     "injury.reported": injuries_reported,
+    "injury.amended": injuries_amended,
     "accident.reported": accidents_reported,
     "hazard.reported": hazards_reported,
     **{type_: hazards_changed for type_ in ("hazard.notified", "hazard.rectified", "hazard.verified",
@@ -159,6 +190,6 @@ def project_into(changes, hierarchy, events):
 
 def project(models, events):
     """Project a live batch and write it."""
-    changes = Changes()
+    changes = Changes(stored_fact=models.fact)
     project_into(changes, Hierarchy(models.hierarchy()), events)
     models.apply(changes)

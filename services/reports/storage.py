@@ -75,7 +75,7 @@ injury_rollups = Table(
 
 injury_facts = Table(
     "injury_facts", metadata,
-    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("case_id", String(36), primary_key=True),
     Column("grid_code", String(40), nullable=False),   # "" when the case named no grid
     Column("month", String(7), nullable=False),
     *[Column(name, String(30), nullable=False) for name in FACT_FIELDS],
@@ -207,6 +207,7 @@ class ReadModels:
             self.session.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
         changes.rows.clear()
         changes.updates.clear()
+        changes.new_facts.clear()
 
     def add_to(self, table, counter, increments):
         """Add increments {key tuple: n} to `counter`, keyed by the table's primary key."""
@@ -252,6 +253,11 @@ class ReadModels:
 
     def hierarchy(self):
         return dict(self.session.execute(select(grid_names.c.code, grid_names.c.parent_code)).all())
+
+    def fact(self, case_id):
+        """A case as the read models have it, or None."""
+        row = self.session.execute(select(injury_facts).where(injury_facts.c.case_id == case_id)).first()
+        return dict(row._mapping) if row else None
 
     def rollup(self, scope, months, dimensions):
         """{(dimension, value): injuries} of the cases under `scope` in those months."""
@@ -407,11 +413,12 @@ def rebuild_read_models(engine, chunk=20000):
     """
     from .projections import Changes, Hierarchy, project_into
 
-    count, changes, hierarchy = 0, Changes(), Hierarchy({})
+    count, hierarchy = 0, Hierarchy({})
     with Session(engine) as session:
         for table in READ_MODELS:
             session.execute(delete(table))
         models = ReadModels(session)
+        changes = Changes(stored_fact=models.fact)
         last = 0
         while True:
             rows = session.execute(select(journal.c.position, journal.c.envelope)

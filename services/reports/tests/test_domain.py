@@ -1,3 +1,4 @@
+import uuid
 from collections import Counter
 
 from sqlalchemy import create_engine, select
@@ -52,7 +53,8 @@ HIERARCHY = Hierarchy({"D": None, "S": "D", "G1": "S", "G2": "S"})
 
 def injury(grid, month, cause="fall", age=81):
     return Event(type="injury.reported", source="/t", data={
-        **CARD, "grid_code": grid, "injury_time": f"{month}-03T10:00:00+00:00", "cause": cause, "age": age})
+        **CARD, "case_id": str(uuid.uuid4()), "grid_code": grid, "injury_time": f"{month}-03T10:00:00+00:00",
+        "cause": cause, "age": age})
 
 
 def test_a_grid_knows_the_grids_above_it_and_the_district():
@@ -148,3 +150,36 @@ def test_an_accident_counts_its_deaths_injuries_and_loss_in_its_grid_and_above()
         assert rollups[(scope, "2026-05", "fire", "deaths")] == 2
         assert rollups[(scope, "2026-05", "fire", "loss")] == 30000.0
         assert rollups[(scope, "2026-05", "fire", "accidents")] == 1
+
+
+def amended(case_id, grid, month, cause):
+    event = injury(grid, month, cause)
+    return Event(type="injury.amended", source="/t", data={**event.data, "case_id": case_id, "version": 2,
+                                                            "changed": ["cause"]})
+
+
+def with_case_id(event, case_id):
+    return Event(type=event.type, source="/t", data={**event.data, "case_id": case_id})
+
+
+def test_a_corrected_case_moves_from_the_cells_it_was_in_to_the_ones_it_is_in_live_and_on_rebuild():
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    first = with_case_id(injury("G1", "2026-01", "fall"), "c1")
+    with Session(engine) as session:          # live: the report and its correction in two batches
+        models = ReadModels(session)
+        changes = Changes(stored_fact=models.fact)
+        project_into(changes, HIERARCHY, [first])
+        models.apply(changes)
+        changes = Changes(stored_fact=models.fact)
+        project_into(changes, HIERARCHY, [amended("c1", "G2", "2026-02", "animal")])
+        models.apply(changes)
+        assert models.rollup("S", ["2026-01", "2026-02"], ["cause"]) == {("cause", "animal"): 1, ("cause", "fall"): 0}
+        assert models.fact("c1")["grid_code"] == "G2" and models.fact("c1")["cause"] == "animal"
+        assert models.totals_by_scope(["G1", "G2"], ["2026-01", "2026-02"]) == {"G1": 0, "G2": 1}
+    changes = Changes()                       # rebuild: both in one go, the fact not written yet
+    project_into(changes, HIERARCHY, [first, amended("c1", "G2", "2026-02", "animal")])
+    [fact] = changes.rows[injury_facts]
+    assert fact["cause"] == "animal" and fact["grid_code"] == "G2"
+    assert changes.increments[injury_rollups][("*", "2026-01", "all", "")] == 0
+    assert changes.increments[injury_rollups][("*", "2026-02", "cause", "animal")] == 1

@@ -46,7 +46,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('grid_code')
     )
     op.create_table('injury_facts',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('case_id', sa.String(length=36), nullable=False),
     sa.Column('grid_code', sa.String(length=40), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('cause', sa.String(length=30), nullable=False),
@@ -60,7 +60,7 @@ def upgrade() -> None:
     sa.Column('sex', sa.String(length=30), nullable=False),
     sa.Column('residence_type', sa.String(length=30), nullable=False),
     sa.Column('age_band', sa.String(length=30), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('case_id')
     )
     with op.batch_alter_table('injury_facts', schema=None) as batch_op:
         batch_op.create_index('ix_injury_facts_grid_month', ['grid_code', 'month'], unique=False)

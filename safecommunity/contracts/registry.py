@@ -1,7 +1,15 @@
-"""Events registry publishes."""
+"""Events registry publishes.
+
+Resident events carry a pseudonymous resident id and what population denominators are counted
+by (grid, sex, birth year, residence type, tags) so a consumer can keep counts per grid, age band,
+sex and tag from the events alone: never a name, ID number, phone or address.
+"""
 from marshmallow import fields, validate
 
 from . import RESIDENCE_TYPES, SEXES, EventSpec, Payload, one_of
+
+RISK_GRADES = ("major", "high", "moderate", "low")
+FACILITY_STATUSES = ("in_order", "faulty", "out_of_service")
 
 
 class GridCreatedSchema(Payload):
@@ -11,18 +19,122 @@ class GridCreatedSchema(Payload):
     parent_code = fields.String(allow_none=True, load_default=None)
 
 
-class ResidentRegisteredSchema(Payload):
+class ResidentKey(Payload):
+    """What a resident is counted by; every resident event carries it as it is now."""
     resident_id = fields.String(required=True)
     grid_code = fields.String(required=True)
     sex = fields.String(required=True, validate=one_of(SEXES))
     birth_year = fields.Integer(required=True, validate=validate.Range(1880, 2200))
     residence_type = fields.String(required=True, validate=one_of(RESIDENCE_TYPES))
+
+
+class ResidentRegisteredSchema(ResidentKey):
+    registered_on = fields.Date(required=True)
+    tags = fields.List(fields.String(), load_default=list)  # added in version 1; absent means none
+
+
+class PreviousKey(Payload):
+    grid_code = fields.String(required=True)
+    sex = fields.String(required=True)
+    birth_year = fields.Integer(required=True)
+    residence_type = fields.String(required=True)
+
+
+class ResidentUpdatedSchema(ResidentKey):
+    tags = fields.List(fields.String(), required=True)
+    previous = fields.Nested(PreviousKey, required=True)  # the key before: count it down, the new one up
+    changed = fields.List(fields.String(), required=True)  # field names only, never their values
+
+
+class ResidentMovedOutSchema(ResidentKey):
+    tags = fields.List(fields.String(), required=True)
+    moved_out_on = fields.Date(required=True)
+
+
+class ResidentTaggedSchema(ResidentKey):
+    tag = fields.String(required=True)
+    tagged_on = fields.Date(required=True)
+
+
+class ResidentUntaggedSchema(ResidentKey):
+    tag = fields.String(required=True)
+    untagged_on = fields.Date(required=True)
+
+
+class UnitSchema(Payload):
+    unit_id = fields.String(required=True)
+    name = fields.String(required=True)
+    type = fields.String(required=True)
+    grid_code = fields.String(required=True)
+    credit_code = fields.String(allow_none=True, load_default=None)
+    scale = fields.String(allow_none=True, load_default=None)
+    industry = fields.String(allow_none=True, load_default=None)
+    hazardous_chemicals = fields.Boolean(required=True)
+    major_hazard_source = fields.Boolean(required=True)
+    risk_grade = fields.String(allow_none=True, load_default=None, validate=one_of(RISK_GRADES))
+    special_workers = fields.Integer(required=True)
+    certified_special_workers = fields.Integer(required=True)
+
+
+class UnitRegisteredSchema(UnitSchema):
     registered_on = fields.Date(required=True)
 
 
+class UnitUpdatedSchema(UnitSchema):
+    changed = fields.List(fields.String(), required=True)
+
+
+class UnitRiskGradedSchema(Payload):
+    unit_id = fields.String(required=True)
+    type = fields.String(required=True)
+    grid_code = fields.String(required=True)
+    risk_grade = fields.String(required=True, validate=one_of(RISK_GRADES))
+    previous_risk_grade = fields.String(allow_none=True, load_default=None)
+    graded_on = fields.Date(required=True)
+
+
+class FacilitySchema(Payload):
+    facility_id = fields.String(required=True)
+    code = fields.String(required=True)
+    type = fields.String(required=True)
+    grid_code = fields.String(required=True)
+    unit_id = fields.String(allow_none=True, load_default=None)
+    status = fields.String(required=True, validate=one_of(FACILITY_STATUSES))
+    expires_on = fields.Date(allow_none=True, load_default=None)
+    next_inspection_due = fields.Date(required=True)
+
+
+class FacilityRegisteredSchema(FacilitySchema):
+    pass
+
+
+class FacilityInspectedSchema(FacilitySchema):
+    inspected_on = fields.Date(required=True)
+
+
+class FacilityUpdatedSchema(FacilitySchema):
+    changed = fields.List(fields.String(), required=True)
+
+
+def _spec(type_, schema, summary, consumers=("reports",)):
+    return EventSpec(type_, "registry", schema, 1, consumers, summary)
+
+
 EVENTS = (
-    EventSpec("grid.created", "registry", GridCreatedSchema(), 1, ("incidents", "reports"),
-              "A grid (any level of the hierarchy) was created."),
-    EventSpec("resident.registered", "registry", ResidentRegisteredSchema(), 1, ("reports",),
-              "A resident was registered in a grid (no name or ID number: sex, birth year, residence type)."),
+    _spec("grid.created", GridCreatedSchema(), "A grid (any level of the hierarchy) was created.",
+          consumers=("incidents", "reports")),
+    _spec("resident.registered", ResidentRegisteredSchema(),
+          "A resident was registered in a grid (no name or ID number: sex, birth year, residence type, tags)."),
+    _spec("resident.updated", ResidentUpdatedSchema(),
+          "A resident's record changed (the key counted by, before and after; names of changed fields)."),
+    _spec("resident.moved_out", ResidentMovedOutSchema(), "A resident moved out of the district."),
+    _spec("resident.tagged", ResidentTaggedSchema(), "A resident was given a group tag (elderly, disabled…)."),
+    _spec("resident.untagged", ResidentUntaggedSchema(), "A resident's group tag was taken off."),
+    _spec("unit.registered", UnitRegisteredSchema(), "A unit (enterprise, shop, school…) was registered."),
+    _spec("unit.updated", UnitUpdatedSchema(), "A unit's record changed."),
+    _spec("unit.risk_graded", UnitRiskGradedSchema(), "A unit was given a (new) risk grade."),
+    _spec("facility.registered", FacilityRegisteredSchema(),
+          "A safety facility (hydrant, extinguisher, gas alarm…) was registered."),
+    _spec("facility.updated", FacilityUpdatedSchema(), "A facility's record changed."),
+    _spec("facility.inspected", FacilityInspectedSchema(), "A facility was inspected (status, next due date)."),
 )

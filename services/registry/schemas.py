@@ -1,20 +1,53 @@
 """Registry HTTP input and output. Requests are strict: unknown fields are refused."""
 from datetime import date
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates
 
 from safecommunity.contracts import RESIDENCE_TYPES, SEXES
 
+from .codes import CodeInvalid, check_credit_code, check_phone, parse_id_number
 from .domain import GRID_LEVELS
+from .taxonomy import FACILITY_STATUSES, FACILITY_TYPES, RISK_GRADES, UNIT_SCALES
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
                        error="use 1-40 letters, digits, '-', '_' or '.'")
+TAXONOMY_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="use 1-40 lower-case letters, digits or '_'")
 
 
-class CreateGridSchema(Schema):
+class Checked(fields.String):
+    """A national code, normalised by its checker; the checker's reason is the field's error."""
+
+    def __init__(self, checker, **kwargs):
+        super().__init__(**kwargs)
+        self.checker = checker
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return self.checker(super()._deserialize(value, attr, data, **kwargs))
+        except CodeInvalid as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def id_number(**kwargs):
+    return Checked(lambda raw: parse_id_number(raw)[0], **kwargs)
+
+
+class Strict(Schema):
     class Meta:
         unknown = RAISE
 
+
+class Query(Schema):
+    """Query strings: unknown parameters are refused too; paging is read by paging()."""
+
+    class Meta:
+        unknown = RAISE
+
+    limit = fields.String()
+    offset = fields.String()
+
+
+class CreateGridSchema(Strict):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     level = fields.String(required=True, validate=validate.OneOf(GRID_LEVELS))
@@ -28,23 +61,64 @@ class GridSchema(Schema):
     parent_code = fields.String(allow_none=True)
 
 
-class RegisterResidentSchema(Schema):
-    class Meta:
-        unknown = RAISE
+def past_date(value):
+    if value > date.today():
+        raise ValidationError("must not be in the future")
 
+
+class TagInputSchema(Strict):
+    tag = fields.String(required=True)
+    attributes = fields.Dict(keys=fields.String(), load_default=dict)
+    tagged_on = fields.Date(load_default=None, validate=past_date)
+
+
+class ResidentFieldsSchema(Strict):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    sex = fields.String(validate=validate.OneOf(SEXES))
+    birth_date = fields.Date()
+    residence_type = fields.String(validate=validate.OneOf(RESIDENCE_TYPES))
+    grid_code = fields.String()
+    id_number = id_number(allow_none=True)
+    phone = Checked(check_phone, allow_none=True)
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    permit_expires_on = fields.Date(allow_none=True)
+
+    @validates("birth_date")
+    def birth_date_is_past(self, value, **_kwargs):
+        past_date(value)
+        if value.year < date.today().year - 130:
+            raise ValidationError("more than 130 years ago")
+
+
+class RegisterResidentSchema(ResidentFieldsSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     sex = fields.String(required=True, validate=validate.OneOf(SEXES))
     birth_date = fields.Date(required=True)
     residence_type = fields.String(required=True, validate=validate.OneOf(RESIDENCE_TYPES))
     grid_code = fields.String(required=True)
-    registered_on = fields.Date(load_default=None)
+    registered_on = fields.Date(load_default=None, validate=past_date)
+    tags = fields.List(fields.Nested(TagInputSchema), load_default=list)
 
-    @validates("birth_date")
-    def birth_date_is_past(self, value, **_kwargs):
-        if value > date.today():
-            raise ValidationError("must not be in the future")
-        if value.year < date.today().year - 130:
-            raise ValidationError("more than 130 years ago")
+
+class MoveOutSchema(Strict):
+    moved_out_on = fields.Date(load_default=date.today, validate=past_date)
+
+
+class ResidentQuerySchema(Query):
+    grid_code = fields.String()
+    tag = fields.String()
+    age_min = fields.Integer(validate=validate.Range(0, 150))
+    age_max = fields.Integer(validate=validate.Range(0, 150))
+    residence_type = fields.String(validate=validate.OneOf(RESIDENCE_TYPES))
+    sex = fields.String(validate=validate.OneOf(SEXES))
+    status = fields.String(load_default="active", validate=validate.OneOf(("active", "moved_out", "all")))
+    id_number = id_number()
+
+
+class ShownTagSchema(Schema):
+    code = fields.String()
+    since = fields.Date(allow_none=True)
+    attributes = fields.Dict()
 
 
 class ResidentSchema(Schema):
@@ -55,3 +129,146 @@ class ResidentSchema(Schema):
     residence_type = fields.String()
     grid_code = fields.String()
     registered_on = fields.Date()
+    id_number = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    permit_expires_on = fields.Date(allow_none=True)
+    moved_out_on = fields.Date(allow_none=True)
+    tags = fields.List(fields.Nested(ShownTagSchema))
+
+
+class TagTypeSchema(Strict):
+    code = fields.String(required=True, validate=TAXONOMY_CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    sensitive = fields.Boolean(load_default=False)
+    min_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 150))
+    max_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 150))
+    attributes = fields.Dict(keys=fields.String(validate=TAXONOMY_CODE), load_default=dict)
+
+
+class UnitTypeSchema(Strict):
+    code = fields.String(required=True, validate=TAXONOMY_CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    category = fields.String(required=True, validate=TAXONOMY_CODE)
+
+
+class UnitFieldsSchema(Strict):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    type = fields.String()
+    grid_code = fields.String()
+    credit_code = Checked(check_credit_code, allow_none=True)
+    scale = fields.String(allow_none=True, validate=validate.OneOf(UNIT_SCALES))
+    industry = fields.String(allow_none=True, validate=validate.Length(max=100))
+    hazardous_chemicals = fields.Boolean()
+    major_hazard_source = fields.Boolean()
+    risk_grade = fields.String(allow_none=True, validate=validate.OneOf(RISK_GRADES))
+    safety_officer = fields.String(allow_none=True, validate=validate.Length(max=100))
+    safety_officer_phone = Checked(check_phone, allow_none=True)
+    special_workers = fields.Integer(validate=validate.Range(0, 100000))
+    certified_special_workers = fields.Integer(validate=validate.Range(0, 100000))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+
+
+class RegisterUnitSchema(UnitFieldsSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    type = fields.String(required=True)
+    grid_code = fields.String(required=True)
+    hazardous_chemicals = fields.Boolean(load_default=False)
+    major_hazard_source = fields.Boolean(load_default=False)
+    special_workers = fields.Integer(load_default=0, validate=validate.Range(0, 100000))
+    certified_special_workers = fields.Integer(load_default=0, validate=validate.Range(0, 100000))
+    registered_on = fields.Date(load_default=None, validate=past_date)
+
+
+class GradeRiskSchema(Strict):
+    risk_grade = fields.String(required=True, validate=validate.OneOf(RISK_GRADES))
+    graded_on = fields.Date(load_default=date.today, validate=past_date)
+
+
+class UnitQuerySchema(Query):
+    type = fields.String()
+    grid_code = fields.String()
+    risk_grade = fields.String(validate=validate.OneOf(RISK_GRADES))
+
+
+class UnitSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String()
+    name = fields.String()
+    type = fields.String()
+    grid_code = fields.String()
+    credit_code = fields.String(allow_none=True)
+    scale = fields.String(allow_none=True)
+    industry = fields.String(allow_none=True)
+    hazardous_chemicals = fields.Boolean()
+    major_hazard_source = fields.Boolean()
+    risk_grade = fields.String(allow_none=True)
+    safety_officer = fields.String(allow_none=True)
+    safety_officer_phone = fields.String(allow_none=True)
+    special_workers = fields.Integer()
+    certified_special_workers = fields.Integer()
+    address = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    registered_on = fields.Date()
+
+
+class FacilityFieldsSchema(Strict):
+    code = fields.String(validate=CODE)
+    type = fields.String(validate=validate.OneOf(sorted(FACILITY_TYPES)))
+    grid_code = fields.String()
+    unit_id = fields.String(allow_none=True)
+    location = fields.String(allow_none=True, validate=validate.Length(max=300))
+    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    status = fields.String(validate=validate.OneOf(FACILITY_STATUSES))
+    expires_on = fields.Date(allow_none=True)
+
+
+class RegisterFacilitySchema(FacilityFieldsSchema):
+    code = fields.String(required=True, validate=CODE)
+    type = fields.String(required=True, validate=validate.OneOf(sorted(FACILITY_TYPES)))
+    grid_code = fields.String(required=True)
+    status = fields.String(load_default="in_order", validate=validate.OneOf(FACILITY_STATUSES))
+    last_inspected_on = fields.Date(load_default=None, validate=past_date)
+    registered_on = fields.Date(load_default=None, validate=past_date)
+
+
+class InspectFacilitySchema(Strict):
+    inspected_on = fields.Date(load_default=date.today)
+    status = fields.String(required=True, validate=validate.OneOf(FACILITY_STATUSES))
+
+
+class FacilityQuerySchema(Query):
+    type = fields.String(validate=validate.OneOf(sorted(FACILITY_TYPES)))
+    grid_code = fields.String()
+    status = fields.String(validate=validate.OneOf(FACILITY_STATUSES))
+    unit_id = fields.String()
+    overdue = fields.Boolean()
+
+
+class FacilitySchema(Schema):
+    id = fields.String()
+    code = fields.String()
+    type = fields.String()
+    grid_code = fields.String()
+    unit_id = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    status = fields.String()
+    expires_on = fields.Date(allow_none=True)
+    last_inspected_on = fields.Date(allow_none=True)
+    next_inspection_due = fields.Date()
+    registered_on = fields.Date()
+
+
+class AuditQuerySchema(Query):
+    subject = fields.String()
+    resource_id = fields.String()
+    resource_type = fields.String()
+    since = fields.AwareDateTime(default_timezone=None)

@@ -1,18 +1,47 @@
-"""Registry: grids and the people registered in them (entrypoints only)."""
-from safecommunity.storage import Store
-from safecommunity.web import http, read_json
+"""Registry: grids, residents and their group tags, units, facilities (entrypoints only).
 
-from .domain import Grid, Resident
-from .schemas import CreateGridSchema, GridSchema, RegisterResidentSchema, ResidentSchema
-from .storage import RegistryUnitOfWork
+Every entrypoint first checks the caller's scope; reads of personal or sensitive data are masked
+or audited in handlers.py."""
+from safecommunity.auth import Auth
+from safecommunity.errors import FieldInvalid
+from safecommunity.web import http, paging, read_json
+
+from . import handlers as do
+from .domain import Grid
+from .handlers import ADMIN, AUDIT, READ, WRITE
+from .importer import import_upload
+from .schemas import (
+    AuditQuerySchema,
+    CreateGridSchema,
+    FacilityFieldsSchema,
+    FacilityQuerySchema,
+    GradeRiskSchema,
+    GridSchema,
+    InspectFacilitySchema,
+    MoveOutSchema,
+    RegisterFacilitySchema,
+    RegisterResidentSchema,
+    RegisterUnitSchema,
+    ResidentFieldsSchema,
+    ResidentQuerySchema,
+    TagInputSchema,
+    TagTypeSchema,
+    UnitFieldsSchema,
+    UnitQuerySchema,
+    UnitTypeSchema,
+)
+from .storage import RegistryStore
+from .taxonomy import TagType, check_attribute_specs
 
 
 class RegistryService:
     name = "registry"
-    store = Store(RegistryUnitOfWork)
+    store = RegistryStore()
+    caller = Auth()
 
     @http("POST", "/api/registry/grids")
     def create_grid(self, request):
+        self.caller.require(WRITE)
         command = CreateGridSchema().load(read_json(request))
         parent_code = command.pop("parent_code")
         parent = self.store.grids.referenced_by("parent_code", parent_code) if parent_code else None
@@ -23,24 +52,176 @@ class RegistryService:
 
     @http("GET", "/api/registry/grids")
     def list_grids(self, request):
+        self.caller.require(READ)
         return {"grids": GridSchema(many=True).dump(self.store.grids.list())}
 
     @http("GET", "/api/registry/grids/<code>")
     def show_grid(self, request, code):
+        self.caller.require(READ)
         return GridSchema().dump(self.store.grids.get(code))
+
+    # -- residents ------------------------------------------------------------------------------
 
     @http("POST", "/api/registry/residents")
     def register_resident(self, request):
-        command = RegisterResidentSchema().load(read_json(request))
-        grid = self.store.grids.referenced_by("grid_code", command.pop("grid_code"))
-        resident = Resident.register(**command, grid=grid)
-        self.store.residents.add(resident)
-        self.store.commit()
-        return 201, ResidentSchema().dump(resident)
+        self.caller.require(WRITE)
+        resident = do.register_resident(self.store, self.caller, RegisterResidentSchema().load(read_json(request)))
+        return 201, do.show_residents(self.store, self.caller, [resident])[0]
+
+    @http("GET", "/api/registry/residents")
+    def list_residents(self, request):
+        self.caller.require(READ)
+        query = ResidentQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = do.search_residents(self.store, self.caller, query, limit, offset)
+        return {"limit": limit, "offset": offset, "residents": found}
 
     @http("GET", "/api/registry/residents/<resident_id>")
     def show_resident(self, request, resident_id):
-        return ResidentSchema().dump(self.store.residents.get(resident_id))
+        self.caller.require(READ)
+        return do.show_residents(self.store, self.caller, [self.store.residents.get(resident_id)])[0]
+
+    @http("PATCH", "/api/registry/residents/<resident_id>")
+    def update_resident(self, request, resident_id):
+        self.caller.require(WRITE)
+        changes = ResidentFieldsSchema().load(read_json(request))
+        resident = do.update_resident(self.store, self.caller, resident_id, changes)
+        return do.show_residents(self.store, self.caller, [resident])[0]
+
+    @http("POST", "/api/registry/residents/<resident_id>/move-out")
+    def move_out_resident(self, request, resident_id):
+        self.caller.require(WRITE)
+        command = MoveOutSchema().load(read_json(request))
+        resident = self.store.residents.get(resident_id)
+        resident.move_out(command["moved_out_on"])
+        self.store.residents.save(resident)
+        self.store.commit()
+        return do.show_residents(self.store, self.caller, [resident])[0]
+
+    @http("POST", "/api/registry/residents/<resident_id>/tags")
+    def tag_resident(self, request, resident_id):
+        self.caller.require(WRITE)
+        resident = do.tag_resident(self.store, self.caller, resident_id, TagInputSchema().load(read_json(request)))
+        return do.show_residents(self.store, self.caller, [resident])[0]
+
+    @http("DELETE", "/api/registry/residents/<resident_id>/tags/<code>")
+    def untag_resident(self, request, resident_id, code):
+        self.caller.require(WRITE)
+        resident = do.untag_resident(self.store, self.caller, resident_id, code)
+        return do.show_residents(self.store, self.caller, [resident])[0]
+
+    # -- taxonomies -----------------------------------------------------------------------------
+
+    @http("GET", "/api/registry/tag-types")
+    def list_tag_types(self, request):
+        self.caller.require(READ)
+        return {"tag_types": [vars(t) for t in self.store.taxonomy.tag_types().values()]}
+
+    @http("POST", "/api/registry/tag-types")
+    def add_tag_type(self, request):
+        self.caller.require(ADMIN)
+        command = TagTypeSchema().load(read_json(request))
+        if errors := check_attribute_specs(command["attributes"]):
+            raise FieldInvalid("attributes", errors)
+        self.store.taxonomy.add_tag_type(TagType(**command))
+        self.store.commit()
+        return 201, command
+
+    @http("GET", "/api/registry/unit-types")
+    def list_unit_types(self, request):
+        self.caller.require(READ)
+        return {"unit_types": self.store.taxonomy.unit_types()}
+
+    @http("POST", "/api/registry/unit-types")
+    def add_unit_type(self, request):
+        self.caller.require(ADMIN)
+        command = UnitTypeSchema().load(read_json(request))
+        self.store.taxonomy.add_unit_type(command)
+        self.store.commit()
+        return 201, command
+
+    @http("GET", "/api/registry/facility-types")
+    def list_facility_types(self, request):
+        self.caller.require(READ)
+        return {"facility_types": do.facility_types()}
+
+    # -- units and facilities -------------------------------------------------------------------
+
+    @http("POST", "/api/registry/units")
+    def register_unit(self, request):
+        self.caller.require(WRITE)
+        unit = do.register_unit(self.store, RegisterUnitSchema().load(read_json(request)))
+        return 201, do.show_units(self.store, self.caller, [unit])[0]
+
+    @http("GET", "/api/registry/units")
+    def list_units(self, request):
+        self.caller.require(READ)
+        query = UnitQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = self.store.units.search(query, limit, offset)
+        return {"limit": limit, "offset": offset, "units": do.show_units(self.store, self.caller, found)}
+
+    @http("GET", "/api/registry/units/<unit_id>")
+    def show_unit(self, request, unit_id):
+        self.caller.require(READ)
+        return do.show_units(self.store, self.caller, [self.store.units.get(unit_id)])[0]
+
+    @http("PATCH", "/api/registry/units/<unit_id>")
+    def update_unit(self, request, unit_id):
+        self.caller.require(WRITE)
+        unit = do.update_unit(self.store, unit_id, UnitFieldsSchema().load(read_json(request)))
+        return do.show_units(self.store, self.caller, [unit])[0]
+
+    @http("POST", "/api/registry/units/<unit_id>/risk-grade")
+    def grade_unit_risk(self, request, unit_id):
+        self.caller.require(WRITE)
+        unit = do.grade_unit(self.store, unit_id, GradeRiskSchema().load(read_json(request)))
+        return do.show_units(self.store, self.caller, [unit])[0]
+
+    @http("POST", "/api/registry/facilities")
+    def register_facility(self, request):
+        self.caller.require(WRITE)
+        facility = do.register_facility(self.store, RegisterFacilitySchema().load(read_json(request)))
+        return 201, do.show_facilities([facility])[0]
+
+    @http("GET", "/api/registry/facilities")
+    def list_facilities(self, request):
+        self.caller.require(READ)
+        query = FacilityQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = self.store.facilities.search(query, limit, offset)
+        return {"limit": limit, "offset": offset, "facilities": do.show_facilities(found)}
+
+    @http("GET", "/api/registry/facilities/<facility_id>")
+    def show_facility(self, request, facility_id):
+        self.caller.require(READ)
+        return do.show_facilities([self.store.facilities.get(facility_id)])[0]
+
+    @http("PATCH", "/api/registry/facilities/<facility_id>")
+    def update_facility(self, request, facility_id):
+        self.caller.require(WRITE)
+        changes = FacilityFieldsSchema().load(read_json(request))
+        return do.show_facilities([do.update_facility(self.store, facility_id, changes)])[0]
+
+    @http("POST", "/api/registry/facilities/<facility_id>/inspections")
+    def inspect_facility(self, request, facility_id):
+        self.caller.require(WRITE)
+        facility = do.inspect_facility(self.store, facility_id, InspectFacilitySchema().load(read_json(request)))
+        return do.show_facilities([facility])[0]
+
+    # -- imports and the audit log --------------------------------------------------------------
+
+    @http("POST", "/api/registry/imports/<kind>")
+    def import_file(self, request, kind):
+        self.caller.require(WRITE)
+        return import_upload(self.store, kind, request, self.caller.scopes)
+
+    @http("GET", "/api/registry/audit")
+    def list_audit(self, request):
+        self.caller.require(AUDIT)
+        query = AuditQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        return {"limit": limit, "offset": offset, "entries": self.store.audit.search(query, limit, offset)}
 
 
 SERVICE = RegistryService

@@ -1,52 +1,52 @@
-"""Registry tables and repositories: the only place with queries."""
-from sqlalchemy import Column, Date, ForeignKey, MetaData, String, Table, func, insert, select
+"""Registry repositories and unit of work: the only place with queries. Personal data is sealed
+on the way in and opened on the way out with the unit of work's Protector."""
+from datetime import date
+
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from safecommunity.database import utcnow
 from safecommunity.errors import Conflict, FieldInvalid, NotFound
-from safecommunity.storage import UnitOfWork
-from safecommunity.tables import add_backbone_tables
+from safecommunity.storage import Store, UnitOfWork
 
-from .domain import Grid, Resident
-
-metadata = add_backbone_tables(MetaData())
-
-grids = Table(
-    "grids", metadata,
-    Column("code", String(40), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("level", String(20), nullable=False),
-    Column("parent_code", String(40), ForeignKey("grids.code")),
+from .domain import Facility, Grid, Resident, Unit
+from .pii import PersonalDataKeys
+from .tables import (
+    audit_log,
+    facilities,
+    grids,
+    metadata,
+    resident_tags,
+    residents,
+    tag_types,
+    unit_types,
+    units,
 )
+from .taxonomy import TagType
 
-residents = Table(
-    "residents", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("name", String(100), nullable=False),
-    Column("sex", String(10), nullable=False),
-    Column("birth_date", Date, nullable=False),
-    Column("residence_type", String(20), nullable=False),
-    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
-    Column("registered_on", Date, nullable=False),
-)
+__all__ = ["metadata", "RegistryStore", "RegistryUnitOfWork"]
 
 
 class GridNotFound(NotFound):
     pass
 
 
-class GridRepository:
+class Repository:
     def __init__(self, uow):
         self.uow = uow
+        self.session = uow.session
 
+
+class GridRepository(Repository):
     def add(self, grid):
         if self.find(grid.code) is not None:
             raise Conflict(f"grid {grid.code} already exists")
-        self.uow.session.execute(insert(grids).values(
+        self.session.execute(insert(grids).values(
             code=grid.code, name=grid.name, level=grid.level, parent_code=grid.parent_code))
         self.uow.track(grid)
 
     def find(self, code):
-        row = self.uow.session.execute(select(grids).where(grids.c.code == code)).first()
+        row = self.session.execute(select(grids).where(grids.c.code == code)).first()
         return Grid(**row._mapping) if row else None
 
     def get(self, code):
@@ -62,39 +62,278 @@ class GridRepository:
             raise FieldInvalid(field, f"no grid {code}")
         return grid
 
+    def codes(self):
+        return set(self.session.scalars(select(grids.c.code)))
+
     def list(self):
-        rows = self.uow.session.execute(select(grids).order_by(grids.c.code)).all()
+        rows = self.session.execute(select(grids).order_by(grids.c.code)).all()
         return [Grid(**row._mapping) for row in rows]
 
 
-class ResidentRepository:
-    def __init__(self, uow):
-        self.uow = uow
+class TaxonomyRepository(Repository):
+    def tag_types(self):
+        rows = self.session.execute(select(tag_types).order_by(tag_types.c.code)).all()
+        return {row.code: TagType(**row._mapping) for row in rows}
+
+    def tag_type(self, field, code):
+        tag_type = self.tag_types().get(code)
+        if tag_type is None:
+            raise FieldInvalid(field, f"no tag type {code}")
+        return tag_type
+
+    def add_tag_type(self, tag_type):
+        if tag_type.code in self.tag_types():
+            raise Conflict(f"tag type {tag_type.code} already exists")
+        self.session.execute(insert(tag_types).values(**vars(tag_type)))
+
+    def unit_types(self):
+        return [dict(row._mapping) for row in self.session.execute(select(unit_types).order_by(unit_types.c.code))]
+
+    def add_unit_type(self, row):
+        if row["code"] in {t["code"] for t in self.unit_types()}:
+            raise Conflict(f"unit type {row['code']} already exists")
+        self.session.execute(insert(unit_types).values(**row))
+
+
+class ResidentRepository(Repository):
+    def add_many(self, people):
+        if not people:
+            return
+        protector = self.uow.protector
+        self.session.execute(insert(residents), [_resident_row(p, protector) for p in people])
+        self._insert_tags(people)
+        for person in people:
+            self.uow.track(person)
 
     def add(self, resident):
-        self.uow.session.execute(insert(residents).values(
-            id=resident.id, name=resident.name, sex=resident.sex, birth_date=resident.birth_date,
-            residence_type=resident.residence_type, grid_code=resident.grid_code,
-            registered_on=resident.registered_on))
+        self._check_unique(resident)
+        self.add_many([resident])
+
+    def save(self, resident):
+        self._check_unique(resident)
+        self.session.execute(update(residents).where(residents.c.id == resident.id)
+                             .values(**_resident_row(resident, self.uow.protector)))
+        self.session.execute(delete(resident_tags).where(resident_tags.c.resident_id == resident.id))
+        self._insert_tags([resident])
         self.uow.track(resident)
 
-    def get(self, resident_id):
-        row = self.uow.session.execute(select(residents).where(residents.c.id == resident_id)).first()
-        if row is None:
-            raise NotFound(f"no resident {resident_id}")
-        return Resident(**row._mapping)
+    def _check_unique(self, resident):
+        digest = self.uow.protector.digest(resident.id_number)
+        if digest and self.session.scalar(select(residents.c.id).where(
+                residents.c.id_number_hash == digest, residents.c.id != resident.id)):
+            raise FieldInvalid("id_number", "a resident with this ID number is already registered")
 
-    def count_by_grid(self):
-        rows = self.uow.session.execute(
-            select(residents.c.grid_code, func.count()).group_by(residents.c.grid_code)).all()
-        return dict(rows)
+    def _insert_tags(self, people):
+        rows = [{"resident_id": p.id, "tag": code, "attributes": attributes,
+                 "tagged_on": p.tag_dates.get(code, p.registered_on)}
+                for p in people for code, attributes in p.tags.items()]
+        if rows:
+            self.session.execute(insert(resident_tags), rows)
+
+    def get(self, resident_id):
+        found = self._load(select(residents).where(residents.c.id == resident_id))
+        if not found:
+            raise NotFound(f"no resident {resident_id}")
+        return found[0]
+
+    def by_id_hashes(self, digests):
+        """{ID-number hash: Resident} for the hashes already registered."""
+        found = self._load(select(residents).where(residents.c.id_number_hash.in_(list(digests))))
+        return {self.uow.protector.digest(r.id_number): r for r in found}
+
+    def search(self, query, limit, offset, today=None):
+        """Residents matching the query (grid, tag, ages, residence type, status), oldest id first."""
+        statement = select(residents)
+        for condition in _resident_filters(query, today or date.today()):
+            statement = statement.where(condition)
+        if query.get("tag"):
+            statement = statement.join(resident_tags, resident_tags.c.resident_id == residents.c.id) \
+                .where(resident_tags.c.tag == query["tag"])
+        return self._load(statement.order_by(residents.c.id).limit(limit).offset(offset))
+
+    def _load(self, statement):
+        rows = self.session.execute(statement).all()
+        tags = {}
+        if rows:
+            for tag in self.session.execute(select(resident_tags).where(
+                    resident_tags.c.resident_id.in_([row.id for row in rows]))):
+                tags.setdefault(tag.resident_id, {})[tag.tag] = (tag.attributes, tag.tagged_on)
+        return [_resident(row, tags.get(row.id, {}), self.uow.protector) for row in rows]
+
+
+def _resident_filters(query, today):
+    column = residents.c
+    conditions = [column.moved_out_on.is_(None) if query.get("status", "active") == "active"
+                  else column.moved_out_on.is_not(None)] if query.get("status") != "all" else []
+    for name in ("grid_code", "residence_type", "sex", "id_number_hash"):
+        if query.get(name):
+            conditions.append(getattr(column, name) == query[name])
+    if query.get("age_min") is not None:  # at least age_min: born on or before today - age_min years
+        conditions.append(column.birth_date <= _years_before(today, query["age_min"]))
+    if query.get("age_max") is not None:  # at most age_max: born after today - (age_max + 1) years
+        conditions.append(column.birth_date > _years_before(today, query["age_max"] + 1))
+    return conditions
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _resident_row(resident, protector):
+    return {"id": resident.id, "name": resident.name, "sex": resident.sex, "birth_date": resident.birth_date,
+            "residence_type": resident.residence_type, "grid_code": resident.grid_code,
+            "registered_on": resident.registered_on, "address": resident.address,
+            "id_number_sealed": protector.seal(resident.id_number),
+            "id_number_hash": protector.digest(resident.id_number),
+            "phone_sealed": protector.seal(resident.phone), "phone_hash": protector.digest(resident.phone),
+            "permit_expires_on": resident.permit_expires_on, "moved_out_on": resident.moved_out_on}
+
+
+def _resident(row, tags, protector):
+    values = dict(row._mapping)
+    resident = Resident(
+        id=values["id"], name=values["name"], sex=values["sex"], birth_date=values["birth_date"],
+        residence_type=values["residence_type"], grid_code=values["grid_code"],
+        registered_on=values["registered_on"], address=values["address"],
+        id_number=protector.open(values["id_number_sealed"]), phone=protector.open(values["phone_sealed"]),
+        permit_expires_on=values["permit_expires_on"], moved_out_on=values["moved_out_on"],
+        tags={code: attributes for code, (attributes, _) in tags.items()},
+        tag_dates={code: tagged_on for code, (_, tagged_on) in tags.items()})
+    return resident
+
+
+class UnitRepository(Repository):
+    def add_many(self, found):
+        if found:
+            self.session.execute(insert(units), [self._row(unit) for unit in found])
+            for unit in found:
+                self.uow.track(unit)
+
+    def add(self, unit):
+        if unit.credit_code and self.by_credit_codes([unit.credit_code]):
+            raise FieldInvalid("credit_code", "a unit with this credit code is already registered")
+        self.add_many([unit])
+
+    def save(self, unit):
+        self.session.execute(update(units).where(units.c.id == unit.id).values(**self._row(unit)))
+        self.uow.track(unit)
+
+    def _row(self, unit):
+        row = {name: value for name, value in vars(unit).items() if not name.startswith("_")}
+        phone = row.pop("safety_officer_phone")
+        return {**row, "safety_officer_phone_sealed": self.uow.protector.seal(phone),
+                "safety_officer_phone_hash": self.uow.protector.digest(phone)}
+
+    def _load(self, statement):
+        found = []
+        for row in self.session.execute(statement):
+            values = dict(row._mapping)
+            values.pop("safety_officer_phone_hash")
+            phone = self.uow.protector.open(values.pop("safety_officer_phone_sealed"))
+            found.append(Unit(**values, safety_officer_phone=phone))
+        return found
+
+    def get(self, unit_id):
+        found = self._load(select(units).where(units.c.id == unit_id))
+        if not found:
+            raise NotFound(f"no unit {unit_id}")
+        return found[0]
+
+    def exists(self, unit_id):
+        return self.session.scalar(select(units.c.id).where(units.c.id == unit_id)) is not None
+
+    def by_credit_codes(self, codes):
+        return {u.credit_code: u for u in self._load(select(units).where(units.c.credit_code.in_(list(codes))))}
+
+    def search(self, query, limit, offset):
+        statement = select(units)
+        for name in ("type", "grid_code", "risk_grade"):
+            if query.get(name):
+                statement = statement.where(getattr(units.c, name) == query[name])
+        return self._load(statement.order_by(units.c.id).limit(limit).offset(offset))
+
+
+class FacilityRepository(Repository):
+    def add_many(self, found):
+        if found:
+            self.session.execute(insert(facilities), [self._row(f) for f in found])
+            for facility in found:
+                self.uow.track(facility)
+
+    def add(self, facility):
+        if self.by_codes([facility.code]):
+            raise FieldInvalid("code", f"facility {facility.code} is already registered")
+        self.add_many([facility])
+
+    def save(self, facility):
+        self.session.execute(update(facilities).where(facilities.c.id == facility.id).values(**self._row(facility)))
+        self.uow.track(facility)
+
+    @staticmethod
+    def _row(facility):
+        return {name: value for name, value in vars(facility).items() if not name.startswith("_")}
+
+    def _load(self, statement):
+        return [Facility(**row._mapping) for row in self.session.execute(statement)]
+
+    def get(self, facility_id):
+        found = self._load(select(facilities).where(facilities.c.id == facility_id))
+        if not found:
+            raise NotFound(f"no facility {facility_id}")
+        return found[0]
+
+    def by_codes(self, codes):
+        return {f.code: f for f in self._load(select(facilities).where(facilities.c.code.in_(list(codes))))}
+
+    def search(self, query, limit, offset, today=None):
+        statement = select(facilities)
+        for name in ("type", "grid_code", "status", "unit_id"):
+            if query.get(name):
+                statement = statement.where(getattr(facilities.c, name) == query[name])
+        if query.get("overdue"):
+            statement = statement.where(facilities.c.next_inspection_due < (today or date.today()))
+        return self._load(statement.order_by(facilities.c.id).limit(limit).offset(offset))
+
+
+class AuditLog(Repository):
+    def record(self, subject, resource_type, revealed, action="read"):
+        """One row per record whose personal or sensitive data the caller is about to see.
+
+        `revealed` is [(record id, field names)]; records with nothing revealed are skipped."""
+        now = utcnow()
+        rows = [{"at": now, "subject": subject, "action": action, "resource_type": resource_type,
+                 "resource_id": resource_id, "fields": ",".join(sorted(fields))}
+                for resource_id, fields in revealed if fields]
+        if rows:
+            self.session.execute(insert(audit_log), rows)
+
+    def search(self, query, limit, offset):
+        statement = select(audit_log)
+        for name in ("subject", "resource_id", "resource_type"):
+            if query.get(name):
+                statement = statement.where(getattr(audit_log.c, name) == query[name])
+        if query.get("since"):
+            statement = statement.where(audit_log.c.at >= query["since"])
+        rows = self.session.execute(statement.order_by(audit_log.c.id.desc()).limit(limit).offset(offset))
+        return [dict(row._mapping) for row in rows]
+
+    def count(self):
+        return self.session.scalar(select(func.count()).select_from(audit_log))
 
 
 class RegistryUnitOfWork(UnitOfWork):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, protector=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.protector = protector
         self.grids = GridRepository(self)
+        self.taxonomy = TaxonomyRepository(self)
         self.residents = ResidentRepository(self)
+        self.units = UnitRepository(self)
+        self.facilities = FacilityRepository(self)
+        self.audit = AuditLog(self)
 
     def commit(self):
         try:
@@ -102,3 +341,17 @@ class RegistryUnitOfWork(UnitOfWork):
         except IntegrityError as exc:  # a concurrent request stored the same key first
             self.rollback()
             raise Conflict(f"conflicting change, try again: {exc.orig}") from None
+
+
+class RegistryStore(Store):
+    """The backbone's Store, with the Protector for personal data in every unit of work."""
+
+    keys = PersonalDataKeys()
+
+    def __init__(self):
+        super().__init__(RegistryUnitOfWork)
+
+    def get_dependency(self, worker_ctx):
+        uow = super().get_dependency(worker_ctx)
+        uow.protector = self.keys.protector
+        return uow

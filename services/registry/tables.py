@@ -1,0 +1,138 @@
+"""Registry tables. Personal data columns hold Fernet tokens (`*_sealed`) beside an HMAC
+(`*_hash`) for look-up and de-duplication; nothing personal is stored in the clear but names and
+addresses (masked in output without the PII scope)."""
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from safecommunity.auth import add_token_table
+from safecommunity.tables import add_backbone_tables
+
+metadata = add_token_table(add_backbone_tables(MetaData()))
+ID = BigInteger().with_variant(Integer, "sqlite")
+HASH = String(64)
+
+grids = Table(
+    "grids", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("parent_code", String(40), ForeignKey("grids.code")),
+)
+
+residents = Table(
+    "residents", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("sex", String(10), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("residence_type", String(20), nullable=False),
+    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
+    Column("registered_on", Date, nullable=False),
+    Column("id_number_sealed", Text),
+    Column("id_number_hash", HASH),
+    Column("phone_sealed", Text),
+    Column("phone_hash", HASH, index=True),
+    Column("address", String(300)),
+    Column("permit_expires_on", Date),
+    Column("moved_out_on", Date),
+    UniqueConstraint("id_number_hash", name="uq_residents_id_number_hash"),
+    Index("ix_residents_grid_birth", "grid_code", "birth_date"),
+    Index("ix_residents_birth_date", "birth_date"),
+    Index("ix_residents_residence_type", "residence_type", "id"),
+)
+
+tag_types = Table(
+    "tag_types", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("sensitive", Boolean, nullable=False),
+    Column("min_age", Integer),
+    Column("max_age", Integer),
+    Column("attributes", JSON, nullable=False),
+)
+
+resident_tags = Table(
+    "resident_tags", metadata,
+    Column("resident_id", String(36), ForeignKey("residents.id"), primary_key=True),
+    Column("tag", String(40), ForeignKey("tag_types.code"), primary_key=True),
+    Column("attributes", JSON, nullable=False),
+    Column("tagged_on", Date, nullable=False),
+    Index("ix_resident_tags_tag", "tag", "resident_id"),
+)
+
+unit_types = Table(
+    "unit_types", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("category", String(40), nullable=False),
+)
+
+units = Table(
+    "units", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(40), ForeignKey("unit_types.code"), nullable=False),
+    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
+    Column("credit_code", String(18), unique=True),
+    Column("scale", String(10)),
+    Column("industry", String(100)),
+    Column("hazardous_chemicals", Boolean, nullable=False),
+    Column("major_hazard_source", Boolean, nullable=False),
+    Column("risk_grade", String(10), index=True),
+    Column("safety_officer", String(100)),
+    Column("safety_officer_phone_sealed", Text),
+    Column("safety_officer_phone_hash", HASH),
+    Column("special_workers", Integer, nullable=False),
+    Column("certified_special_workers", Integer, nullable=False),
+    Column("address", String(300)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("registered_on", Date, nullable=False),
+    Index("ix_units_type", "type", "id"),
+)
+
+facilities = Table(
+    "facilities", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("code", String(60), nullable=False, unique=True),
+    Column("type", String(40), nullable=False),
+    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
+    Column("unit_id", String(36), ForeignKey("units.id")),
+    Column("location", String(300)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("status", String(20), nullable=False),
+    Column("expires_on", Date),
+    Column("last_inspected_on", Date),
+    Column("next_inspection_due", Date, nullable=False, index=True),
+    Column("registered_on", Date, nullable=False),
+    Index("ix_facilities_type_status", "type", "status"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("subject", String(120), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("resource_type", String(40), nullable=False),
+    Column("resource_id", String(60), nullable=False),
+    Column("fields", String(300), nullable=False),
+    Index("ix_audit_log_subject_at", "subject", "at"),
+    Index("ix_audit_log_resource", "resource_id", "at"),
+)

@@ -1,0 +1,54 @@
+"""What a caller may see of a record: personal data masked without the PII scope, sensitive tags
+hidden without their scope, and the list of what was revealed (for the audit log). Pure Python."""
+from .codes import mask_id_number, mask_name, mask_phone, mask_text
+
+PII = "registry:pii"
+
+RESIDENT_MASKS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone, "address": mask_text}
+UNIT_MASKS = {"safety_officer": mask_name, "safety_officer_phone": mask_phone}
+
+
+def personal(record, masks, scopes):
+    """(field -> shown value, names of personal fields shown in the clear)."""
+    if PII in scopes:
+        return {name: getattr(record, name) for name in masks}, {n for n in masks if getattr(record, n)}
+    return {name: mask(getattr(record, name)) for name, mask in masks.items()}, set()
+
+
+def resident_view(resident, scopes, tag_types):
+    """The resident as this caller may see them, and the fields revealed to be audited."""
+    shown, revealed = personal(resident, RESIDENT_MASKS, scopes)
+    tags = []
+    for code, attributes in sorted(resident.tags.items()):
+        tag_type = tag_types.get(code)
+        if tag_type is None or not tag_type.visible_to(scopes):
+            continue
+        if tag_type.sensitive:
+            revealed.add(f"tag:{code}")
+        tags.append({"code": code, "since": resident.tag_dates.get(code),
+                     "attributes": _attributes(tag_type, attributes, scopes, revealed)})
+    view = {name: getattr(resident, name) for name in ("id", "sex", "birth_date", "residence_type", "grid_code",
+                                                       "registered_on", "permit_expires_on", "moved_out_on")}
+    return {**view, **shown, "tags": tags}, revealed
+
+
+def _attributes(tag_type, attributes, scopes, revealed):
+    shown = {}
+    for name, value in attributes.items():
+        secret = tag_type.attributes.get(name, {}).get("type") == "secret"
+        if secret and PII not in scopes:
+            value = mask_text(value)
+        elif secret:
+            revealed.add(f"tag:{tag_type.code}.{name}")
+        shown[name] = value
+    return shown
+
+
+def unit_view(unit, scopes):
+    shown, revealed = personal(unit, UNIT_MASKS, scopes)
+    return {**{k: v for k, v in vars(unit).items() if not k.startswith("_")}, **shown}, revealed
+
+
+def audited(views):
+    """[(record id, revealed fields)] for AuditLog.record, from [(view, revealed)]."""
+    return [(view["id"], revealed) for view, revealed in views]

@@ -16,6 +16,12 @@ DEFAULTS = {
     "EVENT_RETRY_BACKOFF_MAX": 300.0,
     "OUTBOX_BATCH_SIZE": 1000,
     "OUTBOX_POLL_INTERVAL": 0.5,      # seconds; commits in this process wake the relay at once
+    # Registry's personal data: Fernet key(s) and the look-up hash key (services/registry/pii.py);
+    # embedded mode makes and keeps its own beside the database when these are empty.
+    "PII_KEY": "",
+    "PII_HASH_KEY": "",
+    # What a request without a token may do; personal-data scopes are never given this way.
+    "ANONYMOUS_SCOPES": "registry:read registry:write",
 }
 
 

@@ -46,6 +46,11 @@ def json_response(payload, status=200):
                     mimetype="application/json")
 
 
+# An InvalidRequest may carry a status of its own; its error code then says which.
+STATUS_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 413: "too_large",
+                415: "unsupported_media_type", 503: "unavailable"}
+
+
 def error_response(exc):
     if isinstance(exc, HTTPException):
         return json_response({"error": exc.name.lower().replace(" ", "_"), "message": exc.description},
@@ -54,7 +59,8 @@ def error_response(exc):
         if isinstance(exc, cls):
             if isinstance(exc, (ValidationError, FieldInvalid)):
                 return json_response({"error": code, "fields": exc.messages}, status)
-            return json_response({"error": code, "message": str(exc)}, getattr(exc, "status", status))
+            status = getattr(exc, "status", status)
+            return json_response({"error": STATUS_CODES.get(status, code), "message": str(exc)}, status)
     log.error("unexpected error answering a request", exc_info=exc)
     return json_response({"error": "internal", "message": "internal error; see the service log"}, 500)
 

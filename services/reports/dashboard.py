@@ -9,16 +9,20 @@ from .domain import (
     AGE_BANDS,
     ELDERLY,
     accident_figures,
+    facility_figures,
     hazard_figures,
     injury_rates,
     months_of,
     population_figures,
     rate_per_1000,
+    unit_figures,
 )
 from .projections import injury_cells
 from .storage import CARD_DIMENSIONS, DISTRICT
 
 DIMENSIONS = ("all", "age_band", "age_band*cause") + CARD_DIMENSIONS
+# Groups counted but never shown on the open dashboard: in a small grid a count can point at a person.
+SENSITIVE_TAGS = frozenset({"mental_health", "correction", "key_person"})
 
 
 def catalogue(models):
@@ -84,6 +88,7 @@ def figures_for(models, selection):
                              datetime.now(timezone.utc))
     return {"injuries": injuries, "population": population, "injuries_last_year": last_year,
             "hazards": hazards, "accidents": accident_figures(models.accidents(selection.scope, selection.months)),
+            "facilities": facility_figures(models.facilities(grids), date.today()),
             "injury_rate": rate_per_1000(injuries.get(("all", ""), 0), population["total"]),
             # residents are as registered now: moves are not in the read models yet
             "injury_rate_last_year": rate_per_1000(last_year, population["total"])}
@@ -115,6 +120,9 @@ def dashboard(models, selection):
         "elderly_falls": elderly_falls(injuries, population),
         "hazards": figures["hazards"],
         "accidents": figures["accidents"],
+        "registry": {"tags": {tag: n for tag, n in models.tags(selection.scope).items()
+                              if tag not in SENSITIVE_TAGS},
+                     "units": unit_figures(models.units(selection.scope)), "facilities": figures["facilities"]},
         "projects": models.projects(),
     }
 

@@ -86,3 +86,20 @@ def accident_figures(amounts):
 def _moment(text):
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def unit_figures(units):
+    """Totals by type and by risk grade from {(type, risk grade): units}."""
+    by_type, by_grade = Counter(), Counter()
+    for (type_, grade), count in units.items():
+        by_type[type_] += count
+        by_grade[grade or "ungraded"] += count
+    return {"total": sum(by_type.values()), "by_type": dict(by_type.most_common()),
+            "by_risk_grade": dict(by_grade.most_common())}
+
+
+def facility_figures(rows, today):
+    in_order = sum(1 for row in rows if row["status"] == "in_order")
+    overdue = sum(1 for row in rows if row["next_inspection_due"] < today.isoformat())
+    return {"total": len(rows), "in_order": in_order, "in_order_rate": percent(in_order, len(rows)),
+            "overdue_inspection": overdue, "by_type": dict(Counter(row["type"] for row in rows).most_common())}

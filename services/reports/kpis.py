@@ -50,6 +50,7 @@ COMPUTE = {
     "mass_casualty_accidents": lambda f: f["accidents"]["mass_casualty"],
     "hazard_rectification_rate": lambda f: f["hazards"]["rectification_rate"],
     "hazard_on_time_rate": lambda f: f["hazards"]["on_time_rate"],
+    "facilities_in_order": lambda f: f["facilities"]["in_order_rate"],
 }
 
 CATALOGUE = (
@@ -74,6 +75,9 @@ CATALOGUE = (
     Kpi("hazard_on_time_rate", "隐患按期整改率", "Hazards rectified on time",
         "Hazards rectified by their deadline of hazards rectified.", "%", "higher", target=100, amber=10,
         source="incidents (hazards)"),
+    Kpi("facilities_in_order", "安全设施完好率", "Safety facilities in order",
+        "Facilities (hydrants, extinguishers, gas alarms...) in order of those registered.", "%", "higher",
+        target=100, amber=5, source="registry (facilities)"),
     Kpi("census_coverage", "企业普查覆盖率", "Business census coverage", "Units registered of units known.",
         "%", "higher", target=95, amber=5, source="registry (units)"),
     Kpi("volunteers_per_resident", "注册志愿者比例", "Volunteers per resident",

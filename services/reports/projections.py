@@ -9,6 +9,7 @@ from .storage import (
     DISTRICT,
     NO_GRID,
     accident_rollups,
+    facilities,
     grid_injuries,
     grid_names,
     grid_residents,
@@ -16,7 +17,9 @@ from .storage import (
     injury_facts,
     injury_rollups,
     population_stats,
+    population_tags,
     projects,
+    unit_stats,
 )
 
 
@@ -63,13 +66,72 @@ def grids_created(changes, hierarchy, events):
                                          "parent_code": data.get("parent_code")})
 
 
+def count_resident(changes, hierarchy, key, tags, sign=1):
+    """Add a resident (or take one away: sign -1) to the counts of the grid and the grids above."""
+    people, own, tagged = (changes.increments[table] for table in (population_stats, grid_residents,
+                                                                   population_tags))
+    own[(key["grid_code"],)] += sign
+    for scope in [key["grid_code"]] + hierarchy.above(key["grid_code"]):
+        people[(scope, key["birth_year"], key["sex"], key["residence_type"])] += sign
+        for tag in tags:
+            tagged[(scope, tag)] += sign
+
+
 def residents_registered(changes, hierarchy, events):
-    people, own = changes.increments[population_stats], changes.increments[grid_residents]
+    for event in events:
+        count_resident(changes, hierarchy, event.data, event.data.get("tags") or [])
+
+
+def residents_updated(changes, hierarchy, events):
+    """The counting key before (grid, sex, birth year, residence type) counts down, the new one up."""
+    for event in events:
+        tags = event.data["tags"]
+        count_resident(changes, hierarchy, event.data["previous"], tags, sign=-1)
+        count_resident(changes, hierarchy, event.data, tags)
+
+
+def residents_moved_out(changes, hierarchy, events):
+    for event in events:
+        count_resident(changes, hierarchy, event.data, event.data["tags"], sign=-1)
+
+
+def residents_tagged(changes, hierarchy, events, sign=1):
+    tagged = changes.increments[population_tags]
+    for event in events:
+        for scope in [event.data["grid_code"]] + hierarchy.above(event.data["grid_code"]):
+            tagged[(scope, event.data["tag"])] += sign
+
+
+def residents_untagged(changes, hierarchy, events):
+    residents_tagged(changes, hierarchy, events, sign=-1)
+
+
+def count_unit(changes, hierarchy, grid, type_, grade, sign=1):
+    units = changes.increments[unit_stats]
+    for scope in [grid] + hierarchy.above(grid):
+        units[(scope, type_, grade or "")] += sign
+
+
+def units_registered(changes, hierarchy, events):
+    for event in events:
+        count_unit(changes, hierarchy, event.data["grid_code"], event.data["type"], event.data.get("risk_grade"))
+
+
+def units_risk_graded(changes, hierarchy, events):
     for event in events:
         data = event.data
-        own[(data["grid_code"],)] += 1
-        for scope in [data["grid_code"]] + hierarchy.above(data["grid_code"]):
-            people[(scope, data["birth_year"], data["sex"], data["residence_type"])] += 1
+        count_unit(changes, hierarchy, data["grid_code"], data["type"], data.get("previous_risk_grade"), sign=-1)
+        count_unit(changes, hierarchy, data["grid_code"], data["type"], data["risk_grade"])
+
+
+def facilities_changed(changes, hierarchy, events):
+    """Any facility event carries the facility as it now is: keep that."""
+    for event in events:
+        data = event.data
+        row = {"facility_id": data["facility_id"], "type": data["type"], "grid_code": data["grid_code"],
+               "status": data["status"], "next_inspection_due": data["next_inspection_due"]}
+        changes.rows[facilities].append(row)  # a new facility; for a known one, the update below
+        changes.updates.append((facilities, {"facility_id": row["facility_id"]}, row))
 
 
 def injury_cells(fields):
@@ -169,6 +231,15 @@ def projects_created(changes, hierarchy, events):
 PROJECTIONS = {
     "grid.created": grids_created,
     "resident.registered": residents_registered,
+    "resident.updated": residents_updated,
+    "resident.moved_out": residents_moved_out,
+    "resident.tagged": residents_tagged,
+    "resident.untagged": residents_untagged,
+    "unit.registered": units_registered,
+    "unit.risk_graded": units_risk_graded,
+    "facility.registered": facilities_changed,
+    "facility.updated": facilities_changed,
+    "facility.inspected": facilities_changed,
     "injury.reported": injuries_reported,
     "injury.amended": injuries_amended,
     "accident.reported": accidents_reported,

@@ -106,6 +106,33 @@ grid_residents = Table(  # residents registered in the grid itself
     Column("residents", Integer, nullable=False),
 )
 
+# Residents with each group tag (elderly living alone, disabled...), in a grid and everything below it.
+population_tags = Table(
+    "population_tags", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("tag", String(40), primary_key=True),
+    Column("residents", Integer, nullable=False),
+)
+
+# Units by type and risk grade, in a grid and everything below it ("" risk grade: not graded).
+unit_stats = Table(
+    "unit_stats", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("type", String(40), primary_key=True),
+    Column("risk_grade", String(20), primary_key=True),
+    Column("units", Integer, nullable=False),
+)
+
+# One row per facility, as its last event left it.
+facilities = Table(
+    "facilities", metadata,
+    Column("facility_id", String(36), primary_key=True),
+    Column("type", String(40), nullable=False),
+    Column("grid_code", String(40), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("next_inspection_due", String(10), nullable=False),
+)
+
 # One row per hazard, as its last event left it.
 hazards = Table(
     "hazards", metadata,
@@ -162,9 +189,10 @@ generated_reports = Table(
 )
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
-               hazards, accident_rollups, projects)
+               population_tags, unit_stats, facilities, hazards, accident_rollups, projects)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
-            grid_residents: "residents", accident_rollups: "amount"}
+            grid_residents: "residents", population_tags: "residents", unit_stats: "units",
+            accident_rollups: "amount"}
 
 
 def _execute_values(session, sql, rows):
@@ -321,6 +349,24 @@ class ReadModels:
 
     def own_residents_by_grid(self):
         return dict(self.session.execute(select(grid_residents.c.grid_code, grid_residents.c.residents)).all())
+
+    def tags(self, scope):
+        c = population_tags.c
+        rows = self.session.execute(select(c.tag, c.residents).where(c.scope == scope, c.residents != 0)
+                                    .order_by(c.tag)).all()
+        return {tag: int(residents) for tag, residents in rows}
+
+    def units(self, scope):
+        """{(type, risk grade): units} in and under the scope."""
+        c = unit_stats.c
+        rows = self.session.execute(select(c.type, c.risk_grade, c.units).where(c.scope == scope, c.units != 0)).all()
+        return {(type_, grade): int(units) for type_, grade, units in rows}
+
+    def facilities(self, grids):
+        query = select(facilities)
+        if grids is not None:
+            query = query.where(facilities.c.grid_code.in_(grids))
+        return [dict(row._mapping) for row in self.session.execute(query).all()]
 
     def hazards(self, grids, reported_months=None):
         """Hazard rows in those grids ("" included for the district), reported in those months."""

@@ -15,6 +15,8 @@ from services.reports.storage import (
     injury_rollups,
     metadata,
     population_stats,
+    population_tags,
+    unit_stats,
 )
 
 
@@ -183,3 +185,38 @@ def test_a_corrected_case_moves_from_the_cells_it_was_in_to_the_ones_it_is_in_li
     assert fact["cause"] == "animal" and fact["grid_code"] == "G2"
     assert changes.increments[injury_rollups][("*", "2026-01", "all", "")] == 0
     assert changes.increments[injury_rollups][("*", "2026-02", "cause", "animal")] == 1
+
+
+def resident_event(type_, grid="G1", **extra):
+    return Event(type=type_, source="/t", data={"resident_id": "r1", "grid_code": grid, "sex": "female",
+                                                "birth_year": 1940, "residence_type": "permanent", **extra})
+
+
+def test_residents_move_tag_and_leave_and_the_counts_follow():
+    changes = Changes()
+    project_into(changes, HIERARCHY, [
+        resident_event("resident.registered", tags=["elderly"]),
+        resident_event("resident.tagged", tag="disabled", tagged_on="2026-01-01"),
+        resident_event("resident.updated", grid="G2", tags=["elderly", "disabled"], changed=["grid_code"],
+                       previous={"grid_code": "G1", "sex": "female", "birth_year": 1940,
+                                 "residence_type": "permanent"}),
+        resident_event("resident.untagged", grid="G2", tag="elderly", untagged_on="2026-02-01")])
+    people, tags = changes.increments[population_stats], changes.increments[population_tags]
+    assert people[("G1", 1940, "female", "permanent")] == 0 and people[("G2", 1940, "female", "permanent")] == 1
+    assert people[("S", 1940, "female", "permanent")] == 1 and people[("*", 1940, "female", "permanent")] == 1
+    assert (tags[("G1", "elderly")], tags[("G2", "elderly")], tags[("G2", "disabled")]) == (0, 0, 1)
+    assert tags[("*", "disabled")] == 1 and tags[("*", "elderly")] == 0
+    project_into(changes, HIERARCHY, [resident_event("resident.moved_out", grid="G2", tags=["disabled"],
+                                                     moved_out_on="2026-03-01")])
+    assert people[("*", 1940, "female", "permanent")] == 0 and tags[("*", "disabled")] == 0
+
+
+def test_units_are_counted_by_type_and_risk_grade_and_regrading_moves_them():
+    changes = Changes()
+    unit = {"unit_id": "u1", "type": "restaurant", "grid_code": "G1"}
+    project_into(changes, HIERARCHY, [
+        Event(type="unit.registered", source="/t", data={**unit, "risk_grade": None}),
+        Event(type="unit.risk_graded", source="/t", data={**unit, "risk_grade": "high", "previous_risk_grade": None})])
+    units = changes.increments[unit_stats]
+    assert units[("*", "restaurant", "")] == 0 and units[("*", "restaurant", "high")] == 1
+    assert units[("G1", "restaurant", "high")] == 1 and units[("S", "restaurant", "high")] == 1

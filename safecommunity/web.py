@@ -217,6 +217,8 @@ def ops_rules():
         Rule("/api/<service>/health", endpoint=health, methods=["GET"]),
         Rule("/api/<service>/ready", endpoint=ready, methods=["GET"]),
         Rule("/api/<service>/metrics", endpoint=metrics_text, methods=["GET"]),
+        Rule("/api/openapi.json", endpoint=openapi_document, methods=["GET"]),
+        Rule("/api/<service>/openapi.json", endpoint=openapi_document, methods=["GET"]),
         Rule("/api/<service>/dead-letters", endpoint=list_dead_letters, methods=["GET"]),
         Rule("/api/<service>/dead-letters/<int:row_id>", endpoint=show_dead_letter, methods=["GET"]),
         Rule("/api/<service>/dead-letters/<int:row_id>/replay", endpoint=replay_dead_letter,
@@ -256,6 +258,11 @@ def ready(server, request, service=None):
 def metrics_text(server, request, service=None):
     _containers(server, service)
     return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+
+def openapi_document(server, request, service=None):
+    from .openapi import document
+    return json_response(document(_containers(server, service)))
 
 
 def _dead_letters(server, service):

@@ -141,3 +141,20 @@ def test_the_readme_commands_run_seed_and_serve_the_rates(tmp_path):
         assert (tmp_path / "data" / "reports.db").exists()
     finally:
         platform.stop()
+
+
+def test_the_openapi_document_lists_every_route_and_is_valid(embedded_config, start_services):
+    from openapi_spec_validator import validate
+
+    start_services(embedded_config, list(SERVICES))
+    url = base_url(embedded_config)
+    document = get(f"{url}/api/openapi.json")
+    validate(document)
+    assert {"/api/registry/grids", "/api/incidents/injuries/batch", "/api/reports/dashboard",
+            "/api/incidents/hazards/{hazard_id}/{action}"} <= set(document["paths"])
+    action = document["paths"]["/api/incidents/hazards/{hazard_id}/{action}"]["post"]
+    assert [p["name"] for p in action["parameters"]] == ["hazard_id", "action"]
+    assert action["responses"]["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    reports_only = get(f"{url}/api/reports/openapi.json")
+    assert reports_only["paths"]
+    assert all(path.startswith("/api/reports") or path == "/" for path in reports_only["paths"])

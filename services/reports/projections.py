@@ -150,9 +150,9 @@ def count_case(changes, hierarchy, fact, sign=1):
     """Add a case's fact to the counters (or take it away: sign -1)."""
     grid, month = fact["grid_code"], fact["month"]
     changes.increments[grid_injuries][(grid, month)] += sign
-    rollups = changes.increments[injury_rollups]
+    rollups, cells = changes.increments[injury_rollups], injury_cells(fact)
     for scope in hierarchy.above(grid) if grid else [DISTRICT]:
-        for dimension, value in injury_cells(fact):
+        for dimension, value in cells:
             rollups[(scope, month, dimension, value)] += sign
 
 

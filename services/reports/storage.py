@@ -7,6 +7,7 @@ Counts are kept per *scope*: the grid a case or resident belongs to ("" when non
 "*" for the whole district, so district figures read a handful of rows; a street or community is
 the sum of its grids.
 """
+import io
 import json
 
 from sqlalchemy import (
@@ -190,9 +191,18 @@ generated_reports = Table(
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
                population_tags, unit_stats, facilities, hazards, accident_rollups, projects)
+BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
             grid_residents: "residents", population_tags: "residents", unit_stats: "units",
             accident_rollups: "amount"}
+
+
+def _copy_text(value):
+    """A value in COPY's text format (codes, months and counts: no tabs or newlines)."""
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return text.replace("\\", "\\\\") if "\\" in text else text
 
 
 def _execute_values(session, sql, rows):
@@ -220,17 +230,27 @@ class ReadModels:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def apply(self, changes):
-        """Write a batch of changes: new rows, then updates in order, then counter increments."""
-        self.write_rows(changes)
+    def apply(self, changes, bulk=False):
+        """Write a batch of changes: new rows, then updates in order, then counter increments
+        (bulk: a rebuild's whole sums into emptied tables, copied in)."""
+        self.write_rows(changes, bulk)
         for table, increments in changes.increments.items():
-            self.add_to(table, COUNTERS[table], increments)
+            if bulk and self._postgres():
+                keys = [column.name for column in table.primary_key.columns]
+                self._copy(table, [{**dict(zip(keys, key, strict=True)), COUNTERS[table]: n}
+                                   for key, n in increments.items()])
+            else:
+                self.add_to(table, COUNTERS[table], increments)
         changes.clear()
 
-    def write_rows(self, changes):
-        """New rows and row updates, which a rebuild writes chunk by chunk."""
+    def write_rows(self, changes, bulk=False):
+        """New rows and row updates, which a rebuild writes chunk by chunk (bulk: into empty
+        tables, so the injury facts can be copied in)."""
         for table, rows in changes.rows.items():
-            self.put(table, rows)
+            if bulk and table in BULK_ROWS and self._postgres():
+                self._copy(table, rows)
+            else:
+                self.put(table, rows)
         for table, key, values in changes.updates:
             self.session.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
         changes.rows.clear()
@@ -266,6 +286,23 @@ class ReadModels:
                             [tuple(row[column] for column in columns) for row in rows])
             return
         self.session.execute(_insert(self.session, table).on_conflict_do_nothing(), rows)
+
+    def _copy(self, table, rows):
+        """COPY rows in: several times faster than INSERT for a rebuild's millions of facts."""
+        import psycopg2.extensions
+
+        if not rows:
+            return
+        columns = list(rows[0])
+        text = "".join("\t".join(_copy_text(row[column]) for column in columns) + "\n" for row in rows)
+        cursor = self.session.connection().connection.cursor()
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)  # COPY cannot run with eventlet's wait callback
+        try:
+            cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
+            cursor.close()
 
     def _postgres(self):
         return self.session.get_bind().dialect.name == "postgresql"
@@ -473,8 +510,8 @@ def rebuild_read_models(engine, chunk=20000):
             if not rows:
                 break
             project_into(changes, hierarchy, [Event.from_trusted_json(row.envelope) for row in rows])
-            models.write_rows(changes)
+            models.write_rows(changes, bulk=True)
             last, count = rows[-1].position, count + len(rows)
-        models.apply(changes)
+        models.apply(changes, bulk=True)
         session.commit()
     return count

@@ -44,11 +44,55 @@ def operation(service, container, entrypoint, parameters):
               "tags": [service], "responses": {"200": {"description": "OK"}}}
     if len(doc.splitlines()) > 1:
         answer["description"] = doc
+    query = getattr(entrypoint, "query_schema", None)
+    parameters = parameters + ([{"name": name, "in": "query", "required": field.required,
+                                 "schema": json_schema(field)} for name, field in query().fields.items()]
+                               if query else [])
     if parameters:
         answer["parameters"] = parameters
     if entrypoint.method in ("POST", "PUT", "PATCH"):
-        answer["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
+        body = getattr(entrypoint, "body_schema", None)
+        schema = object_schema(body()) if body else {"type": "object"}
+        answer["requestBody"] = {"required": body is not None, "content": {"application/json": {"schema": schema}}}
         answer["responses"]["201"] = {"description": "Created"}
     for status, description in ERRORS.items():
         answer["responses"][status] = {"description": description, "content": {"application/json": {"schema": ERROR}}}
     return answer
+
+
+TYPES = {  # marshmallow field class -> JSON schema; a field takes the nearest class in its MRO
+    "Integer": {"type": "integer"}, "Float": {"type": "number"}, "Boolean": {"type": "boolean"},
+    "Date": {"type": "string", "format": "date"}, "DateTime": {"type": "string", "format": "date-time"},
+    "Dict": {"type": "object"}, "String": {"type": "string"},
+}
+
+
+def json_schema(field):
+    """A marshmallow field as JSON schema: its type, enum, bounds, lists and nested objects."""
+    from marshmallow import fields, validate
+
+    if isinstance(field, fields.List):
+        schema = {"type": "array", "items": json_schema(field.inner)}
+    elif isinstance(field, fields.Nested):
+        schema = object_schema(field.schema)
+    else:
+        schema = dict(next((TYPES[cls.__name__] for cls in type(field).__mro__ if cls.__name__ in TYPES), {}))
+    for rule in field.validators:
+        if isinstance(rule, validate.OneOf):
+            schema["enum"] = list(rule.choices)
+        elif isinstance(rule, validate.Range):
+            schema.update({key: value for key, value in (("minimum", rule.min), ("maximum", rule.max))
+                           if value is not None})
+        elif isinstance(rule, validate.Length):
+            prefix = "Items" if schema.get("type") == "array" else "Length"
+            schema.update({key: value for key, value in ((f"min{prefix}", rule.min), (f"max{prefix}", rule.max))
+                           if value is not None})
+    if field.allow_none:
+        schema["nullable"] = True
+    return schema
+
+
+def object_schema(schema):
+    properties = {name: json_schema(field) for name, field in schema.fields.items() if not field.dump_only}
+    required = sorted(name for name, field in schema.fields.items() if field.required)
+    return {"type": "object", "properties": properties, **({"required": required} if required else {})}

@@ -181,8 +181,10 @@ class Http(HttpRequestHandler):
 
     server = PlatformWebServer()
 
-    def __init__(self, method, url, **kwargs):
+    def __init__(self, method, url, query=None, body=None, **kwargs):
+        """query, body: the marshmallow schemas the method loads them with, for the OpenAPI document."""
         kwargs.setdefault("expected_exceptions", (DomainError, ValidationError))
+        self.query_schema, self.body_schema = query, body
         super().__init__(method, url, **kwargs)
 
     def handle_request(self, request):

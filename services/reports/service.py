@@ -40,19 +40,28 @@ class ReportsService:
 
     @http("GET", "/")
     def show_dashboard_page(self, request):
+        """The dashboard: one HTML page, no outside requests; Chinese by default, ?lang=en."""
         return Response(page("dashboard.html"), mimetype="text/html")
 
-    @http("GET", "/api/reports/dashboard")
+    @http("GET", "/api/reports/dashboard", query=DashboardQuerySchema)
     def show_dashboard(self, request):
+        """Everything the dashboard shows, for a year (or one month) and a grid of any level.
+
+        totals, kpis (value and red/amber/green status), trend (month by month, this year and last),
+        by_cause, by_age_band, by_severity, by_grid (the grids one level down), elderly_falls,
+        hazards (found, rectified, rates, open and overdue now), accidents, registry (group tags,
+        units, facilities), projects."""
         return dashboard(self.store.read_models, self._selection(request))
 
-    @http("GET", "/api/reports/kpis")
+    @http("GET", "/api/reports/kpis", query=DashboardQuerySchema)
     def list_kpis(self, request):
+        """The KPI catalogue with each value, target and red/amber/green status for the selection."""
         selection = self._selection(request)
         return {**selection.describe(), "kpis": kpi_rows(self.store.read_models, selection)}
 
-    @http("PUT", "/api/reports/kpis/<code>")
+    @http("PUT", "/api/reports/kpis/<code>", body=KpiTargetSchema)
     def set_kpi_target(self, request, code):
+        """Set the site's own target for a KPI, and how far past it is still amber."""
         if code not in {kpi.code for kpi in kpis.CATALOGUE}:
             raise NotFound(f"no KPI {code}")
         target = KpiTargetSchema().load(read_json(request))
@@ -60,8 +69,9 @@ class ReportsService:
         self.store.commit()
         return next(kpis.describe(kpi) for kpi in catalogue(self.store.read_models) if kpi.code == code)
 
-    @http("GET", "/api/reports/injury-rates")
+    @http("GET", "/api/reports/injury-rates", query=RatesQuerySchema)
     def show_injury_rates(self, request):
+        """Per grid: residents, injuries in the year and injuries per 1,000 residents."""
         year = RatesQuerySchema().load(request.args).get("year", date.today().year)
         models = self.store.read_models
         grids, district = injury_rates(models.own_injuries_by_grid(months_of(year)),
@@ -70,10 +80,12 @@ class ReportsService:
 
     @http("GET", "/api/reports/grids")
     def list_grids(self, request):
+        """The grids reports knows, for the dashboard's filter."""
         return {"grids": sorted(self.store.read_models.grids().values(), key=lambda grid: grid["code"])}
 
-    @http("POST", "/api/reports/periodic")
+    @http("POST", "/api/reports/periodic", body=IssueReportSchema)
     def issue_report(self, request):
+        """Issue a periodic report: a snapshot kept as issued, with links to HTML, PDF, XLSX and CSV."""
         command = IssueReportSchema().load(read_json(request))
         months = report_months(command["kind"], command["year"], command["period"])
         selection = Selection(self.store.read_models, command["year"], grid=command["grid"], months=months)
@@ -85,21 +97,25 @@ class ReportsService:
 
     @http("GET", "/api/reports/periodic")
     def list_reports(self, request):
+        """Issued reports, newest first (limit, offset)."""
         limit, offset = paging(request)
         return {"reports": [{**row, "links": render.links(row["id"])}
                             for row in self.store.reports.list(limit, offset)]}
 
     @http("GET", "/api/reports/periodic/<report_id>")
     def show_report(self, request, report_id):
+        """One issued report with its snapshot."""
         return self.store.reports.get(report_id)
 
     @http("GET", "/api/reports/periodic/<report_id>/<name>.<fmt>")
     def download_report(self, request, report_id, name, fmt):
+        """report.html, report.pdf, tables.xlsx, or one table as <table>.csv."""
         body, content_type, disposition = render.download(self.store.reports.get(report_id), name, fmt)
         return Response(body, content_type=content_type, headers={"Content-Disposition": disposition})
 
     @http("GET", "/api/reports/summary")
     def show_summary(self, request):
+        """Totals: injuries, residents, grids, projects, events kept."""
         return self.store.read_models.totals()
 
     def _selection(self, request):

@@ -155,6 +155,9 @@ def test_the_openapi_document_lists_every_route_and_is_valid(embedded_config, st
     action = document["paths"]["/api/incidents/hazards/{hazard_id}/{action}"]["post"]
     assert [p["name"] for p in action["parameters"]] == ["hazard_id", "action"]
     assert action["responses"]["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    dashboard = document["paths"]["/api/reports/dashboard"]["get"]
+    assert {p["name"]: p["schema"] for p in dashboard["parameters"]}["month"] == {
+        "type": "integer", "minimum": 1, "maximum": 12, "nullable": True}
     reports_only = get(f"{url}/api/reports/openapi.json")
     assert reports_only["paths"]
     assert all(path.startswith("/api/reports") or path == "/" for path in reports_only["paths"])

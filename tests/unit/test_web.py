@@ -62,3 +62,26 @@ def test_paging_is_bounded_and_names_the_bad_parameter():
     with pytest.raises(FieldInvalid) as not_a_number:
         paging(request(query={"offset": "x"}))
     assert "offset" in not_a_number.value.messages
+
+
+def test_the_openapi_schema_of_a_request_says_types_enums_bounds_and_what_is_required():
+    from marshmallow import Schema, fields, validate
+
+    from safecommunity.openapi import object_schema, openapi_path
+
+    class Card(Schema):
+        kind = fields.String(required=True, validate=validate.OneOf(["fall", "burn"]))
+        age = fields.Integer(validate=validate.Range(0, 120))
+        seen_on = fields.Date(allow_none=True)
+        at = fields.AwareDateTime()
+        notes = fields.List(fields.String(), validate=validate.Length(max=3))
+
+    assert object_schema(Card()) == {"type": "object", "required": ["kind"], "properties": {
+        "kind": {"type": "string", "enum": ["fall", "burn"]},
+        "age": {"type": "integer", "minimum": 0, "maximum": 120},
+        "seen_on": {"type": "string", "format": "date", "nullable": True},
+        "at": {"type": "string", "format": "date-time"},
+        "notes": {"type": "array", "items": {"type": "string"}, "maxItems": 3}}}
+    assert openapi_path("/api/x/<code>/items/<int:n>") == ("/api/x/{code}/items/{n}", [
+        {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "n", "in": "path", "required": True, "schema": {"type": "integer"}}])

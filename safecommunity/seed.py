@@ -37,14 +37,77 @@ def seed_demo_district(base_url, out, residents=1000, injuries=100, rng=None):
     for name, area, status in PROJECTS:
         api.post("/api/projects/projects", {"name": name, "intervention_area": area, "status": status},
                  ok=(201,))
-    out.write(f"{len(PROJECTS)} projects created\nopen {base_url}/api/reports/injury-rates\n")
+    out.write(f"{len(PROJECTS)} projects created\n")
+    seed_units_and_facilities(api, rng, grid_codes, out)
+    seed_hazards_and_accidents(api, rng, grid_codes, out)
+    out.write(f"open {base_url}/ for the dashboard\n")
+
+
+UNIT_TYPES = ("small_shop", "small_restaurant", "small_hotel", "small_workshop", "school", "market")
+FACILITY_TYPES = ("hydrant", "extinguisher", "gas_alarm", "smoke_alarm")
+HAZARDS = [("fire", "fire exit blocked by boxes"), ("electrical", "tangled wiring in a stairwell"),
+           ("gas", "gas hose perished in a restaurant kitchen"), ("traffic", "faded zebra crossing by a school"),
+           ("structural", "loose balcony railing"), ("special_equipment", "lift inspection certificate out of date")]
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a stand-in photo of the work done
+
+
+def seed_units_and_facilities(api, rng, grid_codes, out):
+    from services.registry.codes import CREDIT_CHARS, credit_check_char  # the client needs valid codes
+
+    for n in range(12):
+        first17 = "9132" + "".join(rng.choice(CREDIT_CHARS[:10]) for _ in range(13))
+        unit = api.post("/api/registry/units", {
+            "name": f"Demo unit {n + 1}", "type": rng.choice(UNIT_TYPES), "grid_code": rng.choice(grid_codes),
+            "credit_code": first17 + credit_check_char(first17)}, ok=(201,))
+        api.post(f"/api/registry/units/{unit['id']}/risk-grade",
+                 {"risk_grade": rng.choice(("high", "moderate", "low", "low"))}, ok=(200,))
+    for n in range(20):
+        api.post("/api/registry/facilities", {
+            "code": f"DEMO-F{n + 1:03d}", "type": rng.choice(FACILITY_TYPES), "grid_code": rng.choice(grid_codes),
+            "status": rng.choices(("in_order", "faulty", "out_of_service"), weights=(75, 17, 8))[0]}, ok=(201,))
+    out.write("12 units and 20 safety facilities registered\n")
+
+
+def seed_hazards_and_accidents(api, rng, grid_codes, out):
+    for n in range(14):
+        category, description = rng.choice(HAZARDS)
+        hazard = api.post("/api/incidents/hazards", {
+            "source": "grid-app", "found_by": "patrol", "category": category,
+            "severity": "major" if n % 7 == 0 else "general", "description": description,
+            "reported_by": "grid officer", "grid_code": rng.choice(grid_codes),
+            "responsible_party": "property office"}, ok=(201,))["hazard"]
+        walk_hazard(api, hazard["id"], rng.choice((0, 1, 2, 3, 5, 5, 5)))  # most dealt with, some open
+    for n in range(6):
+        occurred = datetime.now(timezone.utc) - timedelta(days=rng.randint(1, 700))
+        api.post("/api/incidents/accidents", {
+            "source": rng.choice(("traffic-police", "fire-brigade", "work-safety")), "external_id": f"DEMO-A{n}",
+            "kind": rng.choice(("traffic", "fire", "work")), "occurred_at": occurred.isoformat(),
+            "grid_code": rng.choice(grid_codes), "deaths": rng.choice((0, 0, 0, 1)),
+            "injuries": rng.randint(0, 4), "economic_loss": float(rng.randint(0, 80) * 1000)}, ok=(201,))
+    out.write("14 hazards (most rectified) and 6 accidents reported\n")
+
+
+def walk_hazard(api, hazard_id, steps):
+    """Take a hazard `steps` steps along: notify, start rectification, rectify, verify, close."""
+    actions = [("notify", {"responsible_party": "property office"}), ("start_rectification", {}),
+               ("rectify", {}), ("verify", {"passed": True}), ("close", {})]
+    for action, body in actions[:steps]:
+        if action == "rectify":
+            photo = api.upload(f"/api/incidents/hazards/{hazard_id}/attachments?uploaded_by=demo&filename=after.png",
+                               PNG, "image/png")
+            body = {"evidence": [photo["id"]]}
+        api.post(f"/api/incidents/hazards/{hazard_id}/{action}", {"actor": "demo", **body}, ok=(200,))
 
 
 def random_resident(rng, grid_codes):
-    born = date.today() - timedelta(days=rng.randint(0, 95 * 365))
+    age, today = rng.randint(0, 95), date.today()
+    # within the year after the day `age + 1` years ago: exactly `age` years old today
+    born = date(today.year - age - 1, today.month, min(today.day, 28)) + timedelta(days=rng.randint(1, 300))
+    tags = ([{"tag": "elderly"}] if age >= 60 and rng.random() < 0.8 else []) + \
+        ([{"tag": "child_0_6"}] if age <= 6 else [])
     return {"name": f"Resident {rng.randint(1, 10**6)}", "sex": rng.choice(("male", "female")),
             "birth_date": born.isoformat(), "grid_code": rng.choice(grid_codes),
-            "residence_type": rng.choices(RESIDENCE_TYPES, weights=(80, 18, 2))[0]}
+            "residence_type": rng.choices(RESIDENCE_TYPES, weights=(80, 18, 2))[0], "tags": tags}
 
 
 def random_case(rng, grid_codes, n):
@@ -71,6 +134,13 @@ class Api:
     def post(self, path, body, ok):
         response = self.http.post(self.base_url + path, json=body, timeout=60)
         if response.status_code not in ok:
+            raise SystemExit(f"POST {path} answered {response.status_code}: {response.text}")
+        return response.json()
+
+    def upload(self, path, data, content_type):
+        response = self.http.post(self.base_url + path, data=data, headers={"Content-Type": content_type},
+                                  timeout=60)
+        if response.status_code != 201:
             raise SystemExit(f"POST {path} answered {response.status_code}: {response.text}")
         return response.json()
 

@@ -1,5 +1,6 @@
 """Small tools the integration and end-to-end tests share."""
 import itertools
+import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -9,7 +10,7 @@ from kombu import Connection
 
 from safecommunity.broker import EVENTS_EXCHANGE, Publisher
 from safecommunity.envelope import new_event
-from safecommunity.testing import free_port
+from safecommunity.testing import free_port, wait_until
 
 _numbers = itertools.count(1)
 
@@ -115,3 +116,13 @@ class TcpProxy:
         finally:
             for sock in (source, target):
                 sock.close()
+
+
+def wait_until_quiet(base_url, settle=0.6, timeout=30):
+    """Until reports has stopped taking events: two looks `settle` seconds apart agree."""
+    def unchanged():
+        before = summary(base_url)["events_kept"]
+        time.sleep(settle)
+        return summary(base_url)["events_kept"] == before
+
+    wait_until(unchanged, timeout=timeout, message="reports to take every event")

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from safecommunity.seed import seed_demo_district
 from safecommunity.testing import ServiceProcess, free_port, wait_until
-from tests.support import get, summary
+from tests.support import get, summary, wait_until_quiet
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -69,6 +69,7 @@ def test_the_dashboard_shows_the_read_models_numbers_in_both_languages_and_for_a
     try:
         seed_demo_district(platform.url, out=sys.stderr, residents=300, injuries=80)
         wait_until(lambda: summary(platform.url)["injuries"] == 80, message="the demo injuries")
+        wait_until_quiet(platform.url)  # hazards and accidents follow the injuries
 
         api = get(f"{platform.url}/api/reports/dashboard")
         page, html = render(f"{platform.url}/", tmp_path)

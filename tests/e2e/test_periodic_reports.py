@@ -11,7 +11,7 @@ from safecommunity.config import SERVICES
 from safecommunity.seed import seed_demo_district
 from safecommunity.testing import wait_until
 from tests.conftest import base_url
-from tests.support import get, post, summary
+from tests.support import get, post, summary, wait_until_quiet
 
 
 def test_periodic_reports_are_issued_as_snapshots_in_every_format(embedded_config, start_services):
@@ -19,6 +19,7 @@ def test_periodic_reports_are_issued_as_snapshots_in_every_format(embedded_confi
     url = base_url(embedded_config)
     seed_demo_district(url, out=sys.stderr, residents=200, injuries=60)
     wait_until(lambda: summary(url)["injuries"] == 60, message="the demo injuries")
+    wait_until_quiet(url)
     year = date.today().year
     live = get(f"{url}/api/reports/dashboard", year=year)
 

@@ -38,7 +38,8 @@ from safecommunity.contracts.incidents import CAUSES, SEVERITIES
 from safecommunity.envelope import Event
 from safecommunity.testing import PostgresDatabases, RabbitVhost, ServiceProcess, free_port, migrate
 from services.reports.projections import project
-from services.reports.storage import ReadModels, journal, rebuild_read_models
+from services.reports.storage import ReadModels, rebuild_read_models
+from services.reports.tables import journal
 
 CHUNK = 100_000
 YEARS = 3

@@ -18,7 +18,7 @@ from .domain import (
     unit_figures,
 )
 from .projections import injury_cells
-from .storage import CARD_DIMENSIONS, DISTRICT
+from .tables import CARD_DIMENSIONS, DISTRICT
 
 DIMENSIONS = ("all", "age_band", "age_band*cause") + CARD_DIMENSIONS
 # Groups counted but never shown on the open dashboard: in a small grid a count can point at a person.

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from itertools import groupby
 
 from .domain import age_band
-from .storage import (
+from .tables import (
     CARD_DIMENSIONS,
     DISTRICT,
     NO_GRID,

@@ -1,4 +1,4 @@
 from safecommunity.migrate import run_migrations
-from services.reports.storage import metadata
+from services.reports.tables import metadata
 
 run_migrations(metadata)

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from safecommunity.envelope import Event
 from services.reports.domain import age_band, injury_rates, population_figures, rate_per_1000
 from services.reports.projections import Changes, Hierarchy, project_into
-from services.reports.storage import (
-    ReadModels,
+from services.reports.storage import ReadModels
+from services.reports.tables import (
     grid_injuries,
     grid_residents,
     injury_facts,
@@ -122,7 +122,7 @@ def test_hazard_figures_rate_rectification_and_count_what_is_open_and_overdue():
 
 
 def test_hazard_events_keep_one_row_per_hazard_as_its_last_event_left_it():
-    from services.reports.storage import hazards
+    from services.reports.tables import hazards
     changes = Changes()
     base = {"hazard_id": "h1", "category": "fire", "severity": "major", "grid_code": "G1",
             "deadline": "2026-06-10T00:00:00+00:00", "at": "2026-06-01T00:00:00+00:00"}
@@ -142,7 +142,7 @@ def test_hazard_events_keep_one_row_per_hazard_as_its_last_event_left_it():
 
 
 def test_an_accident_counts_its_deaths_injuries_and_loss_in_its_grid_and_above():
-    from services.reports.storage import accident_rollups
+    from services.reports.tables import accident_rollups
     changes = Changes()
     project_into(changes, HIERARCHY, [Event(type="accident.reported", source="/t", data={
         "accident_id": "a1", "source": "fire", "kind": "fire", "occurred_at": "2026-05-02T10:00:00+00:00",

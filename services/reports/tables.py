@@ -1,0 +1,169 @@
+"""Reports' tables: read models built only from events, the journal of every event they came
+from, and what is not a read model (KPI targets, issued reports).
+
+Counts are kept per *scope*: a grid (with everything below it) or "*" for the whole district, so
+any figure reads a handful of rows; a grid's own cases are facts of their own.
+"""
+from sqlalchemy import Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text
+
+from safecommunity.tables import ID, add_backbone_tables
+
+metadata = add_backbone_tables(MetaData())
+DISTRICT = "*"
+NO_GRID = ""
+# The card's coded fields kept per case, and counted one at a time in the rollups.
+CARD_DIMENSIONS = ("cause", "intent", "place", "activity", "nature", "body_part", "severity", "outcome",
+                   "sex", "residence_type")
+FACT_FIELDS = CARD_DIMENSIONS + ("age_band",)
+
+journal = Table(
+    "journal", metadata,
+    Column("position", ID, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("type", String(100), nullable=False, index=True),
+    Column("time", String(40), nullable=False),
+    Column("envelope", Text, nullable=False),
+)
+
+grid_names = Table(
+    "grid_names", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("parent_code", String(40)),
+)
+
+# Injuries under a grid: for every case, each grid above the case's own grid, and "*" (the
+# district), counts it per month and per card field: ("all", "") is the total; ("cause", "fall"),
+# ("age_band", "60-79"), ("age_band*cause", "60-79*fall") and so on. A grid's own cases are in
+# injury_facts, so any grid's figures are its rollup plus its own facts, and read few rows.
+injury_rollups = Table(
+    "injury_rollups", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("dimension", String(30), primary_key=True),
+    Column("value", String(60), primary_key=True),
+    Column("injuries", Integer, nullable=False),
+)
+
+injury_facts = Table(
+    "injury_facts", metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("grid_code", String(40), nullable=False),   # "" when the case named no grid
+    Column("month", String(7), nullable=False),
+    *[Column(name, String(30), nullable=False) for name in FACT_FIELDS],
+    Index("ix_injury_facts_grid_month", "grid_code", "month"),
+)
+
+grid_injuries = Table(   # a grid's own cases per month ("" for cases with no grid)
+    "grid_injuries", metadata,
+    Column("grid_code", String(40), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("injuries", Integer, nullable=False),
+)
+
+# Residents of a grid and everything below it ("*": the district), by birth year, sex and
+# residence type; age bands are worked out for the year asked about.
+population_stats = Table(
+    "population_stats", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("birth_year", Integer, primary_key=True),
+    Column("sex", String(10), primary_key=True),
+    Column("residence_type", String(20), primary_key=True),
+    Column("residents", Integer, nullable=False),
+)
+
+grid_residents = Table(  # residents registered in the grid itself
+    "grid_residents", metadata,
+    Column("grid_code", String(40), primary_key=True),
+    Column("residents", Integer, nullable=False),
+)
+
+# Residents with each group tag (elderly living alone, disabled...), in a grid and everything below it.
+population_tags = Table(
+    "population_tags", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("tag", String(40), primary_key=True),
+    Column("residents", Integer, nullable=False),
+)
+
+# Units by type and risk grade, in a grid and everything below it ("" risk grade: not graded).
+unit_stats = Table(
+    "unit_stats", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("type", String(40), primary_key=True),
+    Column("risk_grade", String(20), primary_key=True),
+    Column("units", Integer, nullable=False),
+)
+
+# One row per facility, as its last event left it.
+facilities = Table(
+    "facilities", metadata,
+    Column("facility_id", String(36), primary_key=True),
+    Column("type", String(40), nullable=False),
+    Column("grid_code", String(40), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("next_inspection_due", String(10), nullable=False),
+)
+
+# One row per hazard, as its last event left it.
+hazards = Table(
+    "hazards", metadata,
+    Column("hazard_id", String(36), primary_key=True),
+    Column("category", String(30), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("grid_code", String(40), nullable=False, index=True),   # "" when none
+    Column("status", String(12), nullable=False),
+    Column("deadline", String(40), nullable=False),
+    Column("reported_at", String(40), nullable=False, index=True),
+    Column("rectified_at", String(40)),
+    Column("verified_on_time", Boolean),
+    Column("overdue", Boolean, nullable=False),
+    Column("escalations", Integer, nullable=False),
+)
+
+# Accidents under a grid and in it, like injury_rollups: per scope, month and kind, one row per
+# measure (accidents, deaths, injuries, loss in yuan, mass_casualty).
+accident_rollups = Table(
+    "accident_rollups", metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("kind", String(30), primary_key=True),
+    Column("measure", String(20), primary_key=True),
+    Column("amount", Float, nullable=False),
+)
+
+projects = Table(
+    "projects", metadata,
+    Column("project_id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("intervention_area", String(40), nullable=False),
+    Column("status", String(12), nullable=False),
+)
+
+# A site's own KPI targets; not a read model (a rebuild keeps them).
+kpi_targets = Table(
+    "kpi_targets", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("target", Float),
+    Column("amber", Float, nullable=False),
+)
+
+# Periodic reports as issued: their figures are a snapshot, not a read model (a rebuild keeps them).
+generated_reports = Table(
+    "generated_reports", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("period", Integer),
+    Column("grid_code", String(40)),
+    Column("generated_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("snapshot", Text, nullable=False),
+)
+
+READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
+               population_tags, unit_stats, facilities, hazards, accident_rollups, projects)
+BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
+COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
+            grid_residents: "residents", population_tags: "residents", unit_stats: "units",
+            accident_rollups: "amount"}

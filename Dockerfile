@@ -14,6 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# A Chinese TrueType font for the PDF reports (reports embeds it; see services/reports/render.py).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, in their own layer, so a code change does not reinstall them.
 # No compiler in the image: the compiled dependencies (psycopg2-binary, psutil, PyYAML)
 # install from prebuilt wheels.

@@ -2,18 +2,25 @@
 import csv
 import html
 import io
+import os
+from functools import cache
 
 from openpyxl import Workbook
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from safecommunity.errors import NotFound
 
-CJK_FONT = "STSong-Light"  # a CID font PDF readers supply themselves: nothing to ship
+# A TrueType CJK font on the server is embedded (REPORTS_PDF_FONT, or one of these); without one the
+# PDF names a CID font the reader must supply (Adobe Reader does; some Linux viewers show blanks).
+FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+              "/usr/share/fonts/truetype/arphic/uming.ttc")
+CID_FONT = "STSong-Light"
 TABLES = ("kpis", "trend", "by_cause", "by_age_band", "by_grid", "self_evaluation")
 
 
@@ -94,24 +101,46 @@ def as_html(report):
     return "".join(parts) + "</body></html>"
 
 
+@cache
+def pdf_font():
+    """The name of the CJK font registered for PDFs: an embedded TrueType one when the server has it."""
+    candidates = [os.environ.get("REPORTS_PDF_FONT")] + list(FONT_FILES)
+    for path in filter(None, candidates):
+        if os.path.exists(path):
+            pdfmetrics.registerFont(TTFont("CJK", path, subfontIndex=0) if path.endswith(".ttc")
+                                    else TTFont("CJK", path))
+            return "CJK"
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CID_FONT
+
+
 def as_pdf(report):
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    font = pdf_font()
     styles = getSampleStyleSheet()
     for style in styles.byName.values():
-        style.fontName = CJK_FONT
+        style.fontName = font
+    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=7, leading=9)
     title, subtitle = heading(report)
+    out = io.BytesIO()
+    document = SimpleDocTemplate(out, pagesize=A4, title=title, leftMargin=36, rightMargin=36)
     story = [Paragraph(html.escape(title), styles["Title"]), Paragraph(html.escape(subtitle), styles["Normal"])]
     for name, (header, rows) in tables(report["snapshot"]).items():
         story += [Spacer(1, 10), Paragraph(name, styles["Heading2"])]
-        table = Table([header] + [[_text(v) for v in row] for row in rows], repeatRows=1)
-        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), CJK_FONT, 8),
-                                   ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                                   ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
+        grid = [header] + [[_text(v) for v in row] for row in rows]
+        table = Table([[Paragraph(html.escape(text), cell) for text in line] for line in grid], repeatRows=1,
+                      colWidths=column_widths(grid, document.width))
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                                   ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(table)
-    out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title=title).build(story)
+    document.build(story)
     return out.getvalue()
+
+
+def column_widths(grid, width):
+    """Widths in proportion to each column's longest text (long ones capped), filling the page."""
+    longest = [min(max(len(str(line[i])) for line in grid), 60) + 4 for i in range(len(grid[0]))]
+    return [width * n / sum(longest) for n in longest]
 
 
 def _text(value):

@@ -116,6 +116,46 @@ class FacilityUpdatedSchema(FacilitySchema):
     changed = fields.List(fields.String(), required=True)
 
 
+class RentalSchema(Payload):
+    """A rental as reports counts it: never its address, landlord or tenants' identities."""
+    rental_id = fields.String(required=True)
+    grid_code = fields.String(required=True)
+    group_rental = fields.Boolean(required=True)
+    basement = fields.Boolean(required=True)
+    letter_signed = fields.Boolean(required=True)  # the landlord's responsibility letter (target 100 %)
+    tenants = fields.Integer(required=True, validate=validate.Range(0))  # how many, now
+    inspection_score = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(0, 10))
+
+
+class RentalRegisteredSchema(RentalSchema):
+    registered_on = fields.Date(required=True)
+
+
+class RentalUpdatedSchema(RentalSchema):
+    changed = fields.List(fields.String(), required=True)  # field names only ("tenants", "inspection_score"…)
+
+
+class VolunteerSchema(Payload):
+    """A volunteer as reports counts them (per resident, per grid): never who they are or serve."""
+    volunteer_id = fields.String(required=True)
+    grid_code = fields.String(required=True)  # the volunteer's own grid when they registered
+    type = fields.String(required=True)
+    certified = fields.Boolean(required=True)  # holds a duty certificate valid on the day of the event
+    certificate_expires_on = fields.Date(allow_none=True, load_default=None)
+
+
+class VolunteerRegisteredSchema(VolunteerSchema):
+    registered_on = fields.Date(required=True)
+
+
+class VolunteerUpdatedSchema(VolunteerSchema):
+    changed = fields.List(fields.String(), required=True)
+
+
+class VolunteerLeftSchema(VolunteerSchema):
+    left_on = fields.Date(required=True)
+
+
 def _spec(type_, schema, summary, consumers=("reports",)):
     return EventSpec(type_, "registry", schema, 1, consumers, summary)
 
@@ -137,4 +177,12 @@ EVENTS = (
           "A safety facility (hydrant, extinguisher, gas alarm…) was registered."),
     _spec("facility.updated", FacilityUpdatedSchema(), "A facility's record changed."),
     _spec("facility.inspected", FacilityInspectedSchema(), "A facility was inspected (status, next due date)."),
+    _spec("rental.registered", RentalRegisteredSchema(),
+          "A rental dwelling was registered (grid, group rental, basement, letter signed, tenant count, score)."),
+    _spec("rental.updated", RentalUpdatedSchema(),
+          "A rental's record, tenants or inspection score changed (its state now; names of changed fields)."),
+    _spec("volunteer.registered", VolunteerRegisteredSchema(),
+          "A resident registered as a volunteer (grid, type, whether they hold a valid duty certificate)."),
+    _spec("volunteer.updated", VolunteerUpdatedSchema(), "A volunteer's type or certificate changed."),
+    _spec("volunteer.left", VolunteerLeftSchema(), "A volunteer stopped volunteering (their pairings end)."),
 )

@@ -4,10 +4,34 @@ from datetime import date
 
 from safecommunity.errors import FieldInvalid
 
+from .buildings import Building, Household
 from .domain import Facility, Resident, Unit
-from .schemas import FacilitySchema, ResidentSchema, UnitSchema
+from .housing import Rental
+from .offices import Assignment
+from .schemas import (
+    AssignmentSchema,
+    BuildingSchema,
+    FacilitySchema,
+    HouseholdSchema,
+    RentalSchema,
+    ResidentSchema,
+    TeamSchema,
+    UnitSchema,
+    VolunteerSchema,
+)
 from .taxonomy import FACILITY_TYPES
-from .views import PII, audited, resident_view, unit_view
+from .views import (
+    PII,
+    assignment_view,
+    audited,
+    household_view,
+    rental_view,
+    resident_view,
+    team_view,
+    unit_view,
+    volunteer_view,
+)
+from .volunteers import Team, Volunteer
 
 READ, WRITE, ADMIN, AUDIT = "registry:read", "registry:write", "registry:admin", "registry:audit"
 
@@ -158,3 +182,260 @@ def search_residents(store, caller, query, limit, offset):
         caller.require(PII)
         query["id_number_hash"] = store.protector.digest(query.pop("id_number"))
     return show_residents(store, caller, store.residents.search(query, limit, offset))
+
+
+# -- rental housing -----------------------------------------------------------------------------
+
+def show_rentals(store, caller, found):
+    views = [rental_view(rental, caller.scopes) for rental in found]
+    store.audit.record(caller.subject, "rental", audited(views))
+    store.commit()
+    return RentalSchema(many=True).dump([view for view, _ in views])
+
+
+def check_rental_references(store, command):
+    if "grid_code" in command:
+        store.grids.referenced_by("grid_code", command["grid_code"])
+    if command.get("landlord_resident_id"):
+        store.residents.referenced_by("landlord_resident_id", command["landlord_resident_id"])
+    tenants = command.get("tenants", [])
+    for index, resident_id in enumerate(tenants):
+        store.residents.referenced_by(f"tenants.{index}", resident_id)
+        if resident_id in tenants[:index]:
+            raise FieldInvalid(f"tenants.{index}", f"resident {resident_id} is listed twice")
+
+
+def register_rental(store, command):
+    check_rental_references(store, command)
+    rental = Rental.register(**command)
+    store.rentals.add(rental)
+    store.commit()
+    return rental
+
+
+def update_rental(store, rental_id, changes):
+    rental = store.rentals.get(rental_id)
+    check_rental_references(store, changes)
+    if rental.update(**changes):
+        store.rentals.save(rental)
+        store.commit()
+    return rental
+
+
+def add_tenant(store, rental_id, command):
+    rental = store.rentals.get(rental_id)
+    store.residents.referenced_by("resident_id", command["resident_id"])
+    rental.add_tenant(command["resident_id"], command["since"])
+    store.rentals.save(rental)
+    store.commit()
+    return rental
+
+
+def remove_tenant(store, rental_id, resident_id):
+    rental = store.rentals.get(rental_id)
+    rental.remove_tenant(resident_id)
+    store.rentals.save(rental)
+    store.commit()
+    return rental
+
+
+def inspect_rental(store, rental_id, command):
+    rental = store.rentals.get(rental_id)
+    rental.inspect(command["score"], command["inspected_on"])
+    store.rentals.save(rental)
+    store.commit()
+    return rental
+
+
+# -- volunteers and teams -----------------------------------------------------------------------
+
+def show_volunteers(store, caller, found):
+    views = [volunteer_view(volunteer, caller.scopes) for volunteer in found]
+    store.audit.record(caller.subject, "volunteer", audited(views))
+    store.commit()
+    return VolunteerSchema(many=True).dump([view for view, _ in views])
+
+
+def register_volunteer(store, command):
+    person = store.residents.referenced_by("resident_id", command["resident_id"])
+    volunteer = Volunteer.register(**command, grid_code=person.grid_code)
+    store.volunteers.add(volunteer)
+    store.commit()
+    return volunteer
+
+
+def update_volunteer(store, volunteer_id, changes):
+    volunteer = store.volunteers.get(volunteer_id)
+    if volunteer.update(**changes):
+        store.volunteers.save(volunteer)
+        store.commit()
+    return volunteer
+
+
+def volunteer_leaves(store, volunteer_id, command):
+    volunteer = store.volunteers.get(volunteer_id)
+    volunteer.leave(command["left_on"])
+    store.volunteers.save(volunteer)
+    store.teams.drop_volunteer(volunteer.id)
+    store.commit()
+    return volunteer
+
+
+def pair_volunteer(store, volunteer_id, command):
+    volunteer = store.volunteers.get(volunteer_id)
+    store.residents.referenced_by("resident_id", command["resident_id"])
+    served = store.residents.get(command["resident_id"])
+    volunteer.pair(served.id, served.tags, command["since"])
+    store.volunteers.save(volunteer)
+    store.commit()
+    return volunteer
+
+
+def unpair_volunteer(store, volunteer_id, resident_id):
+    volunteer = store.volunteers.get(volunteer_id)
+    volunteer.unpair(resident_id, date.today())
+    store.volunteers.save(volunteer)
+    store.commit()
+    return volunteer
+
+
+def show_teams(found):
+    return TeamSchema(many=True).dump([team_view(team) for team in found])
+
+
+def form_team(store, command):
+    if command["grid_code"]:
+        store.grids.referenced_by("grid_code", command["grid_code"])
+    if command["unit_id"] and not store.units.exists(command["unit_id"]):
+        raise FieldInvalid("unit_id", f"no unit {command['unit_id']}")
+    members = command["members"]
+    for index, volunteer_id in enumerate(members):
+        store.volunteers.referenced_by(f"members.{index}", volunteer_id)
+        if volunteer_id in members[:index]:
+            raise FieldInvalid(f"members.{index}", f"volunteer {volunteer_id} is listed twice")
+    team = Team.form(**command)
+    store.teams.add(team)
+    store.commit()
+    return team
+
+
+def join_team(store, team_id, command):
+    team = store.teams.get(team_id)
+    store.volunteers.referenced_by("volunteer_id", command["volunteer_id"])
+    team.join(command["volunteer_id"], command["since"])
+    store.teams.save(team)
+    store.commit()
+    return team
+
+
+def leave_team(store, team_id, volunteer_id):
+    team = store.teams.get(team_id)
+    team.drop(volunteer_id)
+    store.teams.save(team)
+    store.commit()
+    return team
+
+
+# -- people in roles ----------------------------------------------------------------------------
+
+def show_assignments(store, caller, found):
+    views = [assignment_view(assignment, caller.scopes) for assignment in found]
+    store.audit.record(caller.subject, "assignment", audited(views))
+    store.commit()
+    return AssignmentSchema(many=True).dump([view for view, _ in views])
+
+
+def appoint(store, command):
+    if command["grid_code"]:
+        store.grids.referenced_by("grid_code", command["grid_code"])
+    if command["department_code"]:
+        store.departments.referenced_by("department_code", command["department_code"])
+    if command["resident_id"]:
+        store.residents.referenced_by("resident_id", command["resident_id"])
+    assignment = Assignment.appoint(**command)
+    store.assignments.add(assignment)
+    store.commit()
+    return assignment
+
+
+def end_term(store, assignment_id, command):
+    assignment = store.assignments.get(assignment_id)
+    assignment.end(command["ended_on"])
+    store.assignments.save(assignment)
+    store.commit()
+    return assignment
+
+
+def grid_people(store, caller, code, limit, offset):
+    """Who holds a role on the grid today (its responsible persons)."""
+    store.grids.get(code)
+    found = store.assignments.search({"grid_code": code, "active_on": date.today()}, limit, offset)
+    return show_assignments(store, caller, found)
+
+
+# -- buildings and households -------------------------------------------------------------------
+
+def show_buildings(found):
+    return BuildingSchema(many=True).dump(found)
+
+
+def register_building(store, command):
+    store.grids.referenced_by("grid_code", command["grid_code"])
+    building = Building.register(**command)
+    store.buildings.add(building)
+    store.commit()
+    return building
+
+
+def update_building(store, building_id, changes):
+    building = store.buildings.get(building_id)
+    if "grid_code" in changes:
+        store.grids.referenced_by("grid_code", changes["grid_code"])
+    if building.update(**changes):
+        store.buildings.save(building)
+        store.commit()
+    return building
+
+
+def show_households(store, caller, found):
+    views = [household_view(household, caller.scopes) for household in found]
+    store.audit.record(caller.subject, "household", audited(views))
+    store.commit()
+    return HouseholdSchema(many=True).dump([view for view, _ in views])
+
+
+def check_household_member(store, field, resident_id):
+    store.residents.referenced_by(field, resident_id)
+    if (elsewhere := store.households.household_of(resident_id)) is not None:
+        raise FieldInvalid(field, f"resident {resident_id} already lives in household {elsewhere}")
+
+
+def register_household(store, command):
+    store.buildings.referenced_by("building_id", command["building_id"])
+    members = command["members"]
+    for index, resident_id in enumerate(members):
+        check_household_member(store, f"members.{index}", resident_id)
+        if resident_id in members[:index]:
+            raise FieldInvalid(f"members.{index}", f"resident {resident_id} is listed twice")
+    household = Household.register(**command)
+    store.households.add(household)
+    store.commit()
+    return household
+
+
+def add_household_member(store, household_id, command):
+    household = store.households.get(household_id)
+    if command["resident_id"] not in household.members:  # already here is the domain's 409
+        check_household_member(store, "resident_id", command["resident_id"])
+    household.add_member(command["resident_id"], command["since"])
+    store.households.save(household)
+    store.commit()
+    return household
+
+
+def remove_household_member(store, household_id, resident_id):
+    household = store.households.get(household_id)
+    household.remove_member(resident_id)
+    store.households.save(household)
+    store.commit()
+    return household

@@ -7,7 +7,9 @@ from safecommunity.contracts import RESIDENCE_TYPES, SEXES
 
 from .codes import CodeInvalid, check_credit_code, check_phone, parse_id_number
 from .domain import GRID_LEVELS
+from .offices import DEPARTMENT_KINDS, ROLES
 from .taxonomy import FACILITY_STATUSES, FACILITY_TYPES, RISK_GRADES, UNIT_SCALES
+from .volunteers import TEAM_TYPES, VOLUNTEER_TYPES
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
                        error="use 1-40 letters, digits, '-', '_' or '.'")
@@ -272,3 +274,267 @@ class AuditQuerySchema(Query):
     resource_id = fields.String()
     resource_type = fields.String()
     since = fields.AwareDateTime(default_timezone=None)
+
+
+# -- rental housing -----------------------------------------------------------------------------
+
+class RentalFieldsSchema(Strict):
+    grid_code = fields.String()
+    address = fields.String(validate=validate.Length(min=1, max=300))
+    landlord_resident_id = fields.String(allow_none=True)
+    landlord_name = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    landlord_phone = Checked(check_phone, allow_none=True)
+    group_rental = fields.Boolean()
+    basement = fields.Boolean()
+    letter_signed = fields.Boolean()
+    signed_on = fields.Date(allow_none=True, validate=past_date)
+
+
+class RegisterRentalSchema(RentalFieldsSchema):
+    grid_code = fields.String(required=True)
+    address = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    group_rental = fields.Boolean(load_default=False)
+    basement = fields.Boolean(load_default=False)
+    letter_signed = fields.Boolean(load_default=False)
+    registered_on = fields.Date(load_default=None, validate=past_date)
+    tenants = fields.List(fields.String(), load_default=list)
+
+
+class TenantInputSchema(Strict):
+    resident_id = fields.String(required=True)
+    since = fields.Date(load_default=date.today, validate=past_date)
+
+
+class InspectRentalSchema(Strict):
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
+    inspected_on = fields.Date(load_default=date.today, validate=past_date)
+
+
+class RentalQuerySchema(Query):
+    grid_code = fields.String()
+    group_rental = fields.Boolean()
+    letter_signed = fields.Boolean()
+
+
+class TenantSchema(Schema):
+    resident_id = fields.String()
+    since = fields.Date()
+
+
+class RentalSchema(Schema):
+    id = fields.String()
+    grid_code = fields.String()
+    address = fields.String()
+    landlord_resident_id = fields.String(allow_none=True)
+    landlord_name = fields.String(allow_none=True)
+    landlord_phone = fields.String(allow_none=True)
+    group_rental = fields.Boolean()
+    basement = fields.Boolean()
+    letter_signed = fields.Boolean()
+    signed_on = fields.Date(allow_none=True)
+    inspection_score = fields.Integer(allow_none=True)
+    inspected_on = fields.Date(allow_none=True)
+    registered_on = fields.Date()
+    tenants = fields.List(fields.Nested(TenantSchema))
+
+
+# -- volunteers and teams -----------------------------------------------------------------------
+
+class VolunteerFieldsSchema(Strict):
+    type = fields.String(validate=validate.OneOf(VOLUNTEER_TYPES))
+    certificate_number = fields.String(allow_none=True, validate=validate.Length(min=1, max=60))
+    certificate_expires_on = fields.Date(allow_none=True)
+
+
+class RegisterVolunteerSchema(VolunteerFieldsSchema):
+    resident_id = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(VOLUNTEER_TYPES))
+    registered_on = fields.Date(load_default=None, validate=past_date)
+
+
+class LeaveSchema(Strict):
+    left_on = fields.Date(load_default=date.today, validate=past_date)
+
+
+class PairInputSchema(Strict):
+    resident_id = fields.String(required=True)
+    since = fields.Date(load_default=date.today, validate=past_date)
+
+
+class VolunteerQuerySchema(Query):
+    grid_code = fields.String()
+    type = fields.String(validate=validate.OneOf(VOLUNTEER_TYPES))
+    status = fields.String(load_default="active", validate=validate.OneOf(("active", "left", "all")))
+    serves = fields.String()  # a resident id: the volunteers paired with them now
+
+
+class PairingSchema(Schema):
+    resident_id = fields.String()
+    since = fields.Date()
+    until = fields.Date(allow_none=True)
+
+
+class VolunteerSchema(Schema):
+    id = fields.String()
+    resident_id = fields.String()
+    grid_code = fields.String()
+    type = fields.String()
+    certificate_number = fields.String(allow_none=True)
+    certificate_expires_on = fields.Date(allow_none=True)
+    certified = fields.Boolean()
+    registered_on = fields.Date()
+    left_on = fields.Date(allow_none=True)
+    pairings = fields.List(fields.Nested(PairingSchema))
+
+
+class FormTeamSchema(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    type = fields.String(required=True, validate=validate.OneOf(TEAM_TYPES))
+    grid_code = fields.String(load_default=None, allow_none=True)
+    unit_id = fields.String(load_default=None, allow_none=True)
+    registered_on = fields.Date(load_default=None, validate=past_date)
+    members = fields.List(fields.String(), load_default=list)
+
+
+class MemberInputSchema(Strict):
+    volunteer_id = fields.String(required=True)
+    since = fields.Date(load_default=date.today, validate=past_date)
+
+
+class TeamQuerySchema(Query):
+    grid_code = fields.String()
+    type = fields.String(validate=validate.OneOf(TEAM_TYPES))
+
+
+class MemberSchema(Schema):
+    volunteer_id = fields.String()
+    since = fields.Date()
+
+
+class TeamSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    type = fields.String()
+    grid_code = fields.String(allow_none=True)
+    unit_id = fields.String(allow_none=True)
+    registered_on = fields.Date()
+    members = fields.List(fields.Nested(MemberSchema))
+
+
+# -- departments, roles and people in roles -----------------------------------------------------
+
+class DepartmentSchema(Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(DEPARTMENT_KINDS))
+
+
+class DepartmentQuerySchema(Query):
+    kind = fields.String(validate=validate.OneOf(DEPARTMENT_KINDS))
+
+
+class AppointSchema(Strict):
+    role = fields.String(required=True, validate=validate.OneOf(sorted(ROLES)))
+    department_code = fields.String(load_default=None, allow_none=True)
+    grid_code = fields.String(load_default=None, allow_none=True)
+    resident_id = fields.String(load_default=None, allow_none=True)
+    person_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
+    person_phone = Checked(check_phone, load_default=None, allow_none=True)
+    term_from = fields.Date(load_default=date.today)
+    term_to = fields.Date(load_default=None, allow_none=True)
+
+
+class EndTermSchema(Strict):
+    ended_on = fields.Date(load_default=date.today)
+
+
+class AssignmentQuerySchema(Query):
+    role = fields.String(validate=validate.OneOf(sorted(ROLES)))
+    grid_code = fields.String()
+    department = fields.String()
+    resident_id = fields.String()
+    active_on = fields.Date()
+
+
+class AssignmentSchema(Schema):
+    id = fields.String()
+    role = fields.String()
+    department_code = fields.String(allow_none=True)
+    grid_code = fields.String(allow_none=True)
+    resident_id = fields.String(allow_none=True)
+    person_name = fields.String(allow_none=True)
+    person_phone = fields.String(allow_none=True)
+    term_from = fields.Date()
+    term_to = fields.Date(allow_none=True)
+
+
+# -- buildings and households -------------------------------------------------------------------
+
+def not_after_this_year(value):
+    if value > date.today().year:
+        raise ValidationError("must not be after this year")
+
+
+class BuildingFieldsSchema(Strict):
+    grid_code = fields.String()
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    compound = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    storeys = fields.Integer(strict=True, validate=validate.Range(1, 200))
+    year_built = fields.Integer(strict=True, allow_none=True,
+                                validate=[validate.Range(1800, 2200), not_after_this_year])
+    property_manager = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
+    lifts = fields.Integer(strict=True, validate=validate.Range(0, 200))
+
+
+class RegisterBuildingSchema(BuildingFieldsSchema):
+    grid_code = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    storeys = fields.Integer(required=True, strict=True, validate=validate.Range(1, 200))
+    lifts = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 200))
+    registered_on = fields.Date(load_default=None, validate=past_date)
+
+
+class BuildingQuerySchema(Query):
+    grid_code = fields.String()
+    compound = fields.String()
+    property_managed = fields.Boolean()
+    built_before = fields.Integer(validate=validate.Range(1800, 2200))
+
+
+class BuildingSchema(Schema):
+    id = fields.String()
+    grid_code = fields.String()
+    name = fields.String()
+    compound = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    storeys = fields.Integer()
+    year_built = fields.Integer(allow_none=True)
+    property_manager = fields.String(allow_none=True)
+    lifts = fields.Integer()
+    registered_on = fields.Date()
+
+
+class RegisterHouseholdSchema(Strict):
+    building_id = fields.String(required=True)
+    room = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    registered_on = fields.Date(load_default=None, validate=past_date)
+    members = fields.List(fields.String(), load_default=list)
+
+
+class HouseholdMemberInputSchema(Strict):
+    resident_id = fields.String(required=True)
+    since = fields.Date(load_default=date.today, validate=past_date)
+
+
+class HouseholdQuerySchema(Query):
+    building_id = fields.String()
+    resident_id = fields.String()
+
+
+class HouseholdSchema(Schema):
+    id = fields.String()
+    building_id = fields.String()
+    room = fields.String()
+    registered_on = fields.Date()
+    members = fields.List(fields.Nested(TenantSchema))

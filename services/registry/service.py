@@ -10,25 +10,50 @@ from . import handlers as do
 from .domain import Grid
 from .handlers import ADMIN, AUDIT, READ, WRITE
 from .importer import import_upload
+from .offices import Department, roles
 from .schemas import (
+    AppointSchema,
+    AssignmentQuerySchema,
     AuditQuerySchema,
+    BuildingFieldsSchema,
+    BuildingQuerySchema,
     CreateGridSchema,
+    DepartmentQuerySchema,
+    DepartmentSchema,
+    EndTermSchema,
     FacilityFieldsSchema,
     FacilityQuerySchema,
+    FormTeamSchema,
     GradeRiskSchema,
     GridSchema,
+    HouseholdMemberInputSchema,
+    HouseholdQuerySchema,
     InspectFacilitySchema,
+    InspectRentalSchema,
+    LeaveSchema,
+    MemberInputSchema,
     MoveOutSchema,
+    PairInputSchema,
+    RegisterBuildingSchema,
     RegisterFacilitySchema,
+    RegisterHouseholdSchema,
+    RegisterRentalSchema,
     RegisterResidentSchema,
     RegisterUnitSchema,
+    RegisterVolunteerSchema,
+    RentalFieldsSchema,
+    RentalQuerySchema,
     ResidentFieldsSchema,
     ResidentQuerySchema,
     TagInputSchema,
     TagTypeSchema,
+    TeamQuerySchema,
+    TenantInputSchema,
     UnitFieldsSchema,
     UnitQuerySchema,
     UnitTypeSchema,
+    VolunteerFieldsSchema,
+    VolunteerQuerySchema,
 )
 from .storage import RegistryStore
 from .taxonomy import TagType, check_attribute_specs
@@ -59,6 +84,13 @@ class RegistryService:
     def show_grid(self, request, code):
         self.caller.require(READ)
         return GridSchema().dump(self.store.grids.get(code))
+
+    @http("GET", "/api/registry/grids/<code>/people")
+    def list_grid_people(self, request, code):
+        self.caller.require(READ)
+        limit, offset = paging(request)
+        people = do.grid_people(self.store, self.caller, code, limit, offset)
+        return {"limit": limit, "offset": offset, "assignments": people}
 
     # -- residents ------------------------------------------------------------------------------
 
@@ -208,6 +240,233 @@ class RegistryService:
         self.caller.require(WRITE)
         facility = do.inspect_facility(self.store, facility_id, InspectFacilitySchema().load(read_json(request)))
         return do.show_facilities([facility])[0]
+
+    # -- rental housing -------------------------------------------------------------------------
+
+    @http("POST", "/api/registry/rentals")
+    def register_rental(self, request):
+        self.caller.require(WRITE)
+        rental = do.register_rental(self.store, RegisterRentalSchema().load(read_json(request)))
+        return 201, do.show_rentals(self.store, self.caller, [rental])[0]
+
+    @http("GET", "/api/registry/rentals")
+    def list_rentals(self, request):
+        self.caller.require(READ)
+        query = RentalQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = self.store.rentals.search(query, limit, offset)
+        return {"limit": limit, "offset": offset, "rentals": do.show_rentals(self.store, self.caller, found)}
+
+    @http("GET", "/api/registry/rentals/<rental_id>")
+    def show_rental(self, request, rental_id):
+        self.caller.require(READ)
+        return do.show_rentals(self.store, self.caller, [self.store.rentals.get(rental_id)])[0]
+
+    @http("PATCH", "/api/registry/rentals/<rental_id>")
+    def update_rental(self, request, rental_id):
+        self.caller.require(WRITE)
+        rental = do.update_rental(self.store, rental_id, RentalFieldsSchema().load(read_json(request)))
+        return do.show_rentals(self.store, self.caller, [rental])[0]
+
+    @http("POST", "/api/registry/rentals/<rental_id>/tenants")
+    def add_tenant(self, request, rental_id):
+        self.caller.require(WRITE)
+        rental = do.add_tenant(self.store, rental_id, TenantInputSchema().load(read_json(request)))
+        return do.show_rentals(self.store, self.caller, [rental])[0]
+
+    @http("DELETE", "/api/registry/rentals/<rental_id>/tenants/<resident_id>")
+    def remove_tenant(self, request, rental_id, resident_id):
+        self.caller.require(WRITE)
+        rental = do.remove_tenant(self.store, rental_id, resident_id)
+        return do.show_rentals(self.store, self.caller, [rental])[0]
+
+    @http("POST", "/api/registry/rentals/<rental_id>/inspections")
+    def inspect_rental(self, request, rental_id):
+        self.caller.require(WRITE)
+        rental = do.inspect_rental(self.store, rental_id, InspectRentalSchema().load(read_json(request)))
+        return do.show_rentals(self.store, self.caller, [rental])[0]
+
+    # -- volunteers and teams -------------------------------------------------------------------
+
+    @http("POST", "/api/registry/volunteers")
+    def register_volunteer(self, request):
+        self.caller.require(WRITE)
+        volunteer = do.register_volunteer(self.store, RegisterVolunteerSchema().load(read_json(request)))
+        return 201, do.show_volunteers(self.store, self.caller, [volunteer])[0]
+
+    @http("GET", "/api/registry/volunteers")
+    def list_volunteers(self, request):
+        self.caller.require(READ)
+        query = VolunteerQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = self.store.volunteers.search(query, limit, offset)
+        return {"limit": limit, "offset": offset, "volunteers": do.show_volunteers(self.store, self.caller, found)}
+
+    @http("GET", "/api/registry/volunteers/<volunteer_id>")
+    def show_volunteer(self, request, volunteer_id):
+        self.caller.require(READ)
+        return do.show_volunteers(self.store, self.caller, [self.store.volunteers.get(volunteer_id)])[0]
+
+    @http("PATCH", "/api/registry/volunteers/<volunteer_id>")
+    def update_volunteer(self, request, volunteer_id):
+        self.caller.require(WRITE)
+        volunteer = do.update_volunteer(self.store, volunteer_id, VolunteerFieldsSchema().load(read_json(request)))
+        return do.show_volunteers(self.store, self.caller, [volunteer])[0]
+
+    @http("POST", "/api/registry/volunteers/<volunteer_id>/leave")
+    def volunteer_leaves(self, request, volunteer_id):
+        self.caller.require(WRITE)
+        volunteer = do.volunteer_leaves(self.store, volunteer_id, LeaveSchema().load(read_json(request)))
+        return do.show_volunteers(self.store, self.caller, [volunteer])[0]
+
+    @http("POST", "/api/registry/volunteers/<volunteer_id>/pairings")
+    def pair_volunteer(self, request, volunteer_id):
+        self.caller.require(WRITE)
+        volunteer = do.pair_volunteer(self.store, volunteer_id, PairInputSchema().load(read_json(request)))
+        return do.show_volunteers(self.store, self.caller, [volunteer])[0]
+
+    @http("DELETE", "/api/registry/volunteers/<volunteer_id>/pairings/<resident_id>")
+    def unpair_volunteer(self, request, volunteer_id, resident_id):
+        self.caller.require(WRITE)
+        volunteer = do.unpair_volunteer(self.store, volunteer_id, resident_id)
+        return do.show_volunteers(self.store, self.caller, [volunteer])[0]
+
+    @http("POST", "/api/registry/volunteer-teams")
+    def form_team(self, request):
+        self.caller.require(WRITE)
+        return 201, do.show_teams([do.form_team(self.store, FormTeamSchema().load(read_json(request)))])[0]
+
+    @http("GET", "/api/registry/volunteer-teams")
+    def list_teams(self, request):
+        self.caller.require(READ)
+        query = TeamQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        return {"limit": limit, "offset": offset, "teams": do.show_teams(self.store.teams.search(query, limit, offset))}
+
+    @http("GET", "/api/registry/volunteer-teams/<team_id>")
+    def show_team(self, request, team_id):
+        self.caller.require(READ)
+        return do.show_teams([self.store.teams.get(team_id)])[0]
+
+    @http("POST", "/api/registry/volunteer-teams/<team_id>/members")
+    def join_team(self, request, team_id):
+        self.caller.require(WRITE)
+        return do.show_teams([do.join_team(self.store, team_id, MemberInputSchema().load(read_json(request)))])[0]
+
+    @http("DELETE", "/api/registry/volunteer-teams/<team_id>/members/<volunteer_id>")
+    def leave_team(self, request, team_id, volunteer_id):
+        self.caller.require(WRITE)
+        return do.show_teams([do.leave_team(self.store, team_id, volunteer_id)])[0]
+
+    # -- departments, roles and people in roles -------------------------------------------------
+
+    @http("POST", "/api/registry/departments")
+    def add_department(self, request):
+        self.caller.require(WRITE)
+        command = DepartmentSchema().load(read_json(request))
+        self.store.departments.add(Department(**command))
+        self.store.commit()
+        return 201, command
+
+    @http("GET", "/api/registry/departments")
+    def list_departments(self, request):
+        self.caller.require(READ)
+        query = DepartmentQuerySchema().load(request.args)
+        return {"departments": [vars(d) for d in self.store.departments.list(query.get("kind"))]}
+
+    @http("GET", "/api/registry/departments/<code>")
+    def show_department(self, request, code):
+        self.caller.require(READ)
+        return vars(self.store.departments.get(code))
+
+    @http("GET", "/api/registry/roles")
+    def list_roles(self, request):
+        self.caller.require(READ)
+        return {"roles": roles()}
+
+    @http("POST", "/api/registry/assignments")
+    def appoint(self, request):
+        self.caller.require(WRITE)
+        assignment = do.appoint(self.store, AppointSchema().load(read_json(request)))
+        return 201, do.show_assignments(self.store, self.caller, [assignment])[0]
+
+    @http("GET", "/api/registry/assignments")
+    def list_assignments(self, request):
+        self.caller.require(READ)
+        query = AssignmentQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = do.show_assignments(self.store, self.caller, self.store.assignments.search(query, limit, offset))
+        return {"limit": limit, "offset": offset, "assignments": found}
+
+    @http("GET", "/api/registry/assignments/<assignment_id>")
+    def show_assignment(self, request, assignment_id):
+        self.caller.require(READ)
+        return do.show_assignments(self.store, self.caller, [self.store.assignments.get(assignment_id)])[0]
+
+    @http("POST", "/api/registry/assignments/<assignment_id>/end")
+    def end_term(self, request, assignment_id):
+        self.caller.require(WRITE)
+        assignment = do.end_term(self.store, assignment_id, EndTermSchema().load(read_json(request)))
+        return do.show_assignments(self.store, self.caller, [assignment])[0]
+
+    # -- buildings and households ---------------------------------------------------------------
+
+    @http("POST", "/api/registry/buildings")
+    def register_building(self, request):
+        self.caller.require(WRITE)
+        building = do.register_building(self.store, RegisterBuildingSchema().load(read_json(request)))
+        return 201, do.show_buildings([building])[0]
+
+    @http("GET", "/api/registry/buildings")
+    def list_buildings(self, request):
+        self.caller.require(READ)
+        query = BuildingQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = self.store.buildings.search(query, limit, offset)
+        return {"limit": limit, "offset": offset, "buildings": do.show_buildings(found)}
+
+    @http("GET", "/api/registry/buildings/<building_id>")
+    def show_building(self, request, building_id):
+        self.caller.require(READ)
+        return do.show_buildings([self.store.buildings.get(building_id)])[0]
+
+    @http("PATCH", "/api/registry/buildings/<building_id>")
+    def update_building(self, request, building_id):
+        self.caller.require(WRITE)
+        changes = BuildingFieldsSchema().load(read_json(request))
+        return do.show_buildings([do.update_building(self.store, building_id, changes)])[0]
+
+    @http("POST", "/api/registry/households")
+    def register_household(self, request):
+        self.caller.require(WRITE)
+        household = do.register_household(self.store, RegisterHouseholdSchema().load(read_json(request)))
+        return 201, do.show_households(self.store, self.caller, [household])[0]
+
+    @http("GET", "/api/registry/households")
+    def list_households(self, request):
+        self.caller.require(READ)
+        query = HouseholdQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = do.show_households(self.store, self.caller, self.store.households.search(query, limit, offset))
+        return {"limit": limit, "offset": offset, "households": found}
+
+    @http("GET", "/api/registry/households/<household_id>")
+    def show_household(self, request, household_id):
+        self.caller.require(READ)
+        return do.show_households(self.store, self.caller, [self.store.households.get(household_id)])[0]
+
+    @http("POST", "/api/registry/households/<household_id>/members")
+    def add_household_member(self, request, household_id):
+        self.caller.require(WRITE)
+        command = HouseholdMemberInputSchema().load(read_json(request))
+        household = do.add_household_member(self.store, household_id, command)
+        return do.show_households(self.store, self.caller, [household])[0]
+
+    @http("DELETE", "/api/registry/households/<household_id>/members/<resident_id>")
+    def remove_household_member(self, request, household_id, resident_id):
+        self.caller.require(WRITE)
+        household = do.remove_household_member(self.store, household_id, resident_id)
+        return do.show_households(self.store, self.caller, [household])[0]
 
     # -- imports and the audit log --------------------------------------------------------------
 

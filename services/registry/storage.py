@@ -9,20 +9,35 @@ from safecommunity.database import utcnow
 from safecommunity.errors import Conflict, FieldInvalid, NotFound
 from safecommunity.storage import Store, UnitOfWork
 
+from .buildings import Building, Household
 from .domain import Facility, Grid, Resident, Unit
+from .housing import Rental
+from .offices import Assignment, Department
 from .pii import PersonalDataKeys
 from .tables import (
+    assignments,
     audit_log,
+    buildings,
+    departments,
     facilities,
     grids,
+    household_members,
+    households,
     metadata,
+    rental_tenants,
+    rentals,
     resident_tags,
     residents,
     tag_types,
+    team_members,
     unit_types,
     units,
+    volunteer_pairings,
+    volunteer_teams,
+    volunteers,
 )
 from .taxonomy import TagType
+from .volunteers import Pairing, Team, Volunteer
 
 __all__ = ["metadata", "RegistryStore", "RegistryUnitOfWork"]
 
@@ -135,6 +150,16 @@ class ResidentRepository(Repository):
         if not found:
             raise NotFound(f"no resident {resident_id}")
         return found[0]
+
+    def referenced_by(self, field, resident_id):
+        """Check a resident a request names in `field`: unknown or moved out is that field's error."""
+        row = self.session.execute(select(residents.c.id, residents.c.grid_code, residents.c.moved_out_on)
+                                   .where(residents.c.id == resident_id)).first()
+        if row is None:
+            raise FieldInvalid(field, f"no resident {resident_id}")
+        if row.moved_out_on is not None:
+            raise FieldInvalid(field, f"resident {resident_id} moved out on {row.moved_out_on}")
+        return row
 
     def by_id_hashes(self, digests):
         """{ID-number hash: Resident} for the hashes already registered."""
@@ -298,6 +323,332 @@ class FacilityRepository(Repository):
         return self._load(statement.order_by(facilities.c.id).limit(limit).offset(offset))
 
 
+class RentalRepository(Repository):
+    """Rentals with their current tenants; the landlord's phone sealed like a resident's."""
+
+    def add(self, rental):
+        self.session.execute(insert(rentals).values(**self._row(rental)))
+        self._insert_tenants(rental)
+        self.uow.track(rental)
+
+    def save(self, rental):
+        self.session.execute(update(rentals).where(rentals.c.id == rental.id).values(**self._row(rental)))
+        self.session.execute(delete(rental_tenants).where(rental_tenants.c.rental_id == rental.id))
+        self._insert_tenants(rental)
+        self.uow.track(rental)
+
+    def _row(self, rental):
+        row = {name: value for name, value in vars(rental).items() if not name.startswith("_")}
+        del row["tenants"]
+        phone = row.pop("landlord_phone")
+        return {**row, "landlord_phone_sealed": self.uow.protector.seal(phone),
+                "landlord_phone_hash": self.uow.protector.digest(phone)}
+
+    def _insert_tenants(self, rental):
+        rows = [{"rental_id": rental.id, "resident_id": resident_id, "since": since}
+                for resident_id, since in rental.tenants.items()]
+        if rows:
+            self.session.execute(insert(rental_tenants), rows)
+
+    def _load(self, statement):
+        rows = self.session.execute(statement).all()
+        tenants = {}
+        if rows:
+            for row in self.session.execute(select(rental_tenants).where(
+                    rental_tenants.c.rental_id.in_([row.id for row in rows])).order_by(rental_tenants.c.resident_id)):
+                tenants.setdefault(row.rental_id, {})[row.resident_id] = row.since
+        found = []
+        for row in rows:
+            values = dict(row._mapping)
+            values.pop("landlord_phone_hash")
+            phone = self.uow.protector.open(values.pop("landlord_phone_sealed"))
+            found.append(Rental(**values, landlord_phone=phone, tenants=tenants.get(row.id, {})))
+        return found
+
+    def get(self, rental_id):
+        found = self._load(select(rentals).where(rentals.c.id == rental_id))
+        if not found:
+            raise NotFound(f"no rental {rental_id}")
+        return found[0]
+
+    def search(self, query, limit, offset):
+        statement = select(rentals)
+        for name in ("grid_code", "group_rental", "letter_signed"):
+            if query.get(name) is not None:
+                statement = statement.where(getattr(rentals.c, name) == query[name])
+        return self._load(statement.order_by(rentals.c.id).limit(limit).offset(offset))
+
+
+class VolunteerRepository(Repository):
+    """Volunteers with every pairing they have had (current ones have no `until`)."""
+
+    def add(self, volunteer):
+        if self.session.scalar(select(volunteers.c.id).where(volunteers.c.resident_id == volunteer.resident_id,
+                                                             volunteers.c.left_on.is_(None))):
+            raise FieldInvalid("resident_id", f"resident {volunteer.resident_id} is already a volunteer")
+        self.session.execute(insert(volunteers).values(**self._row(volunteer)))
+        self._insert_pairings(volunteer)
+        self.uow.track(volunteer)
+
+    def save(self, volunteer):
+        self.session.execute(update(volunteers).where(volunteers.c.id == volunteer.id)
+                             .values(**self._row(volunteer)))
+        self.session.execute(delete(volunteer_pairings).where(volunteer_pairings.c.volunteer_id == volunteer.id))
+        self._insert_pairings(volunteer)
+        self.uow.track(volunteer)
+
+    @staticmethod
+    def _row(volunteer):
+        return {name: value for name, value in vars(volunteer).items()
+                if not name.startswith("_") and name != "pairings"}
+
+    def _insert_pairings(self, volunteer):
+        rows = [{"volunteer_id": volunteer.id, **vars(p)} for p in volunteer.pairings]
+        if rows:
+            self.session.execute(insert(volunteer_pairings), rows)
+
+    def _load(self, statement):
+        rows = self.session.execute(statement).all()
+        pairings = {}
+        if rows:
+            for row in self.session.execute(select(volunteer_pairings).where(
+                    volunteer_pairings.c.volunteer_id.in_([row.id for row in rows]))
+                    .order_by(volunteer_pairings.c.since, volunteer_pairings.c.resident_id)):
+                pairings.setdefault(row.volunteer_id, []).append(Pairing(row.resident_id, row.since, row.until))
+        return [Volunteer(**row._mapping, pairings=pairings.get(row.id, [])) for row in rows]
+
+    def get(self, volunteer_id):
+        found = self._load(select(volunteers).where(volunteers.c.id == volunteer_id))
+        if not found:
+            raise NotFound(f"no volunteer {volunteer_id}")
+        return found[0]
+
+    def referenced_by(self, field, volunteer_id):
+        """An active volunteer a request names in `field`; unknown or gone is that field's error."""
+        left = self.session.execute(select(volunteers.c.left_on).where(volunteers.c.id == volunteer_id)).first()
+        if left is None or left.left_on is not None:
+            raise FieldInvalid(field, f"no active volunteer {volunteer_id}")
+
+    def search(self, query, limit, offset, today=None):
+        statement = select(volunteers)
+        for name in ("grid_code", "type"):
+            if query.get(name):
+                statement = statement.where(getattr(volunteers.c, name) == query[name])
+        status = query.get("status", "active")
+        if status != "all":
+            left = volunteers.c.left_on
+            statement = statement.where(left.is_(None) if status == "active" else left.is_not(None))
+        if query.get("serves"):
+            statement = statement.where(volunteers.c.id.in_(select(volunteer_pairings.c.volunteer_id).where(
+                volunteer_pairings.c.resident_id == query["serves"], volunteer_pairings.c.until.is_(None))))
+        return self._load(statement.order_by(volunteers.c.id).limit(limit).offset(offset))
+
+
+class TeamRepository(Repository):
+    def add(self, team):
+        self.session.execute(insert(volunteer_teams).values(**self._row(team)))
+        self._insert_members(team)
+
+    def save(self, team):
+        self.session.execute(update(volunteer_teams).where(volunteer_teams.c.id == team.id).values(**self._row(team)))
+        self.session.execute(delete(team_members).where(team_members.c.team_id == team.id))
+        self._insert_members(team)
+
+    @staticmethod
+    def _row(team):
+        return {name: value for name, value in vars(team).items() if not name.startswith("_") and name != "members"}
+
+    def _insert_members(self, team):
+        rows = [{"team_id": team.id, "volunteer_id": vid, "since": since} for vid, since in team.members.items()]
+        if rows:
+            self.session.execute(insert(team_members), rows)
+
+    def _load(self, statement):
+        rows = self.session.execute(statement).all()
+        members = {}
+        if rows:
+            for row in self.session.execute(select(team_members).where(
+                    team_members.c.team_id.in_([row.id for row in rows])).order_by(team_members.c.volunteer_id)):
+                members.setdefault(row.team_id, {})[row.volunteer_id] = row.since
+        return [Team(**row._mapping, members=members.get(row.id, {})) for row in rows]
+
+    def get(self, team_id):
+        found = self._load(select(volunteer_teams).where(volunteer_teams.c.id == team_id))
+        if not found:
+            raise NotFound(f"no volunteer team {team_id}")
+        return found[0]
+
+    def search(self, query, limit, offset):
+        statement = select(volunteer_teams)
+        for name in ("grid_code", "type"):
+            if query.get(name):
+                statement = statement.where(getattr(volunteer_teams.c, name) == query[name])
+        return self._load(statement.order_by(volunteer_teams.c.id).limit(limit).offset(offset))
+
+    def drop_volunteer(self, volunteer_id):
+        """A volunteer who left is in no team any more."""
+        self.session.execute(delete(team_members).where(team_members.c.volunteer_id == volunteer_id))
+
+
+class DepartmentRepository(Repository):
+    def add(self, department):
+        if self.find(department.code) is not None:
+            raise Conflict(f"department {department.code} already exists")
+        self.session.execute(insert(departments).values(**vars(department)))
+
+    def find(self, code):
+        row = self.session.execute(select(departments).where(departments.c.code == code)).first()
+        return Department(**row._mapping) if row else None
+
+    def get(self, code):
+        department = self.find(code)
+        if department is None:
+            raise NotFound(f"no department {code}")
+        return department
+
+    def referenced_by(self, field, code):
+        if self.find(code) is None:
+            raise FieldInvalid(field, f"no department {code}")
+
+    def list(self, kind=None):
+        statement = select(departments).order_by(departments.c.code)
+        if kind:
+            statement = statement.where(departments.c.kind == kind)
+        return [Department(**row._mapping) for row in self.session.execute(statement)]
+
+
+class AssignmentRepository(Repository):
+    """People in roles; a person named without a resident record has their phone sealed."""
+
+    def add(self, assignment):
+        self.session.execute(insert(assignments).values(**self._row(assignment)))
+
+    def save(self, assignment):
+        self.session.execute(update(assignments).where(assignments.c.id == assignment.id)
+                             .values(**self._row(assignment)))
+
+    def _row(self, assignment):
+        row = dict(vars(assignment))
+        phone = row.pop("person_phone")
+        return {**row, "person_phone_sealed": self.uow.protector.seal(phone),
+                "person_phone_hash": self.uow.protector.digest(phone)}
+
+    def _load(self, statement):
+        found = []
+        for row in self.session.execute(statement):
+            values = dict(row._mapping)
+            values.pop("person_phone_hash")
+            phone = self.uow.protector.open(values.pop("person_phone_sealed"))
+            found.append(Assignment(**values, person_phone=phone))
+        return found
+
+    def get(self, assignment_id):
+        found = self._load(select(assignments).where(assignments.c.id == assignment_id))
+        if not found:
+            raise NotFound(f"no assignment {assignment_id}")
+        return found[0]
+
+    def search(self, query, limit, offset):
+        column = assignments.c
+        statement = select(assignments)
+        for name, field in (("role", "role"), ("grid_code", "grid_code"), ("department", "department_code"),
+                            ("resident_id", "resident_id")):
+            if query.get(name):
+                statement = statement.where(getattr(column, field) == query[name])
+        if query.get("active_on"):
+            day = query["active_on"]
+            statement = statement.where(column.term_from <= day, (column.term_to.is_(None)) | (column.term_to >= day))
+        return self._load(statement.order_by(column.term_from, column.id).limit(limit).offset(offset))
+
+
+class BuildingRepository(Repository):
+    def add(self, building):
+        self.session.execute(insert(buildings).values(**vars(building)))
+
+    def save(self, building):
+        self.session.execute(update(buildings).where(buildings.c.id == building.id).values(**vars(building)))
+
+    def _load(self, statement):
+        return [Building(**row._mapping) for row in self.session.execute(statement)]
+
+    def get(self, building_id):
+        found = self._load(select(buildings).where(buildings.c.id == building_id))
+        if not found:
+            raise NotFound(f"no building {building_id}")
+        return found[0]
+
+    def referenced_by(self, field, building_id):
+        if self.session.scalar(select(buildings.c.id).where(buildings.c.id == building_id)) is None:
+            raise FieldInvalid(field, f"no building {building_id}")
+
+    def search(self, query, limit, offset):
+        column = buildings.c
+        statement = select(buildings)
+        for name in ("grid_code", "compound"):
+            if query.get(name):
+                statement = statement.where(getattr(column, name) == query[name])
+        if query.get("property_managed") is not None:
+            managed = column.property_manager.is_not(None)
+            statement = statement.where(managed if query["property_managed"] else ~managed)
+        if query.get("built_before") is not None:
+            statement = statement.where(column.year_built < query["built_before"])
+        return self._load(statement.order_by(column.id).limit(limit).offset(offset))
+
+
+class HouseholdRepository(Repository):
+    """Households and their members; a resident lives in one household at most."""
+
+    def add(self, household):
+        self._check_room(household)
+        self.session.execute(insert(households).values(
+            id=household.id, building_id=household.building_id, room=household.room,
+            registered_on=household.registered_on))
+        self._insert_members(household)
+
+    def save(self, household):
+        self.session.execute(delete(household_members).where(household_members.c.household_id == household.id))
+        self._insert_members(household)
+
+    def _check_room(self, household):
+        if self.session.scalar(select(households.c.id).where(households.c.building_id == household.building_id,
+                                                             households.c.room == household.room)):
+            raise FieldInvalid("room", f"building {household.building_id} already has a household in {household.room}")
+
+    def _insert_members(self, household):
+        rows = [{"household_id": household.id, "resident_id": rid, "since": since}
+                for rid, since in household.members.items()]
+        if rows:
+            self.session.execute(insert(household_members), rows)
+
+    def household_of(self, resident_id):
+        return self.session.scalar(select(household_members.c.household_id)
+                                   .where(household_members.c.resident_id == resident_id))
+
+    def _load(self, statement):
+        rows = self.session.execute(statement).all()
+        members = {}
+        if rows:
+            for row in self.session.execute(select(household_members).where(
+                    household_members.c.household_id.in_([row.id for row in rows]))
+                    .order_by(household_members.c.resident_id)):
+                members.setdefault(row.household_id, {})[row.resident_id] = row.since
+        return [Household(**row._mapping, members=members.get(row.id, {})) for row in rows]
+
+    def get(self, household_id):
+        found = self._load(select(households).where(households.c.id == household_id))
+        if not found:
+            raise NotFound(f"no household {household_id}")
+        return found[0]
+
+    def search(self, query, limit, offset):
+        statement = select(households)
+        if query.get("building_id"):
+            statement = statement.where(households.c.building_id == query["building_id"])
+        if query.get("resident_id"):
+            statement = statement.where(households.c.id == self.household_of(query["resident_id"]))
+        return self._load(statement.order_by(households.c.building_id, households.c.room).limit(limit).offset(offset))
+
+
 class AuditLog(Repository):
     def record(self, subject, resource_type, revealed, action="read"):
         """One row per record whose personal or sensitive data the caller is about to see.
@@ -333,6 +684,13 @@ class RegistryUnitOfWork(UnitOfWork):
         self.residents = ResidentRepository(self)
         self.units = UnitRepository(self)
         self.facilities = FacilityRepository(self)
+        self.rentals = RentalRepository(self)
+        self.volunteers = VolunteerRepository(self)
+        self.teams = TeamRepository(self)
+        self.departments = DepartmentRepository(self)
+        self.assignments = AssignmentRepository(self)
+        self.buildings = BuildingRepository(self)
+        self.households = HouseholdRepository(self)
         self.audit = AuditLog(self)
 
     def commit(self):

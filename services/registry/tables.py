@@ -124,6 +124,120 @@ facilities = Table(
     Index("ix_facilities_type_status", "type", "status"),
 )
 
+rentals = Table(
+    "rentals", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
+    Column("address", String(300), nullable=False),
+    Column("landlord_resident_id", String(36), ForeignKey("residents.id")),
+    Column("landlord_name", String(100)),
+    Column("landlord_phone_sealed", Text),
+    Column("landlord_phone_hash", HASH),
+    Column("group_rental", Boolean, nullable=False),
+    Column("basement", Boolean, nullable=False),
+    Column("letter_signed", Boolean, nullable=False),
+    Column("signed_on", Date),
+    Column("inspection_score", Integer),
+    Column("inspected_on", Date),
+    Column("registered_on", Date, nullable=False),
+)
+
+rental_tenants = Table(
+    "rental_tenants", metadata,
+    Column("rental_id", String(36), ForeignKey("rentals.id"), primary_key=True),
+    Column("resident_id", String(36), ForeignKey("residents.id"), primary_key=True, index=True),
+    Column("since", Date, nullable=False),
+)
+
+volunteers = Table(
+    "volunteers", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("resident_id", String(36), ForeignKey("residents.id"), nullable=False, index=True),
+    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
+    Column("type", String(40), nullable=False),
+    Column("certificate_number", String(60)),
+    Column("certificate_expires_on", Date),
+    Column("registered_on", Date, nullable=False),
+    Column("left_on", Date),
+)
+
+volunteer_pairings = Table(
+    "volunteer_pairings", metadata,
+    Column("volunteer_id", String(36), ForeignKey("volunteers.id"), primary_key=True),
+    Column("resident_id", String(36), ForeignKey("residents.id"), primary_key=True, index=True),
+    Column("since", Date, primary_key=True),
+    Column("until", Date),
+)
+
+volunteer_teams = Table(
+    "volunteer_teams", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("grid_code", String(40), ForeignKey("grids.code"), index=True),
+    Column("unit_id", String(36), ForeignKey("units.id")),
+    Column("registered_on", Date, nullable=False),
+)
+
+team_members = Table(
+    "team_members", metadata,
+    Column("team_id", String(36), ForeignKey("volunteer_teams.id"), primary_key=True),
+    Column("volunteer_id", String(36), ForeignKey("volunteers.id"), primary_key=True, index=True),
+    Column("since", Date, nullable=False),
+)
+
+departments = Table(
+    "departments", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+)
+
+assignments = Table(
+    "assignments", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("role", String(40), nullable=False, index=True),
+    Column("department_code", String(40), ForeignKey("departments.code"), index=True),
+    Column("grid_code", String(40), ForeignKey("grids.code"), index=True),
+    Column("resident_id", String(36), ForeignKey("residents.id"), index=True),
+    Column("person_name", String(100)),
+    Column("person_phone_sealed", Text),
+    Column("person_phone_hash", HASH),
+    Column("term_from", Date, nullable=False),
+    Column("term_to", Date),
+)
+
+buildings = Table(
+    "buildings", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("compound", String(200), index=True),
+    Column("address", String(300)),
+    Column("storeys", Integer, nullable=False),
+    Column("year_built", Integer),
+    Column("property_manager", String(200)),
+    Column("lifts", Integer, nullable=False),
+    Column("registered_on", Date, nullable=False),
+)
+
+households = Table(
+    "households", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("building_id", String(36), ForeignKey("buildings.id"), nullable=False, index=True),
+    Column("room", String(40), nullable=False),
+    Column("registered_on", Date, nullable=False),
+    UniqueConstraint("building_id", "room", name="uq_households_building_room"),
+)
+
+household_members = Table(
+    "household_members", metadata,
+    Column("household_id", String(36), ForeignKey("households.id"), primary_key=True),
+    Column("resident_id", String(36), ForeignKey("residents.id"), primary_key=True),
+    Column("since", Date, nullable=False),
+    UniqueConstraint("resident_id", name="uq_household_members_resident"),  # one household per resident
+)
+
 audit_log = Table(
     "audit_log", metadata,
     Column("id", ID, primary_key=True, autoincrement=True),

@@ -6,6 +6,10 @@ PII = "registry:pii"
 
 RESIDENT_MASKS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone, "address": mask_text}
 UNIT_MASKS = {"safety_officer": mask_name, "safety_officer_phone": mask_phone}
+ASSIGNMENT_MASKS = {"person_name": mask_name, "person_phone": mask_phone}
+HOUSEHOLD_MASKS = {"room": mask_text}  # with the building, the room is where people live
+VOLUNTEER_MASKS = {"certificate_number": mask_text}
+RENTAL_MASKS = {"address": mask_text, "landlord_name": mask_name, "landlord_phone": mask_phone}
 
 
 def personal(record, masks, scopes):
@@ -47,6 +51,36 @@ def _attributes(tag_type, attributes, scopes, revealed):
 def unit_view(unit, scopes):
     shown, revealed = personal(unit, UNIT_MASKS, scopes)
     return {**{k: v for k, v in vars(unit).items() if not k.startswith("_")}, **shown}, revealed
+
+
+def rental_view(rental, scopes):
+    shown, revealed = personal(rental, RENTAL_MASKS, scopes)
+    view = {k: v for k, v in vars(rental).items() if not k.startswith("_")}
+    view["tenants"] = [{"resident_id": rid, "since": since} for rid, since in sorted(rental.tenants.items())]
+    return {**view, **shown}, revealed
+
+
+def volunteer_view(volunteer, scopes):
+    shown, revealed = personal(volunteer, VOLUNTEER_MASKS, scopes)
+    view = {k: v for k, v in vars(volunteer).items() if not k.startswith("_") and k != "pairings"}
+    view["pairings"] = [vars(pairing) for pairing in volunteer.pairings]
+    return {**view, **shown, "certified": volunteer.certified()}, revealed
+
+
+def team_view(team):
+    view = {k: v for k, v in vars(team).items() if not k.startswith("_")}
+    return {**view, "members": [{"volunteer_id": vid, "since": since} for vid, since in sorted(team.members.items())]}
+
+
+def assignment_view(assignment, scopes):
+    shown, revealed = personal(assignment, ASSIGNMENT_MASKS, scopes)
+    return {**vars(assignment), **shown}, revealed
+
+
+def household_view(household, scopes):
+    shown, revealed = personal(household, HOUSEHOLD_MASKS, scopes)
+    members = [{"resident_id": rid, "since": since} for rid, since in sorted(household.members.items())]
+    return {**vars(household), **shown, "members": members}, revealed
 
 
 def audited(views):

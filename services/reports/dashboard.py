@@ -15,7 +15,9 @@ from .domain import (
     months_of,
     population_figures,
     rate_per_1000,
+    rental_figures,
     unit_figures,
+    volunteer_figures,
 )
 from .projections import injury_cells
 from .tables import CARD_DIMENSIONS, DISTRICT
@@ -89,6 +91,8 @@ def figures_for(models, selection):
     return {"injuries": injuries, "population": population, "injuries_last_year": last_year,
             "hazards": hazards, "accidents": accident_figures(models.accidents(selection.scope, selection.months)),
             "facilities": facility_figures(models.facilities(grids), date.today()),
+            "rentals": rental_figures(models.rentals(grids)),
+            "volunteers": volunteer_figures(models.volunteers(grids), population["total"]),
             "injury_rate": rate_per_1000(injuries.get(("all", ""), 0), population["total"]),
             # residents are as registered now: moves are not in the read models yet
             "injury_rate_last_year": rate_per_1000(last_year, population["total"])}
@@ -122,7 +126,8 @@ def dashboard(models, selection):
         "accidents": figures["accidents"],
         "registry": {"tags": {tag: n for tag, n in models.tags(selection.scope).items()
                               if tag not in SENSITIVE_TAGS},
-                     "units": unit_figures(models.units(selection.scope)), "facilities": figures["facilities"]},
+                     "units": unit_figures(models.units(selection.scope)), "facilities": figures["facilities"],
+                     "rentals": figures["rentals"], "volunteers": figures["volunteers"]},
         "projects": models.projects(),
     }
 

@@ -103,3 +103,18 @@ def facility_figures(rows, today):
     overdue = sum(1 for row in rows if row["next_inspection_due"] < today.isoformat())
     return {"total": len(rows), "in_order": in_order, "in_order_rate": percent(in_order, len(rows)),
             "overdue_inspection": overdue, "by_type": dict(Counter(row["type"] for row in rows).most_common())}
+
+
+def rental_figures(rows):
+    signed = sum(1 for row in rows if row["letter_signed"])
+    scores = [row["inspection_score"] for row in rows if row["inspection_score"] is not None]
+    return {"total": len(rows), "group_rentals": sum(1 for row in rows if row["group_rental"]),
+            "tenants": sum(row["tenants"] for row in rows), "letter_signed": signed,
+            "letter_signed_rate": percent(signed, len(rows)),
+            "mean_inspection_score": round(sum(scores) / len(scores), 1) if scores else None}
+
+
+def volunteer_figures(rows, residents):
+    return {"active": len(rows), "certified": sum(1 for row in rows if row["certified"]),
+            "per_100_residents": percent(len(rows), residents),
+            "by_type": dict(Counter(row["type"] for row in rows).most_common())}

@@ -51,6 +51,8 @@ COMPUTE = {
     "hazard_rectification_rate": lambda f: f["hazards"]["rectification_rate"],
     "hazard_on_time_rate": lambda f: f["hazards"]["on_time_rate"],
     "facilities_in_order": lambda f: f["facilities"]["in_order_rate"],
+    "volunteers_per_resident": lambda f: f["volunteers"]["per_100_residents"],
+    "landlord_letters_signed": lambda f: f["rentals"]["letter_signed_rate"],
 }
 
 CATALOGUE = (
@@ -81,7 +83,7 @@ CATALOGUE = (
     Kpi("census_coverage", "企业普查覆盖率", "Business census coverage", "Units registered of units known.",
         "%", "higher", target=95, amber=5, source="registry (units)"),
     Kpi("volunteers_per_resident", "注册志愿者比例", "Volunteers per resident",
-        "Registered volunteers per 100 residents.", "%", "higher", target=20, amber=5,
+        "Active registered volunteers per 100 residents.", "%", "higher", target=20, amber=5,
         source="registry (volunteers)"),
     Kpi("landlord_letters_signed", "出租屋责任书签订率", "Landlord letters signed",
         "Rental dwellings whose landlord signed the responsibility letter.", "%", "higher", target=100,

@@ -19,7 +19,9 @@ from .tables import (
     population_stats,
     population_tags,
     projects,
+    rentals,
     unit_stats,
+    volunteers,
 )
 
 
@@ -124,16 +126,6 @@ def units_risk_graded(changes, hierarchy, events):
         count_unit(changes, hierarchy, data["grid_code"], data["type"], data["risk_grade"])
 
 
-def facilities_changed(changes, hierarchy, events):
-    """Any facility event carries the facility as it now is: keep that."""
-    for event in events:
-        data = event.data
-        row = {"facility_id": data["facility_id"], "type": data["type"], "grid_code": data["grid_code"],
-               "status": data["status"], "next_inspection_due": data["next_inspection_due"]}
-        changes.rows[facilities].append(row)  # a new facility; for a known one, the update below
-        changes.updates.append((facilities, {"facility_id": row["facility_id"]}, row))
-
-
 def injury_cells(fields):
     """The (dimension, value) pairs a case counts in."""
     return ([("all", "")] + [(name, fields[name]) for name in CARD_DIMENSIONS]
@@ -178,6 +170,23 @@ def injuries_amended(changes, hierarchy, events):
         else:
             changes.updates.append((injury_facts, {"case_id": fact["case_id"]}, fact))
             changes.new_facts[fact["case_id"]] = fact  # later amendments in this batch start here
+
+
+def keep_latest(table, key, fields, **extra):
+    """A projection that keeps one row per thing, as the thing's latest event says it is now."""
+    def project_rows(changes, hierarchy, events):
+        for event in events:
+            row = {**{name: event.data[name] for name in (key,) + fields}, **extra}
+            changes.rows[table].append(row)        # new: inserted; known: left, then updated below
+            changes.updates.append((table, {key: row[key]}, row))
+    return project_rows
+
+
+facilities_changed = keep_latest(facilities, "facility_id", ("type", "grid_code", "status", "next_inspection_due"))
+rentals_changed = keep_latest(rentals, "rental_id", ("grid_code", "group_rental", "letter_signed", "tenants",
+                                                     "inspection_score"))
+volunteers_changed = keep_latest(volunteers, "volunteer_id", ("grid_code", "type", "certified"), active=True)
+volunteers_left = keep_latest(volunteers, "volunteer_id", ("grid_code", "type", "certified"), active=False)
 
 
 def hazards_reported(changes, hierarchy, events):
@@ -240,6 +249,11 @@ PROJECTIONS = {
     "facility.registered": facilities_changed,
     "facility.updated": facilities_changed,
     "facility.inspected": facilities_changed,
+    "rental.registered": rentals_changed,
+    "rental.updated": rentals_changed,
+    "volunteer.registered": volunteers_changed,
+    "volunteer.updated": volunteers_changed,
+    "volunteer.left": volunteers_left,
     "injury.reported": injuries_reported,
     "injury.amended": injuries_amended,
     "accident.reported": accidents_reported,

@@ -33,7 +33,9 @@ from .tables import (
     population_stats,
     population_tags,
     projects,
+    rentals,
     unit_stats,
+    volunteers,
 )
 
 
@@ -243,6 +245,16 @@ class ReadModels:
         query = select(facilities)
         if grids is not None:
             query = query.where(facilities.c.grid_code.in_(grids))
+        return [dict(row._mapping) for row in self.session.execute(query).all()]
+
+    def rentals(self, grids):
+        return self._rows_in(rentals, grids)
+
+    def volunteers(self, grids):
+        return [row for row in self._rows_in(volunteers, grids) if row["active"]]
+
+    def _rows_in(self, table, grids):
+        query = select(table) if grids is None else select(table).where(table.c.grid_code.in_(grids))
         return [dict(row._mapping) for row in self.session.execute(query).all()]
 
     def hazards(self, grids, reported_months=None):

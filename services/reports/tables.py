@@ -106,6 +106,26 @@ facilities = Table(
     Column("next_inspection_due", String(10), nullable=False),
 )
 
+# One row per rented dwelling and per volunteer, as their last event left them.
+rentals = Table(
+    "rentals", metadata,
+    Column("rental_id", String(36), primary_key=True),
+    Column("grid_code", String(40), nullable=False, index=True),
+    Column("group_rental", Boolean, nullable=False),
+    Column("letter_signed", Boolean, nullable=False),
+    Column("tenants", Integer, nullable=False),
+    Column("inspection_score", Integer),
+)
+
+volunteers = Table(
+    "volunteers", metadata,
+    Column("volunteer_id", String(36), primary_key=True),
+    Column("grid_code", String(40), nullable=False, index=True),
+    Column("type", String(40), nullable=False),
+    Column("certified", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
 # One row per hazard, as its last event left it.
 hazards = Table(
     "hazards", metadata,
@@ -162,7 +182,7 @@ generated_reports = Table(
 )
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
-               population_tags, unit_stats, facilities, hazards, accident_rollups, projects)
+               population_tags, unit_stats, facilities, rentals, volunteers, hazards, accident_rollups, projects)
 BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
             grid_residents: "residents", population_tags: "residents", unit_stats: "units",

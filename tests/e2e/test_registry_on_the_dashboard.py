@@ -17,8 +17,11 @@ def test_the_dashboard_counts_groups_units_and_facilities_as_the_registry_change
     elder = post(f"{api}/registry/residents", {
         "name": "Wang", "sex": "female", "birth_date": "1940-03-01", "residence_type": "permanent", "grid_code": "G1",
         "tags": [{"tag": "elderly"}]}, expect=201)
-    post(f"{api}/registry/residents", {"name": "Li", "sex": "male", "birth_date": "1990-03-01",
-                                       "residence_type": "migrant", "grid_code": "G2"}, expect=201)
+    li = post(f"{api}/registry/residents", {"name": "Li", "sex": "male", "birth_date": "1990-03-01",
+                                            "residence_type": "migrant", "grid_code": "G2"}, expect=201)
+    post(f"{api}/registry/volunteers", {"resident_id": li["id"], "type": "social_worker"}, expect=201)
+    post(f"{api}/registry/rentals", {"grid_code": "G2", "address": "3-201 Lotus Road", "landlord_name": "Zhao",
+                                     "group_rental": True, "letter_signed": False}, expect=201)
     post(f"{api}/registry/residents/{elder['id']}/tags", {"tag": "disabled"}, expect=200)
     unit = post(f"{api}/registry/units", {"name": "Lotus Noodles", "type": "small_restaurant", "grid_code": "G2",
                                           "credit_code": "91350100M000100Y43"}, expect=201)
@@ -38,7 +41,10 @@ def test_the_dashboard_counts_groups_units_and_facilities_as_the_registry_change
     assert panel["registry"]["tags"] == {"disabled": 1, "elderly": 1}
     assert panel["registry"]["units"] == {"total": 1, "by_type": {"small_restaurant": 1}, "by_risk_grade": {"high": 1}}
     assert panel["registry"]["facilities"]["in_order_rate"] == 50.0
-    assert {k["code"]: k["value"] for k in panel["kpis"]}["facilities_in_order"] == 50.0
+    kpis = {k["code"]: k["value"] for k in panel["kpis"]}
+    assert kpis["facilities_in_order"] == 50.0
+    assert panel["registry"]["volunteers"]["active"] == 1 and kpis["volunteers_per_resident"] == 50.0  # 1 of 2
+    assert panel["registry"]["rentals"]["group_rentals"] == 1 and kpis["landlord_letters_signed"] == 0.0
 
     moved = requests.post(f"{api}/registry/residents/{elder['id']}/move-out", json={}, timeout=10)
     assert moved.status_code == 200, moved.text

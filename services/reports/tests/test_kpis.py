@@ -10,7 +10,8 @@ def figures(**overrides):
                            "residence_type": Counter({"migrant": 1000})},
             "injury_rate": 3.0, "injury_rate_last_year": 2.5,
             "hazards": {"rectification_rate": 92.0, "on_time_rate": 80.0},
-            "accidents": {"deaths": 1, "mass_casualty": 0}, "facilities": {"in_order_rate": 97.0}}
+            "accidents": {"deaths": 1, "mass_casualty": 0}, "facilities": {"in_order_rate": 97.0},
+            "volunteers": {"per_100_residents": 21.5}, "rentals": {"letter_signed_rate": None}}
     return {**base, **overrides}
 
 
@@ -31,6 +32,8 @@ def test_the_seeded_kpis_are_computed_from_the_figures():
     assert result["accident_deaths"] == (1, kpis.RED)
     assert result["mass_casualty_accidents"] == (0, kpis.GREEN)
     assert result["facilities_in_order"] == (97.0, kpis.AMBER)
+    assert result["volunteers_per_resident"] == (21.5, kpis.GREEN)
+    assert result["landlord_letters_signed"] == (None, kpis.NO_DATA)      # no rentals registered
     assert result["census_coverage"] == (None, kpis.NO_DATA)
 
 

@@ -36,6 +36,13 @@ from .volunteers import Team, Volunteer
 READ, WRITE, ADMIN, AUDIT = "registry:read", "registry:write", "registry:admin", "registry:audit"
 
 
+
+def saved(store, repository, aggregate):
+    """Store a changed aggregate, with the events it recorded, and hand it back."""
+    repository.save(aggregate)
+    store.commit()
+    return aggregate
+
 def show_residents(store, caller, found):
     """Residents as the caller may see them; what was revealed is audited and committed first."""
     tag_types = store.taxonomy.tag_types()
@@ -95,18 +102,14 @@ def tag_resident(store, caller, resident_id, command):
     tag_type = store.taxonomy.tag_type("tag", command["tag"])
     require_tag_scope(caller, tag_type)
     resident.tag(tag_type, command["attributes"], command["tagged_on"] or date.today())
-    store.residents.save(resident)
-    store.commit()
-    return resident
+    return saved(store, store.residents, resident)
 
 
 def untag_resident(store, caller, resident_id, code):
     resident = store.residents.get(resident_id)
     require_tag_scope(caller, store.taxonomy.tag_type("tag", code))
     resident.untag(code, date.today())
-    store.residents.save(resident)
-    store.commit()
-    return resident
+    return saved(store, store.residents, resident)
 
 
 def check_unit_references(store, command):
@@ -154,9 +157,7 @@ def register_facility(store, command):
 def inspect_facility(store, facility_id, command):
     facility = store.facilities.get(facility_id)
     facility.inspect(command["inspected_on"], command["status"])
-    store.facilities.save(facility)
-    store.commit()
-    return facility
+    return saved(store, store.facilities, facility)
 
 
 def facility_types():
@@ -226,25 +227,19 @@ def add_tenant(store, rental_id, command):
     rental = store.rentals.get(rental_id)
     store.residents.referenced_by("resident_id", command["resident_id"])
     rental.add_tenant(command["resident_id"], command["since"])
-    store.rentals.save(rental)
-    store.commit()
-    return rental
+    return saved(store, store.rentals, rental)
 
 
 def remove_tenant(store, rental_id, resident_id):
     rental = store.rentals.get(rental_id)
     rental.remove_tenant(resident_id)
-    store.rentals.save(rental)
-    store.commit()
-    return rental
+    return saved(store, store.rentals, rental)
 
 
 def inspect_rental(store, rental_id, command):
     rental = store.rentals.get(rental_id)
     rental.inspect(command["score"], command["inspected_on"])
-    store.rentals.save(rental)
-    store.commit()
-    return rental
+    return saved(store, store.rentals, rental)
 
 
 # -- volunteers and teams -----------------------------------------------------------------------
@@ -286,17 +281,13 @@ def pair_volunteer(store, volunteer_id, command):
     store.residents.referenced_by("resident_id", command["resident_id"])
     served = store.residents.get(command["resident_id"])
     volunteer.pair(served.id, served.tags, command["since"])
-    store.volunteers.save(volunteer)
-    store.commit()
-    return volunteer
+    return saved(store, store.volunteers, volunteer)
 
 
 def unpair_volunteer(store, volunteer_id, resident_id):
     volunteer = store.volunteers.get(volunteer_id)
     volunteer.unpair(resident_id, date.today())
-    store.volunteers.save(volunteer)
-    store.commit()
-    return volunteer
+    return saved(store, store.volunteers, volunteer)
 
 
 def show_teams(found):
@@ -323,17 +314,13 @@ def join_team(store, team_id, command):
     team = store.teams.get(team_id)
     store.volunteers.referenced_by("volunteer_id", command["volunteer_id"])
     team.join(command["volunteer_id"], command["since"])
-    store.teams.save(team)
-    store.commit()
-    return team
+    return saved(store, store.teams, team)
 
 
 def leave_team(store, team_id, volunteer_id):
     team = store.teams.get(team_id)
     team.drop(volunteer_id)
-    store.teams.save(team)
-    store.commit()
-    return team
+    return saved(store, store.teams, team)
 
 
 # -- people in roles ----------------------------------------------------------------------------
@@ -361,9 +348,7 @@ def appoint(store, command):
 def end_term(store, assignment_id, command):
     assignment = store.assignments.get(assignment_id)
     assignment.end(command["ended_on"])
-    store.assignments.save(assignment)
-    store.commit()
-    return assignment
+    return saved(store, store.assignments, assignment)
 
 
 def grid_people(store, caller, code, limit, offset):
@@ -428,14 +413,10 @@ def add_household_member(store, household_id, command):
     if command["resident_id"] not in household.members:  # already here is the domain's 409
         check_household_member(store, "resident_id", command["resident_id"])
     household.add_member(command["resident_id"], command["since"])
-    store.households.save(household)
-    store.commit()
-    return household
+    return saved(store, store.households, household)
 
 
 def remove_household_member(store, household_id, resident_id):
     household = store.households.get(household_id)
     household.remove_member(resident_id)
-    store.households.save(household)
-    store.commit()
-    return household
+    return saved(store, store.households, household)

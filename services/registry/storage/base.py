@@ -1,0 +1,46 @@
+"""What every registry repository shares, and the audit log of reads of personal data."""
+
+from sqlalchemy import func, insert, select
+
+from safecommunity.database import utcnow
+from safecommunity.errors import NotFound
+
+from ..tables import (
+    audit_log,
+)
+
+
+class GridNotFound(NotFound):
+    pass
+
+
+class Repository:
+    def __init__(self, uow):
+        self.uow = uow
+        self.session = uow.session
+
+
+class AuditLog(Repository):
+    def record(self, subject, resource_type, revealed, action="read"):
+        """One row per record whose personal or sensitive data the caller is about to see.
+
+        `revealed` is [(record id, field names)]; records with nothing revealed are skipped."""
+        now = utcnow()
+        rows = [{"at": now, "subject": subject, "action": action, "resource_type": resource_type,
+                 "resource_id": resource_id, "fields": ",".join(sorted(fields))}
+                for resource_id, fields in revealed if fields]
+        if rows:
+            self.session.execute(insert(audit_log), rows)
+
+    def search(self, query, limit, offset):
+        statement = select(audit_log)
+        for name in ("subject", "resource_id", "resource_type"):
+            if query.get(name):
+                statement = statement.where(getattr(audit_log.c, name) == query[name])
+        if query.get("since"):
+            statement = statement.where(audit_log.c.at >= query["since"])
+        rows = self.session.execute(statement.order_by(audit_log.c.id.desc()).limit(limit).offset(offset))
+        return [dict(row._mapping) for row in rows]
+
+    def count(self):
+        return self.session.scalar(select(func.count()).select_from(audit_log))

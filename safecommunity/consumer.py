@@ -102,16 +102,7 @@ class EventBus(SharedExtension):
     # -- consuming -------------------------------------------------------------------------------
 
     def _consume_forever(self):
-        backoff = 0.5
-        while self._running:
-            try:
-                self._consume()
-                backoff = 0.5
-            except Exception as exc:  # broker gone, or database gone while parking: start afresh
-                self.connected = False
-                log.warning("%s consumer stopped (%s); reconnecting in %.1fs", self.service, exc, backoff)
-                eventlet.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+        consume_until_stopped(self, self._consume, f"{self.service} consumer")
 
     def _consume(self):
         with connect(self.uri) as connection:
@@ -137,7 +128,7 @@ class EventBus(SharedExtension):
                 readable.append((message, read_envelope(message.body)))
             except MalformedEvent as exc:
                 log.warning("%s rejected a message: %s", self.service, exc)
-                self.dead_letters.reject(f"{self.service}.events", _text(message.body), str(exc),
+                self.dead_letters.reject(f"{self.service}.events", as_text(message.body), str(exc),
                                          event_type=str(message.properties.get("type"))[:100])
                 metrics.EVENTS_REJECTED.labels(self.service).inc()
         for handler, run in groupby(readable, key=lambda pair: self.handler_for(pair[1].type)):
@@ -160,7 +151,7 @@ class EventBus(SharedExtension):
             message, event = run[0]
             log.warning("%s failed on %s %s: %s", handler.consumer, event.type, event.id, exc)
             metrics.EVENTS_FAILED.labels(self.service, event.type).inc()
-            self.dead_letters.park(handler.consumer, event, _text(message.body), str(exc))
+            self.dead_letters.park(handler.consumer, event, as_text(message.body), str(exc))
             return
         metrics.HANDLER_SECONDS.labels(self.service, handler.consumer).observe(time.perf_counter() - started)
         for type_, items in groupby(event.type for _, event in run):
@@ -219,14 +210,7 @@ class EventHandler(Entrypoint):
 
     def handle(self, events):
         """Run the service method on a batch in a worker; raise HandlerFailed if it raised."""
-        done = Signal()
-
-        def handle_result(_worker_ctx, result, exc_info):
-            done.send(exc_info)
-            return result, exc_info
-
-        self.container.spawn_worker(self, (events,), {}, handle_result=handle_result)
-        exc_info = done.wait()
+        exc_info = run_in_worker(self, events)
         if exc_info is not None:
             raise HandlerFailed(f"{exc_info[0].__name__}: {exc_info[1]}")
 
@@ -234,7 +218,36 @@ class EventHandler(Entrypoint):
 event_handler = EventHandler.decorator
 
 
-def _text(body):
+def run_in_worker(entrypoint, batch):
+    """Run the entrypoint's service method on a batch in a nameko worker and wait for it: the
+    exc_info it raised, or None."""
+    done = Signal()
+
+    def handle_result(_worker_ctx, result, exc_info):
+        done.send(exc_info)
+        return result, exc_info
+
+    entrypoint.container.spawn_worker(entrypoint, (batch,), {}, handle_result=handle_result)
+    return done.wait()
+
+
+def consume_until_stopped(owner, consume, what):
+    """Call consume() while owner._running; after any failure (broker gone, or the database while
+    parking) mark owner not connected and start afresh with back-off. Unacknowledged messages
+    come back from the broker."""
+    backoff = 0.5
+    while owner._running:
+        try:
+            consume()
+            backoff = 0.5
+        except Exception as exc:
+            owner.connected = False
+            log.warning("%s stopped (%s); reconnecting in %.1fs", what, exc, backoff)
+            eventlet.sleep(backoff)
+            backoff = min(backoff * 2, 10.0)
+
+
+def as_text(body):
     """The body as text a database column will take, whatever bytes it holds (NULs included)."""
     text = body.decode("utf-8", "backslashreplace") if isinstance(body, bytes) else str(body)
     return text.replace("\x00", "\\x00")

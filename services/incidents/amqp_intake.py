@@ -16,15 +16,13 @@ import socket
 import time
 from dataclasses import dataclass
 
-import eventlet
-from eventlet.event import Event as Signal
 from kombu import Consumer, Exchange, Queue, binding
 from nameko.extensions import Entrypoint, SharedExtension
 from sqlalchemy.exc import DBAPIError
 
 from safecommunity import metrics
 from safecommunity.broker import connect
-from safecommunity.consumer import Batch
+from safecommunity.consumer import Batch, as_text, consume_until_stopped, run_in_worker
 from safecommunity.database import Database
 from safecommunity.deadletters import DeadLetters
 
@@ -111,16 +109,7 @@ class IntakeConsumer(SharedExtension):
         return Queue(QUEUE, bindings=[binding(INTAKE_EXCHANGE, routing_key=key) for key in keys], durable=True)
 
     def _consume_forever(self):
-        backoff = 0.5
-        while self._running:
-            try:
-                self._consume()
-                backoff = 0.5
-            except Exception as exc:  # broker or database gone: unacknowledged messages come back
-                self.connected = False
-                log.warning("AMQP intake stopped (%s); reconnecting in %.1fs", exc, backoff)
-                eventlet.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+        consume_until_stopped(self, self._consume, "AMQP intake")
 
     def _consume(self):
         with connect(self.uri) as connection:
@@ -180,20 +169,8 @@ class IntakeEntrypoint(Entrypoint):
 
     def handle(self, messages):
         """Run the service method on a batch in a worker; the exc_info it raised, or None."""
-        done = Signal()
-
-        def handle_result(_worker_ctx, result, exc_info):
-            done.send(exc_info)
-            return result, exc_info
-
-        self.container.spawn_worker(self, (messages,), {}, handle_result=handle_result)
-        return done.wait()
+        return run_in_worker(self, messages)
 
 
 intake = IntakeEntrypoint.decorator
 
-
-def as_text(body):
-    """The body as text a database column takes, whatever bytes it holds (NULs included)."""
-    text = body.decode("utf-8", "backslashreplace") if isinstance(body, bytes) else str(body)
-    return text.replace("\x00", "\\x00")

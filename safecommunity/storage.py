@@ -6,10 +6,12 @@ the relay. Nothing is published before the commit.
 """
 from nameko.extensions import DependencyProvider
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from .catalogue import spec_for
 from .database import Database, utcnow
 from .envelope import new_event
+from .errors import Conflict
 from .outbox import OutboxRelay
 from .tables import inbox, outbox
 
@@ -81,6 +83,18 @@ class UnitOfWork:
     def close(self):
         self._staged, self._tracked = [], []
         self.session.close()
+
+
+class ConflictOnDuplicate:
+    """Mix into a UnitOfWork whose unique keys a concurrent request may take first: the commit then
+    fails as a Conflict (409, "try again") rather than a database error."""
+
+    def commit(self):
+        try:
+            super().commit()
+        except IntegrityError as exc:
+            self.rollback()
+            raise Conflict(f"conflicting change, try again: {exc.orig}") from None
 
 
 class Store(DependencyProvider):

@@ -19,11 +19,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 
 from safecommunity.database import as_utc, utcnow
-from safecommunity.errors import Conflict, NotFound
-from safecommunity.storage import UnitOfWork
+from safecommunity.errors import NotFound
+from safecommunity.storage import ConflictOnDuplicate, UnitOfWork
 from safecommunity.tables import ID, add_backbone_tables
 
 from .domain import NOT_YET_RECTIFIED, Accident, Hazard, InjuryCase, PublicOrderEvent
@@ -380,7 +379,7 @@ class GridRepository:
         return [dict(row._mapping) for row in rows]
 
 
-class IncidentsUnitOfWork(UnitOfWork):
+class IncidentsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.cases = CaseRepository(self)
@@ -392,11 +391,7 @@ class IncidentsUnitOfWork(UnitOfWork):
 
     def commit(self):
         self._write_history()
-        try:
-            super().commit()
-        except IntegrityError as exc:  # a concurrent request stored the same record first
-            self.rollback()
-            raise Conflict(f"conflicting change, try again: {exc.orig}") from None
+        super().commit()
 
     def _write_history(self):
         rows = [{"subject_type": SUBJECTS[type(item)], "subject_id": item.id, "action": entry.action,

@@ -1,9 +1,6 @@
 """Registry repositories and unit of work: the only place with queries, one module per area.
 Personal data is sealed on the way in and opened on the way out with the unit of work's Protector."""
-from sqlalchemy.exc import IntegrityError
-
-from safecommunity.errors import Conflict
-from safecommunity.storage import Store, UnitOfWork
+from safecommunity.storage import ConflictOnDuplicate, Store, UnitOfWork
 
 from ..pii import PersonalDataKeys
 from ..tables import metadata
@@ -26,7 +23,7 @@ from .places import (
 )
 
 
-class RegistryUnitOfWork(UnitOfWork):
+class RegistryUnitOfWork(ConflictOnDuplicate, UnitOfWork):
     def __init__(self, *args, protector=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.protector = protector
@@ -43,13 +40,6 @@ class RegistryUnitOfWork(UnitOfWork):
         self.buildings = BuildingRepository(self)
         self.households = HouseholdRepository(self)
         self.audit = AuditLog(self)
-
-    def commit(self):
-        try:
-            super().commit()
-        except IntegrityError as exc:  # a concurrent request stored the same key first
-            self.rollback()
-            raise Conflict(f"conflicting change, try again: {exc.orig}") from None
 
 
 class RegistryStore(Store):

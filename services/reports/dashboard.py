@@ -41,6 +41,9 @@ class Selection:
         self.year, self.month, self.grid = year, month, grid
         self.scope = grid or DISTRICT
         self.months = months or months_of(year, month)
+        self.children = {}
+        for code, row in self.grids.items():
+            self.children.setdefault(row["parent_code"], []).append(code)
 
     def months_a_year_earlier(self):
         return [f"{int(month[:4]) - 1:04d}{month[4:]}" for month in self.months]
@@ -53,18 +56,15 @@ class Selection:
         while todo:
             code = todo.pop()
             found.append(code)
-            todo.extend(child for child, grid in self.grids.items() if grid["parent_code"] == code)
+            todo.extend(self.children.get(code, []))
         return found
 
     def parts(self):
         """The grids one level down to show side by side: below the selected grid, or, for the
         district, below its single top grid if it has one."""
-        children = {}
-        for code, grid in self.grids.items():
-            children.setdefault(grid["parent_code"], []).append(code)
-        level = children.get(self.grid, []) if self.grid else children.get(None, [])
-        while not self.grid and len(level) == 1 and children.get(level[0]):
-            level = children[level[0]]
+        level = self.children.get(self.grid or None, [])
+        while not self.grid and len(level) == 1 and self.children.get(level[0]):
+            level = self.children[level[0]]
         return sorted(level)
 
     def describe(self):
@@ -86,8 +86,9 @@ def figures_for(models, selection):
     population = population_figures(models.population(selection.scope), selection.year)
     last_year = sum(models.totals_by_month(selection.scope, selection.months_a_year_earlier()).values())
     grids = selection.grid_codes()
-    hazards = hazard_figures(models.hazards(grids, selection.months), models.hazards(grids),
-                             datetime.now(timezone.utc))
+    in_scope, months = models.hazards(grids), set(selection.months)
+    reported = [h for h in in_scope if h["reported_at"][:7] in months]
+    hazards = hazard_figures(reported, in_scope, datetime.now(timezone.utc))
     return {"injuries": injuries, "population": population, "injuries_last_year": last_year,
             "hazards": hazards, "accidents": accident_figures(models.accidents(selection.scope, selection.months)),
             "facilities": facility_figures(models.facilities(grids), date.today()),

@@ -242,10 +242,7 @@ class ReadModels:
         return {(type_, grade): int(units) for type_, grade, units in rows}
 
     def facilities(self, grids):
-        query = select(facilities)
-        if grids is not None:
-            query = query.where(facilities.c.grid_code.in_(grids))
-        return [dict(row._mapping) for row in self.session.execute(query).all()]
+        return self._rows_in(facilities, grids)
 
     def rentals(self, grids):
         return self._rows_in(rentals, grids)
@@ -254,18 +251,13 @@ class ReadModels:
         return [row for row in self._rows_in(volunteers, grids) if row["active"]]
 
     def _rows_in(self, table, grids):
+        """The table's rows in those grids; all of them for None (the whole district)."""
         query = select(table) if grids is None else select(table).where(table.c.grid_code.in_(grids))
         return [dict(row._mapping) for row in self.session.execute(query).all()]
 
-    def hazards(self, grids, reported_months=None):
-        """Hazard rows in those grids ("" included for the district), reported in those months."""
-        c = hazards.c
-        query = select(hazards)
-        if grids is not None:
-            query = query.where(c.grid_code.in_(grids))
-        if reported_months:
-            query = query.where(func.substr(c.reported_at, 1, 7).in_(reported_months))
-        return [dict(row._mapping) for row in self.session.execute(query).all()]
+    def hazards(self, grids):
+        """Hazard rows in those grids (all of them, those with no grid included, for None)."""
+        return self._rows_in(hazards, grids)
 
     def accidents(self, scope, months):
         """{(kind, measure): amount} of the accidents in and under the scope in those months."""

@@ -3,12 +3,11 @@ with `.subject` and `.scopes`, read from an `Authorization: Bearer <token>` head
 
 Tokens are random, shown once when issued, and stored only as their SHA-256 in a `tokens` table
 (for now in the registry's database; a service adds the table with `add_token_table(metadata)`).
-A request without a token gets ANONYMOUS_SCOPES (config or environment; default
+A request without a token gets ANONYMOUS_SCOPES (config, read from the environment; default
 "registry:read registry:write"), from which personal-data scopes are always removed. A token that
 is unknown, revoked or expired is a 401; a missing scope a 403.
 """
 import hashlib
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -16,10 +15,10 @@ from dataclasses import dataclass
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, insert, select, update
 
+from .config import DEFAULTS
 from .database import Database, as_utc, utcnow
 from .errors import InvalidRequest
 
-DEFAULT_ANONYMOUS_SCOPES = "registry:read registry:write"
 PRIVATE_SCOPE_MARKS = (":pii", ":sensitive", ":audit", ":admin")  # never given to anonymous callers
 CACHE_SECONDS = 30.0  # a revoked token stops working within this long in a running process
 SYSTEM = "system"     # the subject of work no HTTP caller asked for (event handlers, timers)
@@ -113,13 +112,17 @@ def revoke_tokens(connection, subject):
     return result.rowcount
 
 
+def anonymous_scopes(config):
+    """What a request without a token may do. An empty setting means nothing: a site that locks
+    anonymous access down must not get the default back."""
+    return public_scopes(config.get("ANONYMOUS_SCOPES", DEFAULTS["ANONYMOUS_SCOPES"]))
+
+
 class Auth(DependencyProvider):
     database = Database()
 
     def setup(self):
-        config = self.container.config
-        raw = config.get("ANONYMOUS_SCOPES") or os.environ.get("ANONYMOUS_SCOPES", DEFAULT_ANONYMOUS_SCOPES)
-        self.anonymous = Caller("anonymous", public_scopes(raw))
+        self.anonymous = Caller("anonymous", anonymous_scopes(self.container.config))
         self._cache = {}  # token hash -> (Caller, looked up at)
 
     def get_dependency(self, worker_ctx):

@@ -73,3 +73,11 @@ def test_embedded_mode_makes_a_key_file_once_and_postgres_without_keys_refuses_p
         assert exc.status == 503
     else:
         raise AssertionError("personal data accepted without keys")
+
+
+def test_anonymous_callers_get_the_configured_scopes_and_nothing_when_locked_down():
+    from safecommunity.auth import anonymous_scopes
+
+    assert anonymous_scopes({}) == frozenset({"registry:read", "registry:write"})
+    assert anonymous_scopes({"ANONYMOUS_SCOPES": "registry:read registry:pii"}) == frozenset({"registry:read"})
+    assert anonymous_scopes({"ANONYMOUS_SCOPES": ""}) == frozenset()

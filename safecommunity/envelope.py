@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from .fastschema import Dumper, Loader
+
 SPECVERSION = "1.0"
 
 
@@ -58,7 +60,8 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
-_envelope_schema = EnvelopeSchema()
+_envelope = Loader(EnvelopeSchema())
+_dumpers, _loaders = {}, {}  # per event type, made on first use
 
 
 def new_event(type_, data, source, subject=None):
@@ -66,8 +69,8 @@ def new_event(type_, data, source, subject=None):
     from .catalogue import spec_for  # the catalogue imports the contracts, which import nothing of ours
 
     spec = spec_for(type_)
-    payload = spec.schema.dump(data)
-    errors = spec.schema.validate(payload)
+    dumper = _dumpers.get(type_) or _dumpers.setdefault(type_, Dumper(spec.schema))
+    payload, errors = dumper.dump(data)
     if errors:
         raise ValueError(f"{type_} payload does not match its contract: {errors}")
     return Event(type=type_, source=source, data=payload, subject=subject, dataversion=spec.version)
@@ -79,7 +82,7 @@ def read_envelope(body):
 
     try:
         raw = json.loads(body) if isinstance(body, (bytes, str)) else body
-        attrs = _envelope_schema.load(raw)
+        attrs = _envelope.load(raw)
     except (ValueError, TypeError) as exc:
         raise MalformedEvent(f"envelope is not JSON: {exc}") from None
     except ValidationError as exc:
@@ -90,8 +93,9 @@ def read_envelope(body):
         raise MalformedEvent(f"unknown event type {attrs['type']!r}") from None
     if attrs["dataversion"] != spec.version:
         raise MalformedEvent(f"{attrs['type']} dataversion {attrs['dataversion']} is not {spec.version}")
+    loader = _loaders.get(spec.type) or _loaders.setdefault(spec.type, Loader(spec.schema))
     try:
-        spec.schema.load(attrs["data"])
+        loader.load(attrs["data"])
     except ValidationError as exc:
         raise MalformedEvent(f"{attrs['type']} data: {exc.messages}") from None
     return Event(**attrs)

@@ -8,6 +8,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from .bulk import insert_rows
 from .catalogue import spec_for
 from .database import Database, utcnow
 from .envelope import new_event
@@ -69,7 +70,7 @@ class UnitOfWork:
         staged, self._staged = self._staged, []
         if staged:
             now = utcnow()
-            self.session.execute(insert(outbox), [
+            insert_rows(self.session, outbox, [
                 {"event_id": e.id, "type": e.type, "envelope": e.to_json(), "created_at": now}
                 for e in staged])
         self.session.commit()

@@ -2,6 +2,8 @@
 (HTTP single and batch, AMQP from departments, CSV import)."""
 from marshmallow import ValidationError
 
+from safecommunity.fastschema import Loader
+
 from .domain import InjuryCase, IntakeRejection
 from .rules import warnings_for
 from .schemas import ReportInjurySchema
@@ -9,6 +11,7 @@ from .schemas import ReportInjurySchema
 CREATED, DUPLICATE, AMENDED, REJECTED = "created", "duplicate", "amended", "rejected"
 STATUSES = (CREATED, DUPLICATE, AMENDED, REJECTED)
 INTAKE_KINDS = ("injury",)  # what departments may send over AMQP (routing key intake.<department>.<kind>)
+CARD = Loader(ReportInjurySchema())
 
 
 def take_in(store, cards, channel="http"):
@@ -18,11 +21,10 @@ def take_in(store, cards, channel="http"):
     that case) when it says something else. Nothing is committed here: the caller commits, so
     good cards and their events land in one transaction and bad ones change nothing.
     """
-    schema = ReportInjurySchema()
     results, valid = {}, []
     for index, card in enumerate(cards):
         try:
-            valid.append((index, schema.load(card)))
+            valid.append((index, CARD.load(card)))
         except ValidationError as exc:
             results[index] = rejected(index, exc.messages)
     known = store.grids.known({card["grid_code"] for _, card in valid if card["grid_code"]})

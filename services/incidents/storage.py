@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 
+from safecommunity.bulk import insert_rows
 from safecommunity.database import as_utc, utcnow
 from safecommunity.errors import NotFound
 from safecommunity.storage import ConflictOnDuplicate, UnitOfWork
@@ -223,7 +224,7 @@ class Repository:
     def add_many(self, items):
         if items:
             columns = _columns(self.table)
-            self.session.execute(insert(self.table), [{c: getattr(i, c) for c in columns} for i in items])
+            insert_rows(self.session, self.table, [{c: getattr(i, c) for c in columns} for i in items])
             for item in items:
                 self.uow.track(item)
 

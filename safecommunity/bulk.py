@@ -1,0 +1,41 @@
+"""Inserting many rows at once, inside the session's transaction.
+
+On PostgreSQL the rows travel as one JSON array, unpacked by the server with
+json_populate_recordset: parsing a thousand-row INSERT ... VALUES costs the server (and psycopg2)
+about four times as much (bench: 1,000 injury cases in ~40 ms instead of ~170 ms). COPY would be as
+fast, but psycopg2 refuses it under eventlet's wait callback. Elsewhere (SQLite) an ordinary
+executemany.
+"""
+import json
+from datetime import date
+
+from sqlalchemy import JSON, insert, text
+
+
+def insert_rows(session, table, rows):
+    """Insert `rows` (dicts with the same keys, the table's column names) into `table`."""
+    if not rows:
+        return
+    connection = session.connection()
+    names = list(rows[0])
+    python_defaults = [c for c in table.columns if c.default is not None and c.name not in names]
+    if connection.dialect.name != "postgresql" or python_defaults:
+        connection.execute(insert(table), rows)
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in names)
+    values = ", ".join(_value(table.c[name], quote(name)) for name in names)
+    connection.execute(text(f"INSERT INTO {quote(table.name)} ({columns}) SELECT {values} "
+                            f"FROM json_populate_recordset(NULL::{quote(table.name)}, :rows)"),
+                       {"rows": json.dumps(rows, ensure_ascii=False, default=_plain)})
+
+
+def _value(column, quoted):
+    if isinstance(column.type, JSON) and not column.type.none_as_null:
+        return f"COALESCE({quoted}, 'null')"  # None is stored as JSON null, as insert() stores it
+    return quoted
+
+
+def _plain(value):
+    """What json cannot write itself: dates and times as ISO 8601, anything else as text."""
+    return value.isoformat() if isinstance(value, date) else str(value)

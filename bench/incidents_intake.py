@@ -10,6 +10,7 @@
    into the same database, timed; the rate is extrapolated to 1,000,000 rows (target < 5 min).
 
     .venv/bin/python bench/incidents_intake.py [--cases 20000] [--rate 200] [--seconds 10] [--csv-rows 50000]
+                                               [--only batch single csv]
 """
 import argparse
 import csv
@@ -21,6 +22,7 @@ import threading
 import time
 from contextlib import ExitStack
 
+import psutil
 import requests
 from intake_throughput import batches_of, make_cards, run_intake
 from sqlalchemy import text
@@ -81,7 +83,7 @@ def measure_single(url, rate, seconds):
     latencies.sort()
     pick = lambda q: latencies[min(int(q * len(latencies)), len(latencies) - 1)] * 1000  # noqa: E731
     return {"p50": pick(0.5), "p99": pick(0.99), "max": latencies[-1] * 1000, "achieved": achieved,
-            "failures": len(failures)}
+            "failures": len(failures), "count": len(latencies)}
 
 
 def measure_csv(dbs, rows, folder):
@@ -111,18 +113,41 @@ def run(args, folder):
         incidents = ServiceProcess(["incidents"], free_port(), env, os.path.join(folder, "incidents.log"))
         stack.callback(incidents.stop)
         incidents.start()
-        total, intake = measure_batch(incidents.url, dbs, args.cases)
-        print(f"batch: {args.cases / total:,.0f} cases/s persisted and published ({total:.2f} s); "
-              f"{args.cases / intake:,.0f} cases/s until the last POST returned")
-        single = measure_single(incidents.url, args.rate, args.seconds)
-        print(f"single at {args.rate}/s for {args.seconds}s (achieved {single['achieved']:.0f}/s): "
-              f"p50 {single['p50']:.1f} ms, p99 {single['p99']:.1f} ms, max {single['max']:.1f} ms, "
-              f"{single['failures']} failures")
-        seconds, summary = measure_csv(dbs, args.csv_rows, folder)
-        rate = args.csv_rows / seconds
-        print(f"csv: {args.csv_rows:,} rows in {seconds:.1f} s = {rate:,.0f} rows/s; 1,000,000 rows would take "
-              f"{1_000_000 / rate / 60:.1f} min ({summary})")
+        cpu = CpuMeter(incidents.process.pid)
+        if "batch" in args.only:
+            total, intake = measure_batch(incidents.url, dbs, args.cases)
+            print(f"batch: {args.cases / total:,.0f} cases/s persisted and published ({total:.2f} s); "
+                  f"{args.cases / intake:,.0f} cases/s until the last POST returned; "
+                  f"incidents CPU {cpu.ms_since() / args.cases * 1000:.0f} us per case")
+        if "single" in args.only:
+            cpu.ms_since()
+            single = measure_single(incidents.url, args.rate, args.seconds)
+            print(f"single at {args.rate}/s for {args.seconds}s (achieved {single['achieved']:.0f}/s): "
+                  f"p50 {single['p50']:.1f} ms, p99 {single['p99']:.1f} ms, max {single['max']:.1f} ms, "
+                  f"{single['failures']} failures; incidents CPU {cpu.ms_since() / single['count']:.2f} ms "
+                  f"per request")
+        if "csv" in args.only:
+            seconds, summary = measure_csv(dbs, args.csv_rows, folder)
+            rate = args.csv_rows / seconds
+            print(f"csv: {args.csv_rows:,} rows in {seconds:.1f} s = {rate:,.0f} rows/s; 1,000,000 rows would "
+                  f"take {1_000_000 / rate / 60:.1f} min ({summary})")
 
+
+class CpuMeter:
+    """CPU time (user + system) a process used since the last reading, in ms."""
+
+    def __init__(self, pid):
+        self.process = psutil.Process(pid)
+        self.last = self._total()
+
+    def _total(self):
+        times = self.process.cpu_times()
+        return (times.user + times.system) * 1000
+
+    def ms_since(self):
+        now = self._total()
+        used, self.last = now - self.last, now
+        return used
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -130,6 +155,8 @@ def main():
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--csv-rows", type=int, default=50000)
+    parser.add_argument("--only", nargs="+", choices=("batch", "single", "csv"), default=("batch", "single", "csv"),
+                        help="measure only these")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="sc-bench-incidents-")
     print(f"logs and files in {folder}")

@@ -35,6 +35,7 @@ class OutboxRelay(SharedExtension):
         self.service = self.container.service_name
         self.batch_size = int(config["OUTBOX_BATCH_SIZE"])
         self.poll_interval = float(config["OUTBOX_POLL_INTERVAL"])
+        self.linger = float(config["OUTBOX_LINGER"])
         self.publisher = Publisher(config["AMQP_URI"])
         self.database.on_commit(self.wake)
 
@@ -78,10 +79,14 @@ class OutboxRelay(SharedExtension):
                 self._wait_for_commit()
 
     def _wait_for_commit(self):
+        """Until a commit wakes us (or the poll interval passes), then a moment more: under a stream of
+        small commits (one case per request) each pass then carries several events, not one."""
         try:
             self._wake.get(timeout=self.poll_interval)
         except Empty:
-            pass
+            return
+        if self._running and self.linger:
+            eventlet.sleep(self.linger)
 
     def relay_once(self):
         """Publish up to one batch of unpublished events; returns how many."""

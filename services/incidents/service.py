@@ -16,6 +16,8 @@ from .intake import CREATED, REJECTED, counts, take_in, take_in_messages
 from .rules import rule_table
 from .storage import IncidentsUnitOfWork
 
+CASE = s.InjuryCaseSchema()
+
 
 class IncidentsService:
     name = "incidents"
@@ -31,7 +33,7 @@ class IncidentsService:
         if result["status"] == REJECTED:
             raise ValidationError(result["errors"])
         self.store.commit()
-        case = s.InjuryCaseSchema().dump(self.store.cases.get(result.pop("case_id")))
+        case = CASE.dump(self.store.cases.get(result.pop("case_id")))
         return (201 if result["status"] == CREATED else 200), {**result, "case": case}
 
     @http("POST", "/api/incidents/injuries/batch")

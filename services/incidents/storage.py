@@ -220,6 +220,7 @@ class Repository:
     def __init__(self, uow):
         self.uow = uow
         self.session = uow.session
+        self.written = {}  # what this unit of work added or saved, by id: read back without a query
 
     def add_many(self, items):
         if items:
@@ -227,6 +228,7 @@ class Repository:
             insert_rows(self.session, self.table, [{c: getattr(i, c) for c in columns} for i in items])
             for item in items:
                 self.uow.track(item)
+                self.written[item.id] = item
 
     def add(self, item):
         self.add_many([item])
@@ -235,6 +237,7 @@ class Repository:
         values = {c: getattr(item, c) for c in _columns(self.table) if c != "id"}
         self.session.execute(update(self.table).where(self.table.c.id == item.id).values(**values))
         self.uow.track(item)
+        self.written[item.id] = item
 
     def ids_by_key(self, keys):
         """{(source, external_id): id} for the keys already stored."""
@@ -245,6 +248,8 @@ class Repository:
         return {(row.source, row.external_id): row.id for row in rows}
 
     def get(self, item_id, for_update=False):
+        if item_id in self.written and not for_update:
+            return self.written[item_id]
         query = select(self.table).where(self.table.c.id == item_id)
         row = self.session.execute(query.with_for_update() if for_update else query).first()
         if row is None:

@@ -1,8 +1,9 @@
 """Fast paths through marshmallow schemas, for the loops that run once per record (intake, events).
 
 Marshmallow spends most of a load on its own machinery (error stores, getters, hooks), not on the
-checks. For a schema made of plain fields (strings, numbers, booleans, ISO dates, untyped dicts
-and lists of those) `Loader` and `Dumper` do the same work in one tight loop. They only ever *vouch*: whenever
+checks. For plain fields (strings, numbers, booleans, ISO dates, untyped dicts and lists of those)
+`Loader` and `Dumper` do the same work in one tight loop; `Loader` calls any other field's own
+`deserialize`, skipping only the schema's machinery. They only ever *vouch*: whenever
 the fast path meets anything it does not handle exactly as marshmallow would (a field type it
 does not know, a value of another type, a failed check), it hands the whole record to marshmallow
 itself, so every error message, and every unusual input, is marshmallow's. Tests hold the two paths
@@ -160,6 +161,12 @@ def _compile_field(field, loading):
     return run
 
 
+def _deserializer(field, key):
+    def run(value, data):
+        return field.deserialize(value, key, data)  # a ValidationError sends the record to marshmallow
+    return run
+
+
 def _plain(schema, hooks):
     return not any(schema._hooks[hook] for hook in hooks)
 
@@ -184,10 +191,14 @@ class Loader:
             return None
         compiled = []
         for name, field in schema.load_fields.items():
-            run = _compile_field(field, loading=True)
-            if run is None or field.attribute not in (None, name):
+            if field.attribute not in (None, name):
                 return None
-            compiled.append((field.data_key or name, name, field.required, field.load_default, run))
+            key = field.data_key or name
+            run = _compile_field(field, loading=True)
+            if run is None:  # a field type of its own: its own deserialize, without the schema's machinery
+                compiled.append((key, name, field.required, field.load_default, _deserializer(field, key), True))
+            else:
+                compiled.append((key, name, field.required, field.load_default, run, False))
         return compiled
 
     def load(self, data):
@@ -203,7 +214,7 @@ class Loader:
         if self.strict and not self.known.issuperset(data):
             raise _Unsure
         out = {}
-        for key, name, required, default, run in self.fields:
+        for key, name, required, default, run, whole in self.fields:
             value = data.get(key, missing)
             if value is missing:
                 if required:
@@ -211,7 +222,7 @@ class Loader:
                 if default is not missing:
                     out[name] = default() if callable(default) else default
                 continue
-            out[name] = run(value)
+            out[name] = run(value, data) if whole else run(value)
         for check in self.schema_checks:
             check(out, partial=None, many=False, unknown=self.schema.unknown)
         return out

@@ -14,6 +14,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from safecommunity.contracts import RESIDENCE_TYPES, SEXES
 from safecommunity.errors import DomainError, InvalidRequest
+from safecommunity.fastschema import Loader
 
 from .codes import check_credit_code, check_phone, parse_id_number
 from .domain import Facility, Resident, Unit
@@ -91,17 +92,26 @@ class Report:
     def __init__(self, kind):
         self.kind, self.rows = kind, 0
         self.counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
-        self.errors = []
+        self._errors = []
+
+    def count(self, outcome):
+        self.counts[outcome] += 1
 
     def reject(self, number, messages):
         self.counts["rejected"] += 1
         for field, reasons in messages.items():
             for reason in reasons if isinstance(reasons, list) else [reasons]:
-                self.errors.append({"row": number, "field": field, "message": str(reason)})
+                self._errors.append({"row": number, "field": field, "message": str(reason)})
+
+    @property
+    def errors(self):
+        """In row order (a chunk's references are checked after its rows)."""
+        return sorted(self._errors, key=lambda error: error["row"])
 
     def as_dict(self):
+        errors = self.errors
         return {"kind": self.kind, "rows": self.rows, "counts": self.counts,
-                "errors": self.errors[:MOST_ERRORS_SHOWN], "errors_total": len(self.errors)}
+                "errors": errors[:MOST_ERRORS_SHOWN], "errors_total": len(errors)}
 
 
 class Importer:
@@ -113,6 +123,7 @@ class Importer:
     def __init__(self, store, scopes=None):
         self.store, self.scopes = store, scopes
         self.schema = self.schema_class()
+        self.loader = Loader(self.schema)
         self.grids = store.grids.codes()
 
     def run(self, header, rows, report=None, progress=None, chunk=CHUNK):
@@ -125,16 +136,17 @@ class Importer:
         for item in rows:
             batch.append(item)
             if len(batch) >= chunk:
-                self._chunk(batch, report, progress)
+                self._write(self._check(batch, report), len(batch), report, progress)
                 batch = []
-        self._chunk(batch, report, progress)
+        self._write(self._check(batch, report), len(batch), report, progress)
         return report
 
-    def _chunk(self, batch, report, progress):
+    def _check(self, batch, report):
+        """The rows of a chunk that are valid on their own, with their row numbers."""
         valid, seen = [], {}
         for number, raw in batch:
             try:
-                row = self.prepare(self.schema.load(raw))
+                row = self.prepare(self.loader.load(raw))
             except ValidationError as exc:
                 report.reject(number, exc.messages)
                 continue
@@ -147,6 +159,11 @@ class Importer:
                 continue
             seen[key] = number
             valid.append((number, row))
+        return valid
+
+    def _write(self, valid, size, report, progress):
+        """A chunk's valid rows in one transaction, with their events."""
+        valid = self.resolve(valid, report)
         stored = self.existing([row for _, row in valid])
         new = []
         for number, row in valid:
@@ -155,16 +172,20 @@ class Importer:
             except DomainError as exc:
                 report.reject(number, getattr(exc, "messages", {"_row": [str(exc)]}))
                 continue
-            report.counts[outcome] += 1
+            report.count(outcome)
             if outcome == "created":
                 new.append(record)
             elif outcome == "updated":
                 self.save(record)
         self.add_many(new)
         self.store.commit()
-        report.rows += len(batch)
+        report.rows += size
         if progress:
             progress(report.rows)
+
+    def resolve(self, valid, report):
+        """References to other records, looked up for the whole chunk; rows naming none are refused."""
+        return valid
 
     def prepare(self, row):
         return row
@@ -262,13 +283,21 @@ class FacilityImporter(Importer):
 
     def prepare(self, row):
         self._reference_grid(row)
-        credit_code = row.pop("unit_credit_code", None)
-        if credit_code:
-            unit = self.store.units.by_credit_codes([credit_code]).get(credit_code)
-            if unit is None:
-                raise ValidationError({"unit_credit_code": [f"no unit with credit code {credit_code}"]})
-            row["unit_id"] = unit.id
         return row
+
+    def resolve(self, valid, report):
+        units = self.store.units.by_credit_codes({row["unit_credit_code"] for _, row in valid
+                                                  if row.get("unit_credit_code")})
+        resolved = []
+        for number, row in valid:
+            credit_code = row.pop("unit_credit_code", None)
+            if credit_code and credit_code not in units:
+                report.reject(number, {"unit_credit_code": [f"no unit with credit code {credit_code}"]})
+                continue
+            if credit_code:
+                row["unit_id"] = units[credit_code].id
+            resolved.append((number, row))
+        return resolved
 
     def existing(self, rows):
         return self.store.facilities.by_codes({row["code"] for row in rows})

@@ -9,7 +9,6 @@ data, or the data cannot be read. With PostgreSQL and no keys, the registry runs
 personal data (ID numbers, phones) with a 503 until they are set.
 """
 import base64
-import hashlib
 import hmac
 import json
 import logging
@@ -51,7 +50,7 @@ class Protector:
             raise RuntimeError("personal data cannot be decrypted with the configured PII_KEY") from None
 
     def digest(self, text):
-        return None if text is None else hmac.new(self.hash_key, text.encode(), hashlib.sha256).hexdigest()
+        return None if text is None else hmac.digest(self.hash_key, text.encode(), "sha256").hex()
 
 
 class Disabled:

@@ -5,13 +5,15 @@ import random
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from safecommunity.catalogue import CATALOGUE
 from safecommunity.envelope import EnvelopeSchema
 from safecommunity.fastschema import Dumper, Loader
 from safecommunity.seed import random_case
 from services.incidents.schemas import ReportInjurySchema
+from services.registry.codes import id_check_char
+from services.registry.importer import ResidentRowSchema
 from tests.support import injury_event
 
 JUNK = (None, "", "x", 0, -1, 10**12, 1.5, float("nan"), True, [], {}, ["x"], "2026-13-01",
@@ -120,13 +122,40 @@ def test_schema_rules_run_on_the_fast_path_and_their_errors_are_marshmallows():
     assert caught.value.messages == {"start": ["start after end"]}
 
 
-def test_a_schema_it_does_not_know_goes_to_marshmallow_whole():
+def test_fields_of_their_own_use_their_own_deserialize():
     class WithNested(Schema):
         inner = fields.Nested(Schema.from_dict({"a": fields.Integer()}))
 
-    loader = Loader(WithNested())
+    schema = WithNested()
+    loader = Loader(schema)
+    for data in ({"inner": {"a": 1}}, {"inner": {"a": "x"}}, {"inner": 3}, {}, {"inner": None}):
+        assert outcome(loader.load, data) == outcome(schema.load, data)
+
+
+def test_a_schema_with_hooks_it_cannot_run_goes_to_marshmallow_whole():
+    class Trimmed(Schema):
+        name = fields.String()
+
+        @pre_load
+        def trim(self, data, **_kwargs):
+            return {key: value.strip() for key, value in data.items()}
+
+    loader = Loader(Trimmed())
     assert loader.fields is None
-    assert loader.load({"inner": {"a": 1}}) == {"inner": {"a": 1}}
+    assert loader.load({"name": " x "}) == {"name": "x"}
+
+
+def test_loading_resident_import_rows_is_marshmallows_load():
+    rng = random.Random(5)
+    schema = ResidentRowSchema()
+    loader = Loader(schema)
+    for n in range(30):
+        first17 = f"320102{1940 + n:04d}0{1 + n % 9}1{n % 10}{n:03d}"[:17]
+        row = {"id_number": first17 + id_check_char(first17), "name": f"Resident {n}", "residence_type": "permanent",
+               "grid_code": "G1", "phone": "13912345678", "birth_date": f"{1940 + n}-01-0{1 + n % 9}",
+               "tags": "elderly"}
+        for data in variants(row, list(row), rng):
+            assert outcome(loader.load, data) == outcome(schema.load, data), data
 
 
 def test_loading_envelopes_is_marshmallows_load():

@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import delete, insert, select, update
 
+from safecommunity.bulk import insert_rows
 from safecommunity.errors import Conflict, FieldInvalid, NotFound
 
 from ..domain import Resident
@@ -27,7 +28,7 @@ class ResidentRepository(Repository):
         if not people:
             return
         protector = self.uow.protector
-        self.session.execute(insert(residents), [_resident_row(p, protector) for p in people])
+        insert_rows(self.session, residents, [_resident_row(p, protector) for p in people])
         self._insert_tags(people)
         for person in people:
             self.uow.track(person)
@@ -54,8 +55,7 @@ class ResidentRepository(Repository):
         rows = [{"resident_id": p.id, "tag": code, "attributes": attributes,
                  "tagged_on": p.tag_dates.get(code, p.registered_on)}
                 for p in people for code, attributes in p.tags.items()]
-        if rows:
-            self.session.execute(insert(resident_tags), rows)
+        insert_rows(self.session, resident_tags, rows)
 
     def get(self, resident_id):
         found = self._load(select(residents).where(residents.c.id == resident_id))

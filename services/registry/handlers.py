@@ -43,6 +43,14 @@ def saved(store, repository, aggregate):
     store.commit()
     return aggregate
 
+def within_grid(store, query):
+    """A query by grid covers every grid below it (a street's code finds its communities' and
+    grids' records): the codes are resolved once per request, then matched on the indexed column."""
+    if query.get("grid_code"):
+        query["grid_code"] = store.grids.descendants(query["grid_code"])
+    return query
+
+
 def show_residents(store, caller, found):
     """Residents as the caller may see them; what was revealed is audited and committed first."""
     tag_types = store.taxonomy.tag_types()
@@ -94,6 +102,34 @@ def update_resident(store, caller, resident_id, changes):
     if resident.update(**changes):
         store.residents.save(resident)
         store.commit()
+    return resident
+
+
+def move_out_resident(store, resident_id, command):
+    """A resident who moves out is taken off what only a resident is on, in the same commit: their
+    tenancies and household membership end, an active volunteer record ends (with its pairings and
+    teams), and pairings that serve them end. A volunteer record or pairing begun after the day
+    given ends the day it began (it cannot end earlier)."""
+    resident = store.residents.get(resident_id)
+    on = command["moved_out_on"]
+    resident.move_out(on)
+    store.residents.save(resident)
+    for rental in store.rentals.rented_by(resident.id):
+        rental.remove_tenant(resident.id)
+        store.rentals.save(rental)
+    if (household_id := store.households.household_of(resident.id)) is not None:
+        household = store.households.get(household_id)
+        household.remove_member(resident.id)
+        store.households.save(household)
+    if (volunteer := store.volunteers.active_for(resident.id)) is not None:
+        volunteer.leave(max(on, volunteer.registered_on))
+        store.volunteers.save(volunteer)
+        store.teams.drop_volunteer(volunteer.id)
+    for volunteer in store.volunteers.serving(resident.id):
+        pairing = next(p for p in volunteer.current_pairings() if p.resident_id == resident.id)
+        volunteer.unpair(resident.id, max(on, pairing.since))
+        store.volunteers.save(volunteer)
+    store.commit()
     return resident
 
 

@@ -103,7 +103,7 @@ class RegistryService:
     @http("GET", "/api/registry/residents")
     def list_residents(self, request):
         self.caller.require(READ)
-        query = ResidentQuerySchema().load(request.args)
+        query = do.within_grid(self.store, ResidentQuerySchema().load(request.args))
         limit, offset = paging(request)
         found = do.search_residents(self.store, self.caller, query, limit, offset)
         return {"limit": limit, "offset": offset, "residents": found}
@@ -123,11 +123,7 @@ class RegistryService:
     @http("POST", "/api/registry/residents/<resident_id>/move-out")
     def move_out_resident(self, request, resident_id):
         self.caller.require(WRITE)
-        command = MoveOutSchema().load(read_json(request))
-        resident = self.store.residents.get(resident_id)
-        resident.move_out(command["moved_out_on"])
-        self.store.residents.save(resident)
-        self.store.commit()
+        resident = do.move_out_resident(self.store, resident_id, MoveOutSchema().load(read_json(request)))
         return do.show_residents(self.store, self.caller, [resident])[0]
 
     @http("POST", "/api/registry/residents/<resident_id>/tags")
@@ -188,7 +184,7 @@ class RegistryService:
     @http("GET", "/api/registry/units")
     def list_units(self, request):
         self.caller.require(READ)
-        query = UnitQuerySchema().load(request.args)
+        query = do.within_grid(self.store, UnitQuerySchema().load(request.args))
         limit, offset = paging(request)
         found = self.store.units.search(query, limit, offset)
         return {"limit": limit, "offset": offset, "units": do.show_units(self.store, self.caller, found)}
@@ -219,7 +215,7 @@ class RegistryService:
     @http("GET", "/api/registry/facilities")
     def list_facilities(self, request):
         self.caller.require(READ)
-        query = FacilityQuerySchema().load(request.args)
+        query = do.within_grid(self.store, FacilityQuerySchema().load(request.args))
         limit, offset = paging(request)
         found = self.store.facilities.search(query, limit, offset)
         return {"limit": limit, "offset": offset, "facilities": do.show_facilities(found)}
@@ -252,7 +248,7 @@ class RegistryService:
     @http("GET", "/api/registry/rentals")
     def list_rentals(self, request):
         self.caller.require(READ)
-        query = RentalQuerySchema().load(request.args)
+        query = do.within_grid(self.store, RentalQuerySchema().load(request.args))
         limit, offset = paging(request)
         found = self.store.rentals.search(query, limit, offset)
         return {"limit": limit, "offset": offset, "rentals": do.show_rentals(self.store, self.caller, found)}
@@ -297,7 +293,7 @@ class RegistryService:
     @http("GET", "/api/registry/volunteers")
     def list_volunteers(self, request):
         self.caller.require(READ)
-        query = VolunteerQuerySchema().load(request.args)
+        query = do.within_grid(self.store, VolunteerQuerySchema().load(request.args))
         limit, offset = paging(request)
         found = self.store.volunteers.search(query, limit, offset)
         return {"limit": limit, "offset": offset, "volunteers": do.show_volunteers(self.store, self.caller, found)}
@@ -339,7 +335,7 @@ class RegistryService:
     @http("GET", "/api/registry/volunteer-teams")
     def list_teams(self, request):
         self.caller.require(READ)
-        query = TeamQuerySchema().load(request.args)
+        query = do.within_grid(self.store, TeamQuerySchema().load(request.args))
         limit, offset = paging(request)
         return {"limit": limit, "offset": offset, "teams": do.show_teams(self.store.teams.search(query, limit, offset))}
 
@@ -420,7 +416,7 @@ class RegistryService:
     @http("GET", "/api/registry/buildings")
     def list_buildings(self, request):
         self.caller.require(READ)
-        query = BuildingQuerySchema().load(request.args)
+        query = do.within_grid(self.store, BuildingQuerySchema().load(request.args))
         limit, offset = paging(request)
         found = self.store.buildings.search(query, limit, offset)
         return {"limit": limit, "offset": offset, "buildings": do.show_buildings(found)}

@@ -4,7 +4,7 @@ from safecommunity.storage import ConflictOnDuplicate, Store, UnitOfWork
 
 from ..pii import PersonalDataKeys
 from ..tables import metadata
-from .base import AuditLog
+from .base import AuditLog, WritesAtCommit
 from .housing import RentalRepository
 from .people import (
     AssignmentRepository,
@@ -23,7 +23,7 @@ from .places import (
 )
 
 
-class RegistryUnitOfWork(ConflictOnDuplicate, UnitOfWork):
+class RegistryUnitOfWork(ConflictOnDuplicate, WritesAtCommit, UnitOfWork):
     def __init__(self, *args, protector=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.protector = protector

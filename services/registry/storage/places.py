@@ -18,7 +18,7 @@ from ..tables import (
     units,
 )
 from ..taxonomy import TagType
-from .base import GridNotFound, Repository
+from .base import GridNotFound, Repository, matches
 
 
 class GridRepository(Repository):
@@ -45,6 +45,13 @@ class GridRepository(Repository):
         if grid is None:
             raise FieldInvalid(field, f"no grid {code}")
         return grid
+
+    def descendants(self, code):
+        """The grid's code and the code of every grid below it, at any depth, in one query (the
+        hierarchy is a few thousand rows at most); an unknown code stands for itself."""
+        tree = select(grids.c.code).where(grids.c.code == code).cte("tree", recursive=True)
+        tree = tree.union_all(select(grids.c.code).where(grids.c.parent_code == tree.c.code))
+        return sorted(self.session.scalars(select(tree.c.code))) or [code]
 
     def codes(self):
         return set(self.session.scalars(select(grids.c.code)))
@@ -126,7 +133,7 @@ class UnitRepository(Repository):
         statement = select(units)
         for name in ("type", "grid_code", "risk_grade"):
             if query.get(name):
-                statement = statement.where(getattr(units.c, name) == query[name])
+                statement = statement.where(matches(getattr(units.c, name), query[name]))
         return self._load(statement.order_by(units.c.id).limit(limit).offset(offset))
 
 
@@ -166,7 +173,7 @@ class FacilityRepository(Repository):
         statement = select(facilities)
         for name in ("type", "grid_code", "status", "unit_id"):
             if query.get(name):
-                statement = statement.where(getattr(facilities.c, name) == query[name])
+                statement = statement.where(matches(getattr(facilities.c, name), query[name]))
         if query.get("overdue"):
             statement = statement.where(facilities.c.next_inspection_due < (today or date.today()))
         return self._load(statement.order_by(facilities.c.id).limit(limit).offset(offset))
@@ -197,7 +204,7 @@ class BuildingRepository(Repository):
         statement = select(buildings)
         for name in ("grid_code", "compound"):
             if query.get(name):
-                statement = statement.where(getattr(column, name) == query[name])
+                statement = statement.where(matches(getattr(column, name), query[name]))
         if query.get("property_managed") is not None:
             managed = column.property_manager.is_not(None)
             statement = statement.where(managed if query["property_managed"] else ~managed)

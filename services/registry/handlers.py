@@ -4,13 +4,14 @@ from datetime import date
 
 from safecommunity.errors import FieldInvalid
 
-from .buildings import Building, Household
+from .buildings import Building, Compound, Household, compound_code_for
 from .domain import Facility, Resident, Unit
 from .housing import Rental
 from .offices import Assignment
 from .schemas import (
     AssignmentSchema,
     BuildingSchema,
+    CompoundSchema,
     FacilitySchema,
     HouseholdSchema,
     RentalSchema,
@@ -396,12 +397,55 @@ def grid_people(store, caller, code, limit, offset):
 
 # -- buildings and households -------------------------------------------------------------------
 
-def show_buildings(found):
-    return BuildingSchema(many=True).dump(found)
+def show_compounds(found):
+    return CompoundSchema(many=True).dump(found)
+
+
+def register_compound(store, command):
+    store.grids.referenced_by("grid_code", command["grid_code"])
+    compound = Compound.register(**command)
+    store.compounds.add(compound)
+    store.commit()
+    return compound
+
+
+def show_buildings(store, found):
+    """Buildings with their compound's code and, as before compounds had codes, its name."""
+    names = store.compounds.names(b.compound_code for b in found)
+    return BuildingSchema(many=True).dump([{**vars(b), "compound": names.get(b.compound_code)} for b in found])
+
+
+def resolve_compound(store, command, grid_code):
+    """Turn a compound's name (what clients sent before compounds had codes) into compound_code:
+    the grid's compound of that name, made if there is none, as the 0005 migration did."""
+    if "compound" in command and "compound_code" in command:
+        raise FieldInvalid("compound", "give compound_code or compound (a name), not both")
+    if "compound" not in command:
+        return
+    name = command.pop("compound")
+    if name is None:
+        command["compound_code"] = None
+        return
+    compound = store.compounds.named(grid_code, name)
+    if compound is None:
+        compound = Compound.register(code=compound_code_for(grid_code, name), name=name, grid_code=grid_code)
+        store.compounds.add(compound)
+    command["compound_code"] = compound.code
+
+
+def check_compound(store, compound_code, grid_code):
+    """A building in a compound stands in the compound's grid or in a grid below it."""
+    if compound_code is None:
+        return
+    compound = store.compounds.referenced_by("compound_code", compound_code)
+    if grid_code not in store.grids.descendants(compound.grid_code):
+        raise FieldInvalid("grid_code", f"is not in compound {compound_code}'s grid {compound.grid_code}")
 
 
 def register_building(store, command):
     store.grids.referenced_by("grid_code", command["grid_code"])
+    resolve_compound(store, command, command["grid_code"])
+    check_compound(store, command.get("compound_code"), command["grid_code"])
     building = Building.register(**command)
     store.buildings.add(building)
     store.commit()
@@ -412,9 +456,12 @@ def update_building(store, building_id, changes):
     building = store.buildings.get(building_id)
     if "grid_code" in changes:
         store.grids.referenced_by("grid_code", changes["grid_code"])
+    grid_code = changes.get("grid_code", building.grid_code)
+    resolve_compound(store, changes, grid_code)
+    check_compound(store, changes.get("compound_code", building.compound_code), grid_code)
     if building.update(**changes):
         store.buildings.save(building)
-        store.commit()
+    store.commit()  # also a compound made from a name
     return building
 
 

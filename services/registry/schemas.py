@@ -475,10 +475,35 @@ def not_after_this_year(value):
         raise ValidationError("must not be after this year")
 
 
+class RegisterCompoundSchema(Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    grid_code = fields.String(required=True)
+    property_manager = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    registered_on = fields.Date(load_default=None, validate=past_date)
+
+
+class CompoundQuerySchema(Query):
+    grid_code = fields.String()
+    name = fields.String()
+    property_managed = fields.Boolean()
+
+
+class CompoundSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    grid_code = fields.String()
+    property_manager = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    registered_on = fields.Date()
+
+
 class BuildingFieldsSchema(Strict):
     grid_code = fields.String()
     name = fields.String(validate=validate.Length(min=1, max=200))
-    compound = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
+    compound_code = fields.String(allow_none=True)
+    compound = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))  # a name: see README
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
     storeys = fields.Integer(strict=True, validate=validate.Range(1, 200))
     year_built = fields.Integer(strict=True, allow_none=True,
@@ -497,7 +522,8 @@ class RegisterBuildingSchema(BuildingFieldsSchema):
 
 class BuildingQuerySchema(Query):
     grid_code = fields.String()
-    compound = fields.String()
+    compound_code = fields.String()
+    compound = fields.String()  # the compound's name
     property_managed = fields.Boolean()
     built_before = fields.Integer(validate=validate.Range(1800, 2200))
 
@@ -506,7 +532,8 @@ class BuildingSchema(Schema):
     id = fields.String()
     grid_code = fields.String()
     name = fields.String()
-    compound = fields.String(allow_none=True)
+    compound_code = fields.String(allow_none=True)
+    compound = fields.String(allow_none=True)  # the compound's name
     address = fields.String(allow_none=True)
     storeys = fields.Integer()
     year_built = fields.Integer(allow_none=True)

@@ -17,6 +17,7 @@ from .schemas import (
     AuditQuerySchema,
     BuildingFieldsSchema,
     BuildingQuerySchema,
+    CompoundQuerySchema,
     CreateGridSchema,
     DepartmentQuerySchema,
     DepartmentSchema,
@@ -35,6 +36,7 @@ from .schemas import (
     MoveOutSchema,
     PairInputSchema,
     RegisterBuildingSchema,
+    RegisterCompoundSchema,
     RegisterFacilitySchema,
     RegisterHouseholdSchema,
     RegisterRentalSchema,
@@ -405,13 +407,32 @@ class RegistryService:
         assignment = do.end_term(self.store, assignment_id, EndTermSchema().load(read_json(request)))
         return do.show_assignments(self.store, self.caller, [assignment])[0]
 
-    # -- buildings and households ---------------------------------------------------------------
+    # -- compounds, buildings and households ----------------------------------------------------
+
+    @http("POST", "/api/registry/compounds")
+    def register_compound(self, request):
+        self.caller.require(WRITE)
+        compound = do.register_compound(self.store, RegisterCompoundSchema().load(read_json(request)))
+        return 201, do.show_compounds([compound])[0]
+
+    @http("GET", "/api/registry/compounds")
+    def list_compounds(self, request):
+        self.caller.require(READ)
+        query = do.within_grid(self.store, CompoundQuerySchema().load(request.args))
+        limit, offset = paging(request)
+        found = self.store.compounds.search(query, limit, offset)
+        return {"limit": limit, "offset": offset, "compounds": do.show_compounds(found)}
+
+    @http("GET", "/api/registry/compounds/<code>")
+    def show_compound(self, request, code):
+        self.caller.require(READ)
+        return do.show_compounds([self.store.compounds.get(code)])[0]
 
     @http("POST", "/api/registry/buildings")
     def register_building(self, request):
         self.caller.require(WRITE)
         building = do.register_building(self.store, RegisterBuildingSchema().load(read_json(request)))
-        return 201, do.show_buildings([building])[0]
+        return 201, do.show_buildings(self.store, [building])[0]
 
     @http("GET", "/api/registry/buildings")
     def list_buildings(self, request):
@@ -419,18 +440,18 @@ class RegistryService:
         query = do.within_grid(self.store, BuildingQuerySchema().load(request.args))
         limit, offset = paging(request)
         found = self.store.buildings.search(query, limit, offset)
-        return {"limit": limit, "offset": offset, "buildings": do.show_buildings(found)}
+        return {"limit": limit, "offset": offset, "buildings": do.show_buildings(self.store, found)}
 
     @http("GET", "/api/registry/buildings/<building_id>")
     def show_building(self, request, building_id):
         self.caller.require(READ)
-        return do.show_buildings([self.store.buildings.get(building_id)])[0]
+        return do.show_buildings(self.store, [self.store.buildings.get(building_id)])[0]
 
     @http("PATCH", "/api/registry/buildings/<building_id>")
     def update_building(self, request, building_id):
         self.caller.require(WRITE)
         changes = BuildingFieldsSchema().load(read_json(request))
-        return do.show_buildings([do.update_building(self.store, building_id, changes)])[0]
+        return do.show_buildings(self.store, [do.update_building(self.store, building_id, changes)])[0]
 
     @http("POST", "/api/registry/households")
     def register_household(self, request):

@@ -211,12 +211,23 @@ assignments = Table(
     Column("term_to", Date),
 )
 
+compounds = Table(
+    "compounds", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False),
+    Column("property_manager", String(200)),
+    Column("address", String(300)),
+    Column("registered_on", Date, nullable=False),
+    Index("ix_compounds_grid_name", "grid_code", "name"),
+)
+
 buildings = Table(
     "buildings", metadata,
     Column("id", String(36), primary_key=True),
     Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
-    Column("compound", String(200), index=True),
+    Column("compound_code", String(40), ForeignKey("compounds.code"), index=True),
     Column("address", String(300)),
     Column("storeys", Integer, nullable=False),
     Column("year_built", Integer),

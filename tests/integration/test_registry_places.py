@@ -1,6 +1,6 @@
 """The registry against real PostgreSQL: searches by a grid cover the grids below it, a move-out
 takes the resident off what only a resident is on, one active volunteer per resident is the
-database's rule too (a lost race is a 409)."""
+database's rule too (a lost race is a 409), compounds are records buildings belong to."""
 from datetime import date
 
 import pytest
@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from safecommunity.errors import Conflict
 from services.registry.storage import RegistryUnitOfWork
+from services.registry.tests.test_storage import check_the_compound_migration
 from services.registry.volunteers import Volunteer
 from tests.integration import test_registry as base
 from tests.integration.test_registry import id_number, outbox, resident
@@ -110,3 +111,48 @@ def test_one_active_volunteer_per_resident_is_the_databases_rule_and_a_lost_race
     assert "UNIQUE" in definition and "left_on IS NULL" in definition
     assert "resident_id" in registry["clerk"].post("/volunteers", {"resident_id": person["id"], "type": "other"},
                                                    expect=400)["fields"]
+
+
+def test_buildings_that_named_their_compound_belong_to_one_after_the_migration_on_postgresql(databases):
+    check_the_compound_migration(databases.url.format(service="registry_old"))
+
+
+def test_compounds_are_records_with_a_grid_and_buildings_belong_to_them(registry):
+    clerk = registry["clerk"]
+    street_with_a_community(clerk)
+    made = clerk.post("/compounds", {"code": "WC", "name": "Willow Court", "grid_code": "XL-C",
+                                     "property_manager": "Green Property", "address": "1 Willow Road"})
+    assert made == {"code": "WC", "name": "Willow Court", "grid_code": "XL-C", "property_manager": "Green Property",
+                    "address": "1 Willow Road", "registered_on": date.today().isoformat()}
+    clerk.post("/compounds", {"code": "PY", "name": "Pine Yard", "grid_code": "XL-G1"})
+    clerk.post("/compounds", {"code": "WC", "name": "Again", "grid_code": "XL-C"}, expect=409)
+    cases = [({"code": "X1", "name": "X", "grid_code": "NOPE"}, "grid_code"),
+             ({"code": "X1", "name": "", "grid_code": "XL-C"}, "name"),
+             ({"code": "bad code!", "name": "X", "grid_code": "XL-C"}, "code"),
+             ({"code": "X1", "name": "X"}, "grid_code"),
+             ({"code": "X1", "name": "X", "grid_code": "XL-C", "gates": 2}, "gates")]
+    for body, field in cases:
+        assert field in clerk.post("/compounds", body, expect=400)["fields"], (body, field)
+    assert clerk.get("/compounds/WC") == made
+    clerk.get("/compounds/NOPE", expect=404)
+    assert [c["code"] for c in clerk.get("/compounds", grid_code="XL-S")["compounds"]] == ["WC"]
+    assert [c["code"] for c in clerk.get("/compounds", property_managed="false")["compounds"]] == ["PY"]
+    assert [c["code"] for c in clerk.get("/compounds", limit=1, offset=1)["compounds"]] == ["WC"]
+    assert "property_managed" in clerk.get("/compounds", expect=400, property_managed="maybe")["fields"]
+
+    tower = clerk.post("/buildings", {"grid_code": "XL-CG", "name": "Tower", "storeys": 20, "compound_code": "WC"})
+    assert (tower["compound_code"], tower["compound"]) == ("WC", "Willow Court")
+    old_client = clerk.post("/buildings", {"grid_code": "XL-G1", "name": "No. 3", "storeys": 6,
+                                           "compound": "Pine Yard"})
+    assert old_client["compound_code"] == "PY"
+    for body, field in [({"grid_code": "XL-G1", "name": "X", "storeys": 3, "compound_code": "WC"}, "grid_code"),
+                        ({"grid_code": "XL-G1", "name": "X", "storeys": 3, "compound_code": "NOPE"}, "compound_code"),
+                        ({"grid_code": "XL-G1", "name": "X", "storeys": 3, "compound_code": "PY",
+                          "compound": "Pine Yard"}, "compound")]:
+        assert field in clerk.post("/buildings", body, expect=400)["fields"], (body, field)
+    assert "grid_code" in clerk.call("PATCH", f"/buildings/{tower['id']}", 400, {"grid_code": "XL-G1"})["fields"]
+    assert [b["id"] for b in clerk.get("/buildings", compound_code="WC")["buildings"]] == [tower["id"]]
+    assert [b["id"] for b in clerk.get("/buildings", compound="Pine Yard")["buildings"]] == [old_client["id"]]
+    with registry["engine"].connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM compounds")) == 2
+        assert connection.scalar(text("SELECT count(*) FROM buildings")) == 2

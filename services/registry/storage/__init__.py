@@ -15,6 +15,7 @@ from .people import (
 )
 from .places import (
     BuildingRepository,
+    CompoundRepository,
     FacilityRepository,
     GridRepository,
     HouseholdRepository,
@@ -37,6 +38,7 @@ class RegistryUnitOfWork(ConflictOnDuplicate, WritesAtCommit, UnitOfWork):
         self.teams = TeamRepository(self)
         self.departments = DepartmentRepository(self)
         self.assignments = AssignmentRepository(self)
+        self.compounds = CompoundRepository(self)
         self.buildings = BuildingRepository(self)
         self.households = HouseholdRepository(self)
         self.audit = AuditLog(self)

@@ -3,18 +3,19 @@ by the real migrations (the same history PostgreSQL gets): searches by a grid's 
 from datetime import date, timedelta
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from safecommunity.database import make_engine
 from safecommunity.errors import Conflict, FieldInvalid
-from safecommunity.migrate import upgrade
+from safecommunity.migrate import alembic_config, create_database_if_missing, upgrade
 from safecommunity.tables import outbox
 from services.registry import handlers as do
-from services.registry.buildings import Building, Household
+from services.registry.buildings import Building, Household, compound_code_for
 from services.registry.domain import Grid, Resident, Unit
 from services.registry.housing import Rental
 from services.registry.pii import Protector
@@ -192,3 +193,81 @@ def test_the_migrations_build_the_tables_as_declared(tmp_path):
                                        metadata)
     engine.dispose()
     assert differences == []
+
+
+def check_the_compound_migration(url):
+    """Buildings that named their compound before 0005 belong to one compound per grid and name
+    after it, and get their names back on downgrade (run on SQLite here, on PostgreSQL too)."""
+    config = alembic_config("registry", url)
+    create_database_if_missing(url)
+    command.upgrade(config, "0004")
+    engine = make_engine(url)
+    day = date(2020, 1, 1)
+    rows = [("b1", "G1", "Willow Court", "Green", day), ("b2", "G1", "Willow Court", "Green", day + timedelta(9)),
+            ("b3", "G2", "Willow Court", None, day), ("b4", "G1", None, "Green", day),
+            ("b5", "G1", "Pine Yard", "Green", day), ("b6", "G1", "Pine Yard", None, day)]
+    with engine.begin() as connection:
+        for code in ("G1", "G2"):
+            connection.execute(text("INSERT INTO grids (code, name, level) VALUES (:c, :c, 'grid')"), {"c": code})
+        for id_, grid, compound, manager, registered in rows:
+            connection.execute(text(
+                "INSERT INTO buildings (id, grid_code, name, compound, storeys, property_manager, lifts,"
+                " registered_on) VALUES (:id, :grid, :id, :compound, 5, :manager, 0, :day)"),
+                {"id": id_, "grid": grid, "compound": compound, "manager": manager, "day": registered})
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        made = {row.code: row for row in connection.execute(text("SELECT * FROM compounds"))}
+        belongs = dict(connection.execute(text("SELECT id, compound_code FROM buildings")).all())
+    willow, other_willow, pine = (compound_code_for(g, n) for g, n in (
+        ("G1", "Willow Court"), ("G2", "Willow Court"), ("G1", "Pine Yard")))
+    assert belongs == {"b1": willow, "b2": willow, "b3": other_willow, "b4": None, "b5": pine, "b6": pine}
+    assert {code: (row.name, row.grid_code, row.property_manager, str(row.registered_on))
+            for code, row in made.items()} == {
+        willow: ("Willow Court", "G1", "Green", "2020-01-01"),  # the manager all its buildings share
+        other_willow: ("Willow Court", "G2", None, "2020-01-01"),
+        pine: ("Pine Yard", "G1", None, "2020-01-01")}  # managed and unmanaged buildings: none
+    command.downgrade(config, "0004")
+    with engine.connect() as connection:
+        named = dict(connection.execute(text("SELECT id, compound FROM buildings")).all())
+    engine.dispose()
+    assert named == {id_: compound for id_, _, compound, _, _ in rows}
+
+
+def test_buildings_that_named_their_compound_belong_to_one_after_the_migration(tmp_path):
+    check_the_compound_migration(f"sqlite:///{tmp_path}/old.db")
+
+
+def test_a_compound_is_in_a_known_grid_and_its_buildings_in_its_grid_or_below(uow):
+    store = uow()
+    with pytest.raises(FieldInvalid, match="grid_code"):
+        do.register_compound(store, {"code": "WC", "name": "Willow Court", "grid_code": "NOPE"})
+    do.register_compound(uow(), {"code": "WC", "name": "Willow Court", "grid_code": "C1"})
+    with pytest.raises(Conflict):
+        do.register_compound(uow(), {"code": "WC", "name": "Again", "grid_code": "C1"})
+    inside = do.register_building(uow(), {"grid_code": "G2", "name": "No. 1", "storeys": 5, "compound_code": "WC"})
+    with pytest.raises(FieldInvalid, match="grid_code"):
+        do.register_building(uow(), {"grid_code": "G3", "name": "No. 2", "storeys": 5, "compound_code": "WC"})
+    with pytest.raises(FieldInvalid, match="compound_code"):
+        do.register_building(uow(), {"grid_code": "G2", "name": "No. 2", "storeys": 5, "compound_code": "NOPE"})
+    with pytest.raises(FieldInvalid, match="grid_code"):
+        do.update_building(uow(), inside.id, {"grid_code": "G4"})
+    with pytest.raises(FieldInvalid, match="not both"):
+        do.update_building(uow(), inside.id, {"compound_code": None, "compound": "Pine Yard"})
+    assert uow().buildings.get(inside.id).compound_code == "WC"
+    assert do.update_building(uow(), inside.id, {"compound_code": None}).compound_code is None
+
+
+def test_a_client_that_names_the_compound_finds_or_makes_it_in_the_buildings_grid(uow):
+    do.register_compound(uow(), {"code": "WC", "name": "Willow Court", "grid_code": "G1"})
+    known = do.register_building(uow(), {"grid_code": "G1", "name": "No. 1", "storeys": 5, "compound": "Willow Court"})
+    fresh = do.register_building(uow(), {"grid_code": "G1", "name": "No. 2", "storeys": 5, "compound": "Pine Yard"})
+    again = do.register_building(uow(), {"grid_code": "G1", "name": "No. 3", "storeys": 5, "compound": "Pine Yard"})
+    assert known.compound_code == "WC"
+    assert fresh.compound_code == again.compound_code == compound_code_for("G1", "Pine Yard")
+    store = uow()
+    assert store.compounds.get(fresh.compound_code).grid_code == "G1"
+    shown = do.show_buildings(store, store.buildings.search({"compound": "Pine Yard"}, 10, 0))
+    assert sorted((b["name"], b["compound"]) for b in shown) == [("No. 2", "Pine Yard"), ("No. 3", "Pine Yard")]
+    in_street = store.compounds.search(do.within_grid(store, {"grid_code": "S1"}), 10, 0)
+    assert sorted(c.code for c in in_street) == sorted(["WC", fresh.compound_code])
+    assert store.compounds.search({"grid_code": ["S2"], "property_managed": False}, 10, 0) == []

@@ -9,7 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from safecommunity.errors import Conflict
 from services.registry.storage import RegistryUnitOfWork
-from services.registry.tests.test_storage import check_the_compound_migration
+from services.registry.tests.test_storage import check_the_compound_migration, check_the_volunteer_migration
 from services.registry.volunteers import Volunteer
 from tests.integration import test_registry as base
 from tests.integration.test_registry import id_number, outbox, resident
@@ -111,6 +111,10 @@ def test_one_active_volunteer_per_resident_is_the_databases_rule_and_a_lost_race
     assert "UNIQUE" in definition and "left_on IS NULL" in definition
     assert "resident_id" in registry["clerk"].post("/volunteers", {"resident_id": person["id"], "type": "other"},
                                                    expect=400)["fields"]
+
+
+def test_a_second_active_volunteer_record_is_ended_by_the_migration_on_postgresql(databases):
+    check_the_volunteer_migration(databases.url.format(service="registry_old"))
 
 
 def test_buildings_that_named_their_compound_belong_to_one_after_the_migration_on_postgresql(databases):

@@ -233,6 +233,38 @@ def check_the_compound_migration(url):
     assert named == {id_: compound for id_, _, compound, _, _ in rows}
 
 
+def check_the_volunteer_migration(url):
+    """Two active volunteer records a race left for one resident before 0004: the later one is
+    ended the day it was registered, then the index holds (run on SQLite here, PostgreSQL too)."""
+    config = alembic_config("registry", url)
+    create_database_if_missing(url)
+    command.upgrade(config, "0003")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO grids (code, name, level) VALUES ('G1', 'G1', 'grid')"))
+        for id_ in ("r1", "r2"):
+            connection.execute(text(
+                "INSERT INTO residents (id, name, sex, birth_date, residence_type, grid_code, registered_on)"
+                " VALUES (:id, 'A', 'female', :born, 'permanent', 'G1', :day)"), {"id": id_, "born": date(1950, 1, 1),
+                                                                                 "day": DAY})
+        for id_, resident_id, registered, left in (("v1", "r1", DAY, None), ("v2", "r1", DAY + timedelta(3), None),
+                                                   ("v0", "r1", DAY, DAY), ("v3", "r2", DAY, None)):
+            connection.execute(text(
+                "INSERT INTO volunteers (id, resident_id, grid_code, type, registered_on, left_on)"
+                " VALUES (:id, :resident, 'G1', 'other', :day, :left)"),
+                {"id": id_, "resident": resident_id, "day": registered, "left": left})
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        left_on = dict(connection.execute(text("SELECT id, left_on FROM volunteers")).all())
+    engine.dispose()
+    assert {id_: day and str(day) for id_, day in left_on.items()} == {
+        "v0": str(DAY), "v1": None, "v2": str(DAY + timedelta(3)), "v3": None}
+
+
+def test_a_second_active_volunteer_record_a_race_left_is_ended_by_the_migration(tmp_path):
+    check_the_volunteer_migration(f"sqlite:///{tmp_path}/old.db")
+
+
 def test_buildings_that_named_their_compound_belong_to_one_after_the_migration(tmp_path):
     check_the_compound_migration(f"sqlite:///{tmp_path}/old.db")
 

@@ -3,17 +3,8 @@ from safecommunity.errors import FieldInvalid
 
 from ..buildings import Building, Compound, Household, compound_code_for
 from ..housing import Rental
-from ..schemas import (
-    BuildingSchema,
-    CompoundSchema,
-    HouseholdSchema,
-    RentalSchema,
-)
-from ..views import (
-    audited,
-    household_view,
-    rental_view,
-)
+from ..schemas import BuildingSchema, CompoundSchema, HouseholdSchema, RentalSchema
+from ..views import audited, household_view, rental_view
 from .common import saved
 
 

@@ -2,13 +2,8 @@
 from datetime import date
 
 from ..offices import Assignment
-from ..schemas import (
-    AssignmentSchema,
-)
-from ..views import (
-    assignment_view,
-    audited,
-)
+from ..schemas import AssignmentSchema
+from ..views import assignment_view, audited
 from .common import saved
 
 

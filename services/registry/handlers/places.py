@@ -2,15 +2,9 @@
 from safecommunity.errors import FieldInvalid
 
 from ..domain import Facility, Unit
-from ..schemas import (
-    FacilitySchema,
-    UnitSchema,
-)
+from ..schemas import FacilitySchema, UnitSchema
 from ..taxonomy import FACILITY_TYPES
-from ..views import (
-    audited,
-    unit_view,
-)
+from ..views import audited, unit_view
 from .common import saved
 
 

@@ -2,14 +2,8 @@
 from datetime import date
 
 from ..domain import Resident
-from ..schemas import (
-    ResidentSchema,
-)
-from ..views import (
-    PII,
-    audited,
-    resident_view,
-)
+from ..schemas import ResidentSchema
+from ..views import PII, audited, resident_view
 from .common import saved
 
 

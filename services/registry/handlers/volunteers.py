@@ -3,15 +3,8 @@ from datetime import date
 
 from safecommunity.errors import FieldInvalid
 
-from ..schemas import (
-    TeamSchema,
-    VolunteerSchema,
-)
-from ..views import (
-    audited,
-    team_view,
-    volunteer_view,
-)
+from ..schemas import TeamSchema, VolunteerSchema
+from ..views import audited, team_view, volunteer_view
 from ..volunteers import Team, Volunteer
 from .common import saved
 

@@ -7,8 +7,6 @@ from ..codes import CodeInvalid, parse_id_number
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
                        error="use 1-40 letters, digits, '-', '_' or '.'")
-
-
 TAXONOMY_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="use 1-40 lower-case letters, digits or '_'")
 
 

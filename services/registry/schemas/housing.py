@@ -4,14 +4,7 @@ from datetime import date
 from marshmallow import Schema, fields, validate
 
 from ..codes import check_phone
-from .common import (
-    CODE,
-    Checked,
-    Query,
-    Strict,
-    not_after_this_year,
-    past_date,
-)
+from .common import CODE, Checked, Query, Strict, not_after_this_year, past_date
 
 
 class RentalFieldsSchema(Strict):

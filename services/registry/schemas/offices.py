@@ -5,12 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from ..codes import check_phone
 from ..offices import DEPARTMENT_KINDS, ROLES
-from .common import (
-    CODE,
-    Checked,
-    Query,
-    Strict,
-)
+from .common import CODE, Checked, Query, Strict
 
 
 class DepartmentSchema(Strict):

@@ -6,14 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from ..codes import check_credit_code, check_phone
 from ..domain import GRID_LEVELS
 from ..taxonomy import FACILITY_STATUSES, FACILITY_TYPES, RISK_GRADES, UNIT_SCALES
-from .common import (
-    CODE,
-    TAXONOMY_CODE,
-    Checked,
-    Query,
-    Strict,
-    past_date,
-)
+from .common import CODE, TAXONOMY_CODE, Checked, Query, Strict, past_date
 
 
 class CreateGridSchema(Strict):

@@ -6,13 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from safecommunity.contracts import RESIDENCE_TYPES, SEXES
 
 from ..codes import check_phone
-from .common import (
-    Checked,
-    Query,
-    Strict,
-    id_number,
-    past_date,
-)
+from .common import Checked, Query, Strict, id_number, past_date
 
 
 class TagInputSchema(Strict):

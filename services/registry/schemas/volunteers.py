@@ -4,11 +4,7 @@ from datetime import date
 from marshmallow import Schema, fields, validate
 
 from ..volunteers import TEAM_TYPES, VOLUNTEER_TYPES
-from .common import (
-    Query,
-    Strict,
-    past_date,
-)
+from .common import Query, Strict, past_date
 
 
 class VolunteerFieldsSchema(Strict):

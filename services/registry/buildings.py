@@ -1,6 +1,7 @@
-"""Registry domain: buildings (楼栋) with their compound (小区/院落), storeys, age, property manager
-(or none) and lifts, and households linking the residents who live together. Pure Python; no events
-yet (no consumer needs them)."""
+"""Registry domain: compounds (小区/院落) in a grid, buildings (楼栋) in a compound or standing on
+their own, with storeys, age, property manager (or none) and lifts, and households linking the
+residents who live together. Pure Python; no events yet (no consumer needs them)."""
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -8,12 +9,32 @@ from safecommunity.errors import Conflict
 
 from .domain import new_id
 
-BUILDING_UPDATABLE = ("grid_code", "name", "compound", "address", "storeys", "year_built", "property_manager",
+BUILDING_UPDATABLE = ("grid_code", "name", "compound_code", "address", "storeys", "year_built", "property_manager",
                       "lifts")
 
 
 class MemberOfHousehold(Conflict):
     pass
+
+
+def compound_code_for(grid_code, name):
+    """The code of a compound made from a building's compound name (by the 0005 migration, or for a
+    client that still names the compound): the same grid and name always give the same code."""
+    return "CP-" + hashlib.sha1(f"{grid_code}/{name}".encode()).hexdigest()[:12]
+
+
+@dataclass
+class Compound:
+    code: str
+    name: str
+    grid_code: str
+    registered_on: date
+    property_manager: str | None = None  # the property company; None means no property management
+    address: str | None = None
+
+    @classmethod
+    def register(cls, registered_on=None, **fields):
+        return cls(registered_on=registered_on or date.today(), **fields)
 
 
 @dataclass
@@ -23,7 +44,7 @@ class Building:
     name: str
     storeys: int
     registered_on: date
-    compound: str | None = None  # the compound's name; None for a building standing on its own
+    compound_code: str | None = None  # None for a building standing on its own
     address: str | None = None
     year_built: int | None = None
     property_manager: str | None = None  # the property company; None means no property management

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from safecommunity.auth import add_token_table
@@ -31,7 +32,7 @@ grids = Table(
     Column("code", String(40), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("level", String(20), nullable=False),
-    Column("parent_code", String(40), ForeignKey("grids.code")),
+    Column("parent_code", String(40), ForeignKey("grids.code"), index=True),  # walked for descendants
 )
 
 residents = Table(
@@ -159,6 +160,9 @@ volunteers = Table(
     Column("certificate_expires_on", Date),
     Column("registered_on", Date, nullable=False),
     Column("left_on", Date),
+    # One active volunteer record per resident, whatever two concurrent requests do.
+    Index("uq_volunteers_active_resident", "resident_id", unique=True,
+          sqlite_where=text("left_on IS NULL"), postgresql_where=text("left_on IS NULL")),
 )
 
 volunteer_pairings = Table(
@@ -207,12 +211,23 @@ assignments = Table(
     Column("term_to", Date),
 )
 
+compounds = Table(
+    "compounds", metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False),
+    Column("property_manager", String(200)),
+    Column("address", String(300)),
+    Column("registered_on", Date, nullable=False),
+    Index("ix_compounds_grid_name", "grid_code", "name"),
+)
+
 buildings = Table(
     "buildings", metadata,
     Column("id", String(36), primary_key=True),
     Column("grid_code", String(40), ForeignKey("grids.code"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
-    Column("compound", String(200), index=True),
+    Column("compound_code", String(40), ForeignKey("compounds.code"), index=True),
     Column("address", String(300)),
     Column("storeys", Integer, nullable=False),
     Column("year_built", Integer),

@@ -4,7 +4,7 @@ from safecommunity.storage import ConflictOnDuplicate, Store, UnitOfWork
 
 from ..pii import PersonalDataKeys
 from ..tables import metadata
-from .base import AuditLog
+from .base import AuditLog, WritesAtCommit
 from .housing import RentalRepository
 from .people import (
     AssignmentRepository,
@@ -15,6 +15,7 @@ from .people import (
 )
 from .places import (
     BuildingRepository,
+    CompoundRepository,
     FacilityRepository,
     GridRepository,
     HouseholdRepository,
@@ -23,7 +24,7 @@ from .places import (
 )
 
 
-class RegistryUnitOfWork(ConflictOnDuplicate, UnitOfWork):
+class RegistryUnitOfWork(ConflictOnDuplicate, WritesAtCommit, UnitOfWork):
     def __init__(self, *args, protector=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.protector = protector
@@ -37,6 +38,7 @@ class RegistryUnitOfWork(ConflictOnDuplicate, UnitOfWork):
         self.teams = TeamRepository(self)
         self.departments = DepartmentRepository(self)
         self.assignments = AssignmentRepository(self)
+        self.compounds = CompoundRepository(self)
         self.buildings = BuildingRepository(self)
         self.households = HouseholdRepository(self)
         self.audit = AuditLog(self)

@@ -14,6 +14,34 @@ class GridNotFound(NotFound):
     pass
 
 
+def matches(column, value):
+    """A list means any of its values (a grid's code and every code below it); else the value."""
+    return column.in_(value) if isinstance(value, (list, tuple)) else column == value
+
+
+class WritesAtCommit:
+    """Mix into a unit of work (inside ConflictOnDuplicate) for rows a unique index guards against
+    concurrent requests: written at the commit, so a key another request took first fails there,
+    as a 409, rather than as a database error where the row was added."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._at_commit = []
+
+    def at_commit(self, write):
+        self._at_commit.append(write)
+
+    def commit(self):
+        pending, self._at_commit = self._at_commit, []
+        for write in pending:
+            write()
+        super().commit()
+
+    def rollback(self):
+        self._at_commit = []
+        super().rollback()
+
+
 class Repository:
     def __init__(self, uow):
         self.uow = uow

@@ -9,7 +9,7 @@ from ..tables import (
     rental_tenants,
     rentals,
 )
-from .base import Repository
+from .base import Repository, matches
 
 
 class RentalRepository(Repository):
@@ -60,9 +60,15 @@ class RentalRepository(Repository):
             raise NotFound(f"no rental {rental_id}")
         return found[0]
 
+    def rented_by(self, resident_id):
+        """The rentals the resident is a tenant of now."""
+        return self._load(select(rentals).where(rentals.c.id.in_(
+            select(rental_tenants.c.rental_id).where(rental_tenants.c.resident_id == resident_id)))
+            .order_by(rentals.c.id))
+
     def search(self, query, limit, offset):
         statement = select(rentals)
         for name in ("grid_code", "group_rental", "letter_signed"):
             if query.get(name) is not None:
-                statement = statement.where(getattr(rentals.c, name) == query[name])
+                statement = statement.where(matches(getattr(rentals.c, name), query[name]))
         return self._load(statement.order_by(rentals.c.id).limit(limit).offset(offset))

@@ -20,7 +20,7 @@ from ..tables import (
     volunteers,
 )
 from ..volunteers import Pairing, Team, Volunteer
-from .base import Repository
+from .base import Repository, matches
 
 
 class ResidentRepository(Repository):
@@ -104,7 +104,7 @@ def _resident_filters(query, today):
                   else column.moved_out_on.is_not(None)] if query.get("status") != "all" else []
     for name in ("grid_code", "residence_type", "sex", "id_number_hash"):
         if query.get(name):
-            conditions.append(getattr(column, name) == query[name])
+            conditions.append(matches(getattr(column, name), query[name]))
     if query.get("age_min") is not None:  # at least age_min: born on or before today - age_min years
         conditions.append(column.birth_date <= _years_before(today, query["age_min"]))
     if query.get("age_max") is not None:  # at most age_max: born after today - (age_max + 1) years
@@ -146,12 +146,29 @@ class VolunteerRepository(Repository):
     """Volunteers with every pairing they have had (current ones have no `until`)."""
 
     def add(self, volunteer):
-        if self.session.scalar(select(volunteers.c.id).where(volunteers.c.resident_id == volunteer.resident_id,
-                                                             volunteers.c.left_on.is_(None))):
+        """Written at the commit: the database keeps one active volunteer per resident, and a
+        concurrent registration that got there first makes this commit a 409."""
+        if self.active_for(volunteer.resident_id) is not None:
             raise FieldInvalid("resident_id", f"resident {volunteer.resident_id} is already a volunteer")
+        self.uow.at_commit(lambda: self._insert(volunteer))
+        self.uow.track(volunteer)
+
+    def _insert(self, volunteer):
         self.session.execute(insert(volunteers).values(**self._row(volunteer)))
         self._insert_pairings(volunteer)
-        self.uow.track(volunteer)
+
+    def active_for(self, resident_id):
+        """The resident's active volunteer record, or None."""
+        found = self._load(select(volunteers).where(volunteers.c.resident_id == resident_id,
+                                                    volunteers.c.left_on.is_(None)))
+        return found[0] if found else None
+
+    def serving(self, resident_id):
+        """The volunteers paired with the resident now."""
+        return self._load(select(volunteers).where(volunteers.c.id.in_(
+            select(volunteer_pairings.c.volunteer_id).where(volunteer_pairings.c.resident_id == resident_id,
+                                                            volunteer_pairings.c.until.is_(None))))
+            .order_by(volunteers.c.id))
 
     def save(self, volunteer):
         self.session.execute(update(volunteers).where(volunteers.c.id == volunteer.id)
@@ -196,7 +213,7 @@ class VolunteerRepository(Repository):
         statement = select(volunteers)
         for name in ("grid_code", "type"):
             if query.get(name):
-                statement = statement.where(getattr(volunteers.c, name) == query[name])
+                statement = statement.where(matches(getattr(volunteers.c, name), query[name]))
         status = query.get("status", "active")
         if status != "all":
             left = volunteers.c.left_on
@@ -245,7 +262,7 @@ class TeamRepository(Repository):
         statement = select(volunteer_teams)
         for name in ("grid_code", "type"):
             if query.get(name):
-                statement = statement.where(getattr(volunteer_teams.c, name) == query[name])
+                statement = statement.where(matches(getattr(volunteer_teams.c, name), query[name]))
         return self._load(statement.order_by(volunteer_teams.c.id).limit(limit).offset(offset))
 
     def drop_volunteer(self, volunteer_id):

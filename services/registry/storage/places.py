@@ -1,14 +1,16 @@
-"""Repositories of places: grids, the code lists, units, facilities, buildings and households."""
+"""Repositories of places: grids, the code lists, units, facilities, compounds, buildings and
+households."""
 from datetime import date
 
 from sqlalchemy import delete, insert, select, update
 
 from safecommunity.errors import Conflict, FieldInvalid, NotFound
 
-from ..buildings import Building, Household
+from ..buildings import Building, Compound, Household
 from ..domain import Facility, Grid, Unit
 from ..tables import (
     buildings,
+    compounds,
     facilities,
     grids,
     household_members,
@@ -18,7 +20,7 @@ from ..tables import (
     units,
 )
 from ..taxonomy import TagType
-from .base import GridNotFound, Repository
+from .base import GridNotFound, Repository, matches
 
 
 class GridRepository(Repository):
@@ -45,6 +47,13 @@ class GridRepository(Repository):
         if grid is None:
             raise FieldInvalid(field, f"no grid {code}")
         return grid
+
+    def descendants(self, code):
+        """The grid's code and the code of every grid below it, at any depth, in one query (the
+        hierarchy is a few thousand rows at most); an unknown code stands for itself."""
+        tree = select(grids.c.code).where(grids.c.code == code).cte("tree", recursive=True)
+        tree = tree.union_all(select(grids.c.code).where(grids.c.parent_code == tree.c.code))
+        return sorted(self.session.scalars(select(tree.c.code))) or [code]
 
     def codes(self):
         return set(self.session.scalars(select(grids.c.code)))
@@ -126,7 +135,7 @@ class UnitRepository(Repository):
         statement = select(units)
         for name in ("type", "grid_code", "risk_grade"):
             if query.get(name):
-                statement = statement.where(getattr(units.c, name) == query[name])
+                statement = statement.where(matches(getattr(units.c, name), query[name]))
         return self._load(statement.order_by(units.c.id).limit(limit).offset(offset))
 
 
@@ -166,10 +175,60 @@ class FacilityRepository(Repository):
         statement = select(facilities)
         for name in ("type", "grid_code", "status", "unit_id"):
             if query.get(name):
-                statement = statement.where(getattr(facilities.c, name) == query[name])
+                statement = statement.where(matches(getattr(facilities.c, name), query[name]))
         if query.get("overdue"):
             statement = statement.where(facilities.c.next_inspection_due < (today or date.today()))
         return self._load(statement.order_by(facilities.c.id).limit(limit).offset(offset))
+
+
+class CompoundRepository(Repository):
+    def add(self, compound):
+        if self.find(compound.code) is not None:
+            raise Conflict(f"compound {compound.code} already exists")
+        self.session.execute(insert(compounds).values(**vars(compound)))
+
+    def find(self, code):
+        row = self.session.execute(select(compounds).where(compounds.c.code == code)).first()
+        return Compound(**row._mapping) if row else None
+
+    def get(self, code):
+        compound = self.find(code)
+        if compound is None:
+            raise NotFound(f"no compound {code}")
+        return compound
+
+    def referenced_by(self, field, code):
+        compound = self.find(code)
+        if compound is None:
+            raise FieldInvalid(field, f"no compound {code}")
+        return compound
+
+    def named(self, grid_code, name):
+        """The grid's compound of that name (the first by code if several), or None."""
+        row = self.session.execute(select(compounds).where(compounds.c.grid_code == grid_code,
+                                                           compounds.c.name == name)
+                                   .order_by(compounds.c.code).limit(1)).first()
+        return Compound(**row._mapping) if row else None
+
+    def names(self, codes):
+        """{code: name} for the given compound codes."""
+        codes = {code for code in codes if code}
+        if not codes:
+            return {}
+        return dict(self.session.execute(select(compounds.c.code, compounds.c.name)
+                                         .where(compounds.c.code.in_(codes))).all())
+
+    def search(self, query, limit, offset):
+        column = compounds.c
+        statement = select(compounds)
+        for name in ("grid_code", "name"):
+            if query.get(name):
+                statement = statement.where(matches(getattr(column, name), query[name]))
+        if query.get("property_managed") is not None:
+            managed = column.property_manager.is_not(None)
+            statement = statement.where(managed if query["property_managed"] else ~managed)
+        rows = self.session.execute(statement.order_by(column.code).limit(limit).offset(offset))
+        return [Compound(**row._mapping) for row in rows]
 
 
 class BuildingRepository(Repository):
@@ -195,9 +254,12 @@ class BuildingRepository(Repository):
     def search(self, query, limit, offset):
         column = buildings.c
         statement = select(buildings)
-        for name in ("grid_code", "compound"):
+        for name in ("grid_code", "compound_code"):
             if query.get(name):
-                statement = statement.where(getattr(column, name) == query[name])
+                statement = statement.where(matches(getattr(column, name), query[name]))
+        if query.get("compound"):  # by the compound's name, as before compounds had codes
+            statement = statement.where(column.compound_code.in_(
+                select(compounds.c.code).where(compounds.c.name == query["compound"])))
         if query.get("property_managed") is not None:
             managed = column.property_manager.is_not(None)
             statement = statement.where(managed if query["property_managed"] else ~managed)

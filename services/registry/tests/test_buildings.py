@@ -9,7 +9,7 @@ from services.registry.views import household_view
 
 
 def test_a_building_knows_its_age_and_changes_only_what_differs():
-    building = Building.register(grid_code="G1", name="No. 3", storeys=6, year_built=1986, compound="Willow Court")
+    building = Building.register(grid_code="G1", name="No. 3", storeys=6, year_built=1986, compound_code="CP-1")
     assert building.age(date(2026, 6, 1)) == 40 and building.property_manager is None and building.lifts == 0
     assert not building.update(storeys=6)
     assert building.update(property_manager="Green Property", lifts=2)

@@ -93,13 +93,18 @@ class Publisher:
         self._settle(tag, multiple, self._nacked)
 
     def _settle(self, tag, multiple, into):
-        settled = [t for t in self._pending if t <= tag] if multiple else [tag]
+        if multiple:  # every tag up to this one; tags are consecutive, so walk up from the last such ack
+            settled = [t for t in range(self._settled_below, tag + 1) if t in self._pending]
+            self._settled_below = max(self._settled_below, tag + 1)
+        else:
+            settled = [tag]
         for t in settled:
             self._pending.discard(t)
             into.add(t)
 
     def _publish_confirmed(self, messages):
         self._pending, self._acked, self._nacked = set(), set(), set()
+        self._settled_below = self._next_tag
         for routing_key, body, message_id in messages:
             message = amqp.Message(body, content_type="application/json", content_encoding="utf-8",
                                    delivery_mode=2, message_id=message_id, type=routing_key)

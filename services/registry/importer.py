@@ -129,7 +129,7 @@ class Importer:
     def run(self, header, rows, report=None, progress=None, chunk=CHUNK):
         report = report or Report(self.kind)
         missing = sorted(name for name, field in self.schema.fields.items() if field.required and name not in header)
-        unknown = sorted(set(header) - set(self.schema.fields) - {""})
+        unknown = sorted(set(header) - set(self.schema.fields) - self.extra_columns(header) - {""})
         if missing or unknown:
             raise InvalidRequest(f"the file's header lacks {missing} and has unknown columns {unknown}")
         batch = []
@@ -146,7 +146,7 @@ class Importer:
         valid, seen = [], {}
         for number, raw in batch:
             try:
-                row = self.prepare(self.loader.load(raw))
+                row = self.prepare(self.loader.load(raw), raw)
             except ValidationError as exc:
                 report.reject(number, exc.messages)
                 continue
@@ -187,7 +187,11 @@ class Importer:
         """References to other records, looked up for the whole chunk; rows naming none are refused."""
         return valid
 
-    def prepare(self, row):
+    def extra_columns(self, header):
+        """Columns of the header this kind takes beyond its schema's fields."""
+        return set()
+
+    def prepare(self, row, raw):
         return row
 
     def _reference_grid(self, row):
@@ -202,14 +206,43 @@ class ResidentImporter(Importer):
         super().__init__(store, scopes)
         self.tag_types = store.taxonomy.tag_types()
 
-    def prepare(self, row):
+    def extra_columns(self, header):
+        """A tag's attributes, one column each, named tag.attribute (elderly.fall_risk)."""
+        return {column for column in header if self._attribute_of(column) is not None}
+
+    def _attribute_of(self, column):
+        code, _, name = column.partition(".")
+        tag_type = self.tag_types.get(code)
+        return (tag_type, name) if tag_type is not None and name in tag_type.attributes else None
+
+    def prepare(self, row, raw):
         _, born, sex = parse_id_number(row["id_number"])
         row.setdefault("birth_date", born)
         row.setdefault("sex", sex)
         self._reference_grid(row)
-        row["tags"] = [self._tag_type(code.strip()) for code in row.get("tags", "").split(";") if code.strip()]
+        attributes = self._attributes(raw)
+        codes = [code.strip() for code in row.get("tags", "").split(";") if code.strip()]
+        codes += [code for code in attributes if code not in codes]  # an attribute implies its tag
+        row["tags"] = [(self._tag_type(code), attributes.get(code, {})) for code in codes]
         row["id_hash"] = self.store.protector.digest(row["id_number"])
         return row
+
+    def _attributes(self, raw):
+        """{tag: {attribute: value}} from the row's tag.attribute columns, typed by the taxonomy."""
+        found, errors = {}, {}
+        for column, text in raw.items():
+            if "." not in column or (attribute := self._attribute_of(column)) is None:
+                continue
+            tag_type, name = attribute
+            value, reason = _attribute_value(tag_type.attributes[name], text)
+            reason = reason or next(iter(tag_type.check_attributes({name: value}).get(name, [])), None)
+            if reason:
+                errors[column] = [reason]
+            else:
+                found.setdefault(tag_type.code, {})[name] = value
+        if errors:
+            raise ValidationError(errors)
+        return found
 
     def _tag_type(self, code):
         tag_type = self.tag_types.get(code)
@@ -224,16 +257,19 @@ class ResidentImporter(Importer):
 
     def apply(self, resident, row):
         fields = {k: v for k, v in row.items() if k not in ("id_hash", "tags", "registered_on")}
-        tags = [t for t in row["tags"] if resident is None or t.code not in resident.tags]
         if resident is None:
             grid_code = fields.pop("grid_code")
             new = Resident.register(**fields, grid=_GridRef(grid_code), registered_on=row.get("registered_on"),
-                                    tags=[(t, {}) for t in tags])
+                                    tags=row["tags"])
             return "created", new
+        tags = [(tag_type, {**resident.tags.get(tag_type.code, {}), **attributes})
+                for tag_type, attributes in row["tags"]]
+        tags = [(tag_type, attributes) for tag_type, attributes in tags
+                if resident.tags.get(tag_type.code) != attributes]  # new tags, or new attribute values
         changed = copy.deepcopy(resident)  # all of the row or nothing of it
         updated = changed.update(**fields)
-        for tag_type in tags:
-            changed.tag(tag_type, {}, row.get("registered_on") or date.today())
+        for tag_type, attributes in tags:
+            changed.tag(tag_type, attributes, row.get("registered_on") or date.today())
         return ("updated", changed) if updated or tags else ("unchanged", resident)
 
     def save(self, resident):
@@ -241,6 +277,23 @@ class ResidentImporter(Importer):
 
     def add_many(self, people):
         self.store.residents.add_many(people)
+
+
+TRUE, FALSE = ("true", "1", "yes", "y", "是"), ("false", "0", "no", "n", "否")
+
+
+def _attribute_value(spec, text):
+    """(value, None) or (None, reason): a cell's text as the attribute's type."""
+    if spec["type"] == "bool":
+        if text.lower() in TRUE or text.lower() in FALSE:
+            return text.lower() in TRUE, None
+        return None, "must be true or false (or 1/0, yes/no, 是/否)"
+    if spec["type"] == "int":
+        try:
+            return int(text), None
+        except ValueError:
+            return None, "must be a whole number"
+    return text, None
 
 
 class _GridRef:
@@ -255,7 +308,7 @@ class UnitImporter(Importer):
         super().__init__(store, scopes)
         self.types = {t["code"] for t in store.taxonomy.unit_types()}
 
-    def prepare(self, row):
+    def prepare(self, row, raw):
         self._reference_grid(row)
         if row["type"] not in self.types:
             raise ValidationError({"type": [f"no unit type {row['type']}"]})
@@ -281,7 +334,7 @@ class UnitImporter(Importer):
 class FacilityImporter(Importer):
     kind, schema_class, key = "facilities", FacilityRowSchema, "code"
 
-    def prepare(self, row):
+    def prepare(self, row, raw):
         self._reference_grid(row)
         return row
 

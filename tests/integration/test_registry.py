@@ -249,3 +249,51 @@ def test_a_token_that_is_unknown_is_refused_and_anonymous_callers_never_get_pers
     Api(registry["url"], "not-a-token").get("/grids", expect=401)
     person = registry["api"].post("/residents", resident())
     assert registry["api"].get(f"/residents/{person['id']}")["id_number"].count("*") == 14
+
+
+def test_a_residents_import_takes_tag_attributes_in_columns_of_their_own(registry):
+    clerk, officer = registry["clerk"], registry["officer"]  # the officer reads names in the clear
+    header = "id_number,name,residence_type,grid_code,tags,elderly.living_alone,elderly.fall_risk_score\n"
+
+    def upload(body, expect=200):
+        response = requests.post(registry["url"] + "/api/registry/imports/residents", data=body,
+                                 headers={"Content-Type": "text/csv", **clerk.headers}, timeout=30)
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    rows = [f"{id_number(serial='31')},Alone,permanent,XL-G1,,是,35",    # the attribute implies the tag
+            f"{id_number(serial='32')},Tagged,permanent,XL-G1,elderly,no,",
+            f"{id_number(serial='33')},Bad flag,permanent,XL-G1,,maybe,10",
+            f"{id_number(serial='34')},Too risky,permanent,XL-G1,,true,200",
+            f"{id_number(born='20200101', serial='35')},Too young,permanent,XL-G1,,true,"]
+    first = upload(header + "\n".join(rows) + "\n")
+    assert first["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 3}, first
+    reasons = {(error["row"], error["field"]): error["message"] for error in first["errors"]}
+    assert reasons[(4, "elderly.living_alone")].startswith("must be true or false")
+    assert reasons[(5, "elderly.fall_risk_score")] == "must be 0 to 100"
+    assert "aged 60 or more" in reasons[(6, "tag")]
+    found = {r["name"]: r for r in officer.get("/residents", tag="elderly")["residents"]}
+    assert set(found) == {"Alone", "Tagged"}
+    def elderly(name):
+        [tag] = clerk.get(f"/residents/{found[name]['id']}")["tags"]
+        return tag["code"], tag["attributes"]
+
+    assert elderly("Alone") == ("elderly", {"living_alone": True, "fall_risk_score": 35})
+    assert elderly("Tagged") == ("elderly", {"living_alone": False})
+
+    assert upload(header + "\n".join(rows[:2]) + "\n")["counts"]["unchanged"] == 2  # same file: no change
+    changed = upload(header + rows[0].replace(",35", ",60") + "\n")
+    assert changed["counts"]["updated"] == 1
+    assert elderly("Alone") == ("elderly", {"living_alone": True, "fall_risk_score": 60})
+    refused = upload("id_number,name,residence_type,grid_code,elderly.shoe_size\n", expect=400)
+    assert "elderly.shoe_size" in json.dumps(refused)
+
+
+def test_a_facility_naming_a_unit_that_is_not_registered_is_a_row_error(registry):
+    facilities = ("code,type,grid_code,unit_credit_code,status\n"
+                  f"EXT-9,extinguisher,XL-G1,{credit_code('91320113MA1XYK99')},in_order\n"
+                  "EXT-10,extinguisher,XL-G1,,in_order\n")
+    answer = requests.post(registry["url"] + "/api/registry/imports/facilities", data=facilities,
+                           headers={"Content-Type": "text/csv", **registry["clerk"].headers}, timeout=30).json()
+    assert answer["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert answer["errors"][0]["row"] == 2 and answer["errors"][0]["field"] == "unit_credit_code"

@@ -6,6 +6,7 @@ everything, like reports, binds "#" too). Publishers declare this whole topology
 before they publish, so an event published before its consumer ever started is not lost.
 """
 import logging
+from contextlib import contextmanager
 
 import amqp
 from kombu import Connection, Exchange, Queue, binding
@@ -105,16 +106,34 @@ class Publisher:
     def _publish_confirmed(self, messages):
         self._pending, self._acked, self._nacked = set(), set(), set()
         self._settled_below = self._next_tag
-        for routing_key, body, message_id in messages:
-            message = amqp.Message(body, content_type="application/json", content_encoding="utf-8",
-                                   delivery_mode=2, message_id=message_id, type=routing_key)
-            self._channel.basic_publish(message, exchange=EVENTS_EXCHANGE.name, routing_key=routing_key)
-            self._pending.add(self._next_tag)
-            self._next_tag += 1
+        with self._one_write():
+            for routing_key, body, message_id in messages:
+                message = amqp.Message(body, content_type="application/json", content_encoding="utf-8",
+                                       delivery_mode=2, message_id=message_id, type=routing_key)
+                self._channel.basic_publish(message, exchange=EVENTS_EXCHANGE.name, routing_key=routing_key)
+                self._pending.add(self._next_tag)
+                self._next_tag += 1
         while self._pending:
             self.connection.connection.drain_events(timeout=self.confirm_timeout)
         if self._nacked:
             raise PublishFailed(f"broker refused {len(self._nacked)} of {len(messages)} messages")
+
+    @contextmanager
+    def _one_write(self):
+        """The batch's frames go to the socket in one write, not one (green) syscall per message:
+        py-amqp's transport sends each frame through `_write`, which we collect meanwhile."""
+        transport = self.connection.connection.transport
+        send = getattr(transport, "_write", None)
+        if send is None:  # a transport we do not know: one write per message, as py-amqp does
+            yield
+            return
+        frames = []
+        transport._write = lambda data: frames.append(bytes(data))  # data is a view of a reused buffer
+        try:
+            yield
+        finally:
+            transport._write = send
+        send(b"".join(frames))
 
     def close(self):
         if self.connection is not None:

@@ -3,6 +3,7 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from safecommunity.consumer import event_handler
+from safecommunity.fastschema import Loader
 from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
@@ -16,7 +17,7 @@ from .intake import CREATED, REJECTED, counts, take_in, take_in_messages
 from .rules import rule_table
 from .storage import IncidentsUnitOfWork
 
-CASE = s.InjuryCaseSchema()
+CASE, BATCH = s.InjuryCaseSchema(), Loader(s.BatchSchema())
 
 
 class IncidentsService:
@@ -38,7 +39,7 @@ class IncidentsService:
 
     @http("POST", "/api/incidents/injuries/batch")
     def report_injuries(self, request):
-        results = take_in(self.store, s.BatchSchema().load(read_json(request))["cases"])
+        results = take_in(self.store, BATCH.load(read_json(request))["cases"])
         self.store.commit()
         return {"counts": counts(results), "results": results}
 

@@ -1,5 +1,6 @@
-"""AMQP intake from departments, on the real broker: the permissions script, good cards stored,
-bad ones rejected where the sender can see them, poison never blocking the queue."""
+"""AMQP intake from departments, on the real broker: the permissions script, good records stored,
+bad ones rejected where the sender can see them, poison never blocking the queue, a parked message
+replayed."""
 import json
 import os
 import subprocess
@@ -11,9 +12,10 @@ import pytest
 import requests
 from sqlalchemy import text
 
+import services.incidents.service as incidents_service
 from safecommunity.testing import RABBIT_HOST, RABBIT_MANAGEMENT, wait_until
 from tests.conftest import base_url
-from tests.support import get, injury_card
+from tests.support import accident_report, get, grid_created, hazard_report, injury_card, publish, unit_registered
 
 pytestmark = pytest.mark.integration
 
@@ -90,3 +92,80 @@ def test_departments_publish_their_own_cards_and_see_why_bad_ones_were_refused(
     assert get(f"{url}/intake/rejections", department="nobody")["rejections"] == []
     wait_until(lambda: vhost.queue("incidents.intake").get("messages") == 0, timeout=20,
                message="the intake queue to drain (nothing stuck behind the poison)")
+
+
+def told(databases, type_):
+    with databases.engine("incidents").connect() as db:
+        return [json.loads(row.envelope)["data"] for row in
+                db.execute(text("SELECT envelope FROM outbox WHERE type = :t ORDER BY id"), {"t": type_})]
+
+
+def test_departments_send_accidents_public_order_events_and_hazards_checked_as_over_http(
+        distributed_config, start_services, vhost, databases, department):
+    start_services(distributed_config, ["incidents"])
+    url = base_url(distributed_config) + "/api/incidents"
+    publish(vhost.uri, [grid_created("G1"), unit_registered("u-lotus", "G1", credit_code="91120116MA05K1234X")])
+    wait_until(lambda: get(f"{url}/units")["units"] and get(f"{url}/grids")["grids"], message="grid and unit")
+    name, password = department
+    accident = accident_report(source=name, grid_code="G1")
+    connection, channel = connect_as(vhost, name, password)
+    try:
+        send(channel, f"intake.{name}.accident", accident)
+        send(channel, f"intake.{name}.accident", accident)                           # a duplicate
+        send(channel, f"intake.{name}.accident", accident_report(source=name, deaths=-1))
+        send(channel, f"intake.{name}.public_order", {"external_id": "PO-1", "kind": "petition",
+                                                      "occurred_at": "2026-11-02T10:00:00+08:00"})
+        send(channel, f"intake.{name}.hazard", hazard_report(source=name, unit_credit_code="91120116MA05K1234X"))
+        send(channel, f"intake.{name}.hazard", hazard_report(source=name, unit_id="u-ghost"))
+    finally:
+        connection.collect()
+
+    rejections = wait_until(lambda: (found := get(f"{url}/intake/rejections", department=name)["rejections"])
+                            and len(found) >= 2 and found, message="two rejections")
+    assert sorted((r["kind"], list(r["reasons"])) for r in rejections) == [("accident", ["deaths"]),
+                                                                          ("hazard", ["unit_id"])]
+    assert {r["kind"] for r in told(databases, "intake.rejected")} == {"accident", "hazard"}
+    assert [a["external_id"] for a in get(f"{url}/accidents")["accidents"]] == [accident["external_id"]]
+    assert [e["source"] for e in get(f"{url}/public-order", kind="petition")["events"]] == [name]
+    [hazard] = get(f"{url}/hazards", unit_id="u-lotus")["hazards"]
+    assert hazard["grid_code"] == "G1" and hazard["source"] == name
+    assert len(told(databases, "accident.reported")) == 1 and len(told(databases, "hazard.reported")) == 1
+    wait_until(lambda: vhost.queue("incidents.intake").get("messages") == 0, timeout=20, message="queue drained")
+
+
+def test_a_message_parked_after_a_transient_fault_is_stored_when_replayed(
+        distributed_config, start_services, vhost, databases, department, monkeypatch):
+    real, faults = incidents_service.take_in_messages, []
+
+    def flaky(store, messages, policy=None):  # the fault lasts until the test mends it
+        if not faults or faults[-1] != "mended":
+            faults.append("failed")
+            raise RuntimeError("disk full for a moment")
+        return real(store, messages, policy)
+
+    monkeypatch.setattr(incidents_service, "take_in_messages", flaky)
+    start_services(distributed_config, ["incidents"])
+    url = base_url(distributed_config) + "/api/incidents"
+    name, password = department
+    accident = accident_report(source=name)
+    connection, channel = connect_as(vhost, name, password)
+    try:
+        send(channel, f"intake.{name}.accident", accident)
+    finally:
+        connection.collect()
+
+    [parked] = wait_until(lambda: get(f"{url}/dead-letters", status="rejected")["dead_letters"],
+                          message="the message to be parked")
+    assert parked["consumer"] == "incidents.intake" and "disk full" in parked["reason"]
+    assert parked["event_type"] == f"intake.{name}.accident"
+    assert get(f"{url}/accidents")["accidents"] == []
+    wait_until(lambda: vhost.queue("incidents.intake").get("messages") == 0, timeout=20, message="queue drained")
+
+    faults.append("mended")
+    response = requests.post(f"{url}/dead-letters/{parked['id']}/replay", timeout=10)
+    assert response.status_code == 202, response.text
+    [stored] = wait_until(lambda: get(f"{url}/accidents")["accidents"], message="the replayed accident")
+    assert (stored["external_id"], stored["source"]) == (accident["external_id"], name)
+    assert wait_until(lambda: get(f"{url}/dead-letters/{parked['id']}")["status"] == "resolved",
+                      message="the dead letter resolved")
+    assert len(told(databases, "accident.reported")) == 1

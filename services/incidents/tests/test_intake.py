@@ -2,13 +2,14 @@
 unit they name, on the real repositories over an in-memory SQLite database."""
 import json
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from safecommunity.tables import outbox
-from services.incidents.amqp_intake import read_message
+from services.incidents.amqp_intake import IntakeConsumer, read_message
 from services.incidents.intake import take_in_messages, take_in_records
 from services.incidents.policy import HazardPolicy
 from services.incidents.storage import IncidentsUnitOfWork, accidents, hazards, intake_rejections, metadata
@@ -148,3 +149,37 @@ def test_the_amqp_intake_takes_every_kind_and_keeps_what_it_refused_for_the_send
         ("hazard", json.dumps({"unit_id": ["no unit u-ghost"]}))]
     assert {t["kind"] for t in told(store, "intake.rejected")} == {"accident", "hazard"}
     assert count(store, intake_rejections) == 2
+
+
+class FakeDeadLetters:
+    def __init__(self):
+        self.resolved_ids, self.failed = [], []
+
+    def resolved(self, row_id):
+        self.resolved_ids.append(row_id)
+
+    def failed_again(self, row, reason):
+        self.failed.append((row.id, reason))
+
+
+class FakeEntrypoint:
+    def __init__(self, fail=None):
+        self.handed, self.fail = [], fail
+
+    def handle(self, items):
+        self.handed.append(items)
+        return (RuntimeError, RuntimeError(self.fail), None) if self.fail else None
+
+
+@pytest.mark.parametrize("fail, resolved, failed", [
+    (None, [7], []), ("still broken", [], [(7, "RuntimeError: still broken")])])
+def test_a_replayed_parked_message_goes_through_the_intake_again_as_it_first_came(fail, resolved, failed):
+    consumer = IntakeConsumer()
+    consumer.dead_letters, entrypoint = FakeDeadLetters(), FakeEntrypoint(fail)
+    consumer.entrypoints = {"accident": entrypoint}
+    body = json.dumps(accident(source="police"))
+    consumer._replay(SimpleNamespace(id=7, event_type="intake.police.accident", body=body, event_id="m-1"))
+    [[item]] = entrypoint.handed
+    assert (item.department, item.kind, item.message_id, item.card, item.problem) == (
+        "police", "accident", "m-1", json.loads(body), None)
+    assert (consumer.dead_letters.resolved_ids, consumer.dead_letters.failed) == (resolved, failed)

@@ -10,6 +10,9 @@ message that still fails is parked as a rejected dead letter with the reason and
 a poison message never holds back the queue. Replaying such a dead letter (HTTP or CLI) hands it
 to the same method again. If the database is down nothing is acknowledged: the broker redelivers
 once the consumer reconnects.
+
+`safecommunity migrate` declares the exchange and the queue (declare_intake), so what departments
+publish before incidents first starts waits in the queue.
 """
 import json
 import logging
@@ -29,6 +32,7 @@ from safecommunity.database import Database
 from safecommunity.deadletters import DeadLetters
 
 from .dependencies import setting
+from .intake import INTAKE_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,17 @@ INTAKE_EXCHANGE = Exchange("safecommunity.intake", type="topic", durable=True)
 QUEUE = "incidents.intake"
 CONSUMER = "incidents.intake"
 MAX_BODY = 64 * 1024  # one card is about 1 KB
+
+
+def intake_queue(kinds):
+    return Queue(QUEUE, bindings=[binding(INTAKE_EXCHANGE, routing_key=f"intake.*.{kind}") for kind in sorted(kinds)],
+                 durable=True)
+
+
+def declare_intake(channel):
+    """The intake exchange, and its queue bound to every kind taken; idempotent."""
+    INTAKE_EXCHANGE(channel).declare()
+    intake_queue(INTAKE_KINDS)(channel).declare()
 
 
 @dataclass(frozen=True)
@@ -110,8 +125,7 @@ class IntakeConsumer(SharedExtension):
         return "intake"
 
     def queue(self):
-        keys = [f"intake.*.{kind}" for kind in sorted(self.entrypoints)]
-        return Queue(QUEUE, bindings=[binding(INTAKE_EXCHANGE, routing_key=key) for key in keys], durable=True)
+        return intake_queue(self.entrypoints)
 
     def _consume_forever(self):
         consume_until_stopped(self, self._consume, "AMQP intake")

@@ -7,7 +7,7 @@ from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
 from . import schemas as s
-from .amqp_intake import intake
+from .amqp_intake import declare_intake, intake
 from .codes import CODE_TABLES
 from .commands import attach, check_deadlines, hazard_action, read_upload, report_one, unit_views
 from .dependencies import Attachments, Policy, timer_every
@@ -21,6 +21,7 @@ class IncidentsService:
     store = Store(IncidentsUnitOfWork)
     policy = Policy()
     files = Attachments()
+    broker_topology = (declare_intake,)  # declared by `safecommunity migrate`, before the first start
 
     # -- injury cases -----------------------------------------------------------------------------
 

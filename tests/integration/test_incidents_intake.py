@@ -1,15 +1,17 @@
 """AMQP intake from departments, on the real broker: the permissions script, good records stored,
 bad ones rejected where the sender can see them, poison never blocking the queue, a parked message
-replayed."""
+replayed, and the queue there before incidents first starts."""
 import json
 import os
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import amqp
 import pytest
 import requests
+from kombu import Connection
 from sqlalchemy import text
 
 import services.incidents.service as incidents_service
@@ -169,3 +171,30 @@ def test_a_message_parked_after_a_transient_fault_is_stored_when_replayed(
     assert wait_until(lambda: get(f"{url}/dead-letters/{parked['id']}")["status"] == "resolved",
                       message="the dead letter resolved")
     assert len(told(databases, "accident.reported")) == 1
+
+
+def test_a_record_published_before_incidents_first_starts_is_taken_in_once_it_starts(
+        distributed_config, start_services, vhost, databases, department):
+    env = {**os.environ, "AMQP_URI": vhost.uri, "DATABASE_URL": databases.url, "PYTHONWARNINGS": "ignore"}
+    for _ in range(2):  # the deploy's first step, run twice: idempotent
+        done = subprocess.run([sys.executable, "-m", "safecommunity.cli", "migrate", "--service", "incidents"],
+                              env=env, capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+    name, password = department
+    cards = [injury_card(source=name), injury_card(source=name)]
+    connection, channel = connect_as(vhost, name, password)
+    try:
+        for card in cards:
+            send(channel, f"intake.{name}.injury", card)
+        send(channel, f"intake.{name}.hazard", hazard_report(source=name, external_id="EARLY-1"))
+    finally:
+        connection.collect()
+    with Connection(vhost.uri) as guest:
+        assert guest.default_channel.queue_declare("incidents.intake", passive=True).message_count == 3
+
+    start_services(distributed_config, ["incidents"])
+    url = base_url(distributed_config) + "/api/incidents"
+    found = wait_until(lambda: (cases := get(f"{url}/injuries", source=name)["cases"]) and len(cases) == 2 and cases,
+                       message="the two early cards")
+    assert {case["external_id"] for case in found} == {card["external_id"] for card in cards}
+    assert [h["external_id"] for h in get(f"{url}/hazards", source=name)["hazards"]] == ["EARLY-1"]

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from safecommunity.runner import declare_broker
 from safecommunity.tables import outbox
-from services.incidents.amqp_intake import IntakeConsumer, read_message
-from services.incidents.intake import take_in_messages, take_in_records
+from services.incidents.amqp_intake import IntakeConsumer, declare_intake, intake_queue, read_message
+from services.incidents.intake import INTAKE_KINDS, take_in_messages, take_in_records
 from services.incidents.policy import HazardPolicy
+from services.incidents.service import IncidentsService
 from services.incidents.storage import IncidentsUnitOfWork, accidents, hazards, intake_rejections, metadata
 
 NOW = datetime.now(timezone.utc)
@@ -183,3 +185,10 @@ def test_a_replayed_parked_message_goes_through_the_intake_again_as_it_first_cam
     assert (item.department, item.kind, item.message_id, item.card, item.problem) == (
         "police", "accident", "m-1", json.loads(body), None)
     assert (consumer.dead_letters.resolved_ids, consumer.dead_letters.failed) == (resolved, failed)
+
+
+def test_the_migrate_step_declares_the_intake_queue_bound_to_every_kind_taken():
+    keys = sorted(binding.routing_key for binding in intake_queue(INTAKE_KINDS).bindings)
+    assert keys == ["intake.*.accident", "intake.*.hazard", "intake.*.injury", "intake.*.public_order"]
+    assert IncidentsService.broker_topology == (declare_intake,)
+    declare_broker({"AMQP_URI": "memory://"}, ["incidents"])  # private to a process: nothing to declare

@@ -36,12 +36,12 @@ def department(vhost):
 
 
 def connect_as(vhost, name, password):
+    # confirm_publish: without it py-amqp's basic_publish ignores confirm_timeout and returns at once,
+    # and closing the connection right after may lose what was still on its way.
     connection = amqp.Connection(host=f"{RABBIT_HOST}:5672", userid=name, password=password,
-                                 virtual_host=vhost.name)
+                                 virtual_host=vhost.name, confirm_publish=True)
     connection.connect()
-    channel = connection.channel()
-    channel.confirm_select()
-    return connection, channel
+    return connection, connection.channel()
 
 
 def send(channel, routing_key, body):

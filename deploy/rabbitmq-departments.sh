@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One RabbitMQ user per department, allowed to publish only to the intake exchange and only with
 # its own routing keys (intake.<department>.<kind>): the department in a routing key is then who
-# sent the message. The users can read nothing and declare nothing; incidents declares the
-# exchange and its queue when it starts, so start incidents first.
+# sent the message (kinds: injury, accident, public_order, hazard). The users can read nothing and
+# declare nothing; `safecommunity migrate` (or incidents, when it starts) declares the exchange and
+# its queue, so run the migrate step first.
 #
 #   deploy/rabbitmq-departments.sh [-p VHOST] DEPARTMENT[:PASSWORD] ...
 #
@@ -16,7 +17,7 @@ EXCHANGE=safecommunity.intake
 vhost=/
 if [ "${1:-}" = "-p" ]; then vhost=$2; shift 2; fi
 if [ $# -eq 0 ]; then
-  sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
+  sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
   exit 2
 fi
 read -r -a ctl <<< "${RABBITMQCTL:-rabbitmqctl}"

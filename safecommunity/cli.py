@@ -29,7 +29,7 @@ def build_parser():
     run.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     run.set_defaults(command=cmd_run)
 
-    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate = commands.add_parser("migrate", help="apply database migrations and declare the broker's queues")
     migrate.add_argument("--service", action="append", choices=SERVICES)
     migrate.set_defaults(command=cmd_migrate)
 
@@ -97,8 +97,10 @@ def cmd_run(args):
 
 def cmd_migrate(args):
     from .config import SERVICES
-    from .runner import migrate_all
-    migrate_all(_config(args), args.service or list(SERVICES))
+    from .runner import declare_broker, migrate_all
+    config, names = _config(args), args.service or list(SERVICES)
+    migrate_all(config, names)
+    declare_broker(config, names)
 
 
 def _dead_letters(args, service):

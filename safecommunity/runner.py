@@ -41,6 +41,24 @@ def migrate_all(config, names):
         migrate.upgrade(name, database_url(config, name))
 
 
+def declare_broker(config, names):
+    """Exchanges and queues before any service first starts (the migrate step): every consumer's
+    queue from the catalogue, and what a service lists in its class's `broker_topology` (incidents:
+    the intake from departments), so nothing published meanwhile is lost. Idempotent. Nothing
+    for memory://, which lives only inside one process."""
+    from .broker import connect, declare_topology
+
+    if config["AMQP_URI"].startswith("memory"):
+        return
+    with connect(config["AMQP_URI"]) as connection:
+        connection.ensure_connection(max_retries=10, interval_start=1, interval_step=1)
+        declare_topology(connection)
+        for name in names:
+            for declare in getattr(service_class(name), "broker_topology", ()):
+                declare(connection.default_channel)
+    log.info("declared the broker's exchanges and queues for %s", ", ".join(names))
+
+
 def run(config, names, run_migrations=True):
     if config["AMQP_URI"].startswith("memory") and len(names) < len(SERVICES):
         log.warning("memory:// is private to this process: services elsewhere will not hear these")

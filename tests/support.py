@@ -40,6 +40,27 @@ def grid_created(code):
                                       "parent_code": None}, source="/safecommunity/registry")
 
 
+def unit_registered(unit_id, grid_code, credit_code=None, name="Lotus Mall", changed=None):
+    """unit.registered as registry tells it (unit.updated with the names of the fields changed)."""
+    data = {"unit_id": unit_id, "name": name, "type": "market", "grid_code": grid_code, "credit_code": credit_code,
+            "hazardous_chemicals": False, "major_hazard_source": False, "special_workers": 0,
+            "certified_special_workers": 0}
+    if changed is not None:
+        return new_event("unit.updated", {**data, "changed": changed}, source="/safecommunity/registry")
+    return new_event("unit.registered", {**data, "registered_on": date(2026, 1, 1)}, source="/safecommunity/registry")
+
+
+def accident_report(source="traffic-police", **overrides):
+    occurred = datetime.now(timezone.utc) - timedelta(hours=3)
+    return {"source": source, "external_id": f"ACC-{next(_numbers)}-{uuid.uuid4().hex[:6]}", "kind": "traffic",
+            "occurred_at": occurred.isoformat(), "deaths": 0, "injuries": 1, **overrides}
+
+
+def hazard_report(source="grid-app", **overrides):
+    return {"source": source, "found_by": "patrol", "category": "fire", "severity": "general",
+            "description": "fire exit blocked by boxes", "reported_by": "inspector wang", **overrides}
+
+
 def resident_registered(grid_code):
     return new_event("resident.registered", {
         "resident_id": str(uuid.uuid4()), "grid_code": grid_code, "sex": "male", "birth_year": 1960,

@@ -61,6 +61,7 @@ class AccidentReportedSchema(Payload):
     kind = fields.String(required=True, validate=one_of(ACCIDENT_KINDS))
     occurred_at = fields.DateTime(required=True)
     grid_code = fields.String(allow_none=True, load_default=None)
+    unit_id = fields.String(allow_none=True, load_default=None)  # registry's unit, when one was named
     deaths = fields.Integer(required=True, validate=validate.Range(min=0))
     injuries = fields.Integer(required=True, validate=validate.Range(min=0))
     economic_loss = fields.Float(allow_none=True, load_default=None)  # yuan
@@ -89,6 +90,7 @@ class HazardEventSchema(Payload):
 class HazardReportedSchema(HazardEventSchema):
     found_by = fields.String(required=True)
     source = fields.String(required=True)
+    unit_id = fields.String(allow_none=True, load_default=None)  # registry's unit, when one was named
 
 
 class HazardNotifiedSchema(HazardEventSchema):

@@ -3,12 +3,16 @@
 (deploy/rabbitmq-departments.sh) let each department's user write only its own keys, so the
 department in the key is who sent it.
 
-`@intake("injury")` on a service method: one queue, `incidents.intake`, shared by the replicas;
-messages are handed over in batches (one worker, one transaction) and acknowledged only after
-that transaction committed. A batch that fails is retried message by message; a message that
-still fails is parked as a rejected dead letter with the reason and acknowledged, so a poison
-message never holds back the queue. If the database is down nothing is acknowledged: the broker
-redelivers once the consumer reconnects.
+`@intake("injury", "accident", ...)` on a service method: one queue, `incidents.intake`, shared by
+the replicas; messages are handed over in batches (one worker, one transaction) and acknowledged
+only after that transaction committed. A batch that fails is retried message by message; a
+message that still fails is parked as a rejected dead letter with the reason and acknowledged, so
+a poison message never holds back the queue. Replaying such a dead letter (HTTP or CLI) hands it
+to the same method again. If the database is down nothing is acknowledged: the broker redelivers
+once the consumer reconnects.
+
+`safecommunity migrate` declares the exchange and the queue (declare_intake), so what departments
+publish before incidents first starts waits in the queue.
 """
 import json
 import logging
@@ -16,17 +20,19 @@ import socket
 import time
 from dataclasses import dataclass
 
+import eventlet
 from kombu import Consumer, Exchange, Queue, binding
 from nameko.extensions import Entrypoint, SharedExtension
 from sqlalchemy.exc import DBAPIError
 
 from safecommunity import metrics
 from safecommunity.broker import connect
-from safecommunity.consumer import Batch, as_text, consume_until_stopped, run_in_worker
+from safecommunity.consumer import RETRY_EVERY, Batch, as_text, consume_until_stopped, run_in_worker
 from safecommunity.database import Database
 from safecommunity.deadletters import DeadLetters
 
 from .dependencies import setting
+from .intake import INTAKE_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,17 @@ INTAKE_EXCHANGE = Exchange("safecommunity.intake", type="topic", durable=True)
 QUEUE = "incidents.intake"
 CONSUMER = "incidents.intake"
 MAX_BODY = 64 * 1024  # one card is about 1 KB
+
+
+def intake_queue(kinds):
+    return Queue(QUEUE, bindings=[binding(INTAKE_EXCHANGE, routing_key=f"intake.*.{kind}") for kind in sorted(kinds)],
+                 durable=True)
+
+
+def declare_intake(channel):
+    """The intake exchange, and its queue bound to every kind taken; idempotent."""
+    INTAKE_EXCHANGE(channel).declare()
+    intake_queue(INTAKE_KINDS)(channel).declare()
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,9 @@ class IntakeConsumer(SharedExtension):
         self.batch_size = setting(config, "INTAKE_BATCH_SIZE")
         self.batch_wait = setting(config, "INTAKE_BATCH_WAIT")
         self.prefetch = int(config["EVENT_PREFETCH"])
+        self.dead_letters = DeadLetters(self.database.engine, int(config["EVENT_RETRY_ATTEMPTS"]),
+                                        float(config["EVENT_RETRY_BACKOFF"]),
+                                        float(config["EVENT_RETRY_BACKOFF_MAX"]))
 
     def register(self, entrypoint):
         if any(other is not entrypoint for other in self.entrypoints.values()):
@@ -91,8 +111,8 @@ class IntakeConsumer(SharedExtension):
     def start(self):
         if self.entrypoints and not self._running:
             self._running = True
-            self.dead_letters = DeadLetters(self.database.engine)
             self.container.spawn_managed_thread(self._consume_forever, identifier="amqp-intake")
+            self.container.spawn_managed_thread(self._replay_forever, identifier="amqp-intake-replays")
 
     def stop(self):
         self._running = False
@@ -105,8 +125,7 @@ class IntakeConsumer(SharedExtension):
         return "intake"
 
     def queue(self):
-        keys = [f"intake.*.{kind}" for kind in sorted(self.entrypoints)]
-        return Queue(QUEUE, bindings=[binding(INTAKE_EXCHANGE, routing_key=key) for key in keys], durable=True)
+        return intake_queue(self.entrypoints)
 
     def _consume_forever(self):
         consume_until_stopped(self, self._consume, "AMQP intake")
@@ -139,8 +158,7 @@ class IntakeConsumer(SharedExtension):
 
     def _hand_over(self, pairs):
         """Run the entrypoint on the batch; split it on failure; park what still fails alone."""
-        entrypoint = next(iter(self.entrypoints.values()))
-        exc_info = entrypoint.handle([item for _, item in pairs])
+        exc_info = self._entrypoint().handle([item for _, item in pairs])
         if exc_info is None:
             return
         if issubclass(exc_info[0], DBAPIError):  # the database, not the message: try again later
@@ -155,6 +173,30 @@ class IntakeConsumer(SharedExtension):
         self.dead_letters.reject(CONSUMER, as_text(message.body), reason, event_id=item.message_id,
                                  event_type=item.routing_key[:100])
         metrics.EVENTS_REJECTED.labels("incidents").inc()
+
+    def _entrypoint(self):
+        return next(iter(self.entrypoints.values()))
+
+    # -- replaying parked messages -----------------------------------------------------------------
+
+    def _replay_forever(self):
+        """Parked messages an operator replayed (status retrying, due), and their back-off retries."""
+        while self._running:
+            try:
+                for row in self.dead_letters.claim_due([CONSUMER]):
+                    self._replay(row)
+            except Exception:
+                log.exception("AMQP intake could not replay parked messages")
+            eventlet.sleep(RETRY_EVERY)
+
+    def _replay(self, row):
+        """Through the intake again, as it first came: its routing key, body and message id."""
+        item = read_message(row.event_type or "", row.body.encode("utf-8"), row.event_id)
+        exc_info = self._entrypoint().handle([item])
+        if exc_info is None:
+            self.dead_letters.resolved(row.id)
+        else:
+            self.dead_letters.failed_again(row, f"{exc_info[0].__name__}: {exc_info[1]}")
 
 
 class IntakeEntrypoint(Entrypoint):

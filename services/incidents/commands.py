@@ -1,32 +1,28 @@
 """What the entrypoints do beyond load-call-commit: shared steps of several commands."""
-from safecommunity.database import utcnow
+from datetime import datetime
+
+from marshmallow import ValidationError
+
+from safecommunity.database import as_utc, utcnow
 from safecommunity.errors import FieldInvalid, IllegalTransition, InvalidRequest, NotFound
 
 from .domain import new_id
-from .intake import CREATED, DUPLICATE
+from .intake import RECORD_KINDS, REJECTED, take_in_records
 from .schemas import HAZARD_ACTIONS
 
 
-def check_grid(store, grid_code):
-    """A record's grid must be one this service heard of from registry (grid.created)."""
-    if grid_code and not store.grids.known({grid_code}):
-        raise FieldInvalid("grid_code", f"no grid {grid_code}")
+def report_one(store, kind, body, policy=None):
+    """A single HTTP report of an accident, public-order event or hazard, through the same intake
+    as the batch and AMQP: (status, record id), or a 400 with the reasons per field."""
+    [result] = take_in_records(store, kind, [body], policy)
+    if result["status"] == REJECTED:
+        raise ValidationError(result["errors"])
+    return result["status"], result[RECORD_KINDS[kind].id_name]
 
 
-def report_once(store, repository, make, command):
-    """Accidents, public-order events, hazards: grid checked, de-duplicated on (source, external id).
-
-    Returns (status, record); a record already stored is returned as it is, unchanged.
-    """
-    check_grid(store, command.get("grid_code"))
-    key = (command["source"], command.get("external_id"))
-    if key[1] is not None:
-        existing = repository.ids_by_key({key}).get(key)
-        if existing:
-            return DUPLICATE, repository.get(existing)
-    record = make(**command)
-    repository.add(record)
-    return CREATED, record
+def unit_views(events):
+    """unit.registered / unit.updated events as rows of incidents' view of units."""
+    return [{**event.data, "as_of": as_utc(datetime.fromisoformat(event.time))} for event in events]
 
 
 def hazard_action(action, body):

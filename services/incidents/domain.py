@@ -122,6 +122,7 @@ class Accident(Aggregate):
     deaths: int
     injuries: int
     grid_code: str | None = None
+    unit_id: str | None = None  # registry's unit, when the report named one (incidents' view of units)
     unit_name: str | None = None
     address: str | None = None
     economic_loss: float | None = None
@@ -135,7 +136,8 @@ class Accident(Aggregate):
         accident.mass_casualty = bool(mass_casualty) or accident.deaths >= MASS_CASUALTY_DEATHS \
             or accident.injuries >= MASS_CASUALTY_INJURED
         accident.record("accident.reported", accident_id=accident.id, source=accident.source, kind=accident.kind,
-                        occurred_at=accident.occurred_at, grid_code=accident.grid_code, deaths=accident.deaths,
+                        occurred_at=accident.occurred_at, grid_code=accident.grid_code, unit_id=accident.unit_id,
+                        deaths=accident.deaths,
                         injuries=accident.injuries, economic_loss=accident.economic_loss,
                         mass_casualty=accident.mass_casualty)
         return accident
@@ -200,6 +202,7 @@ class Hazard(WithHistory):
     deadline: datetime
     external_id: str | None = None
     grid_code: str | None = None
+    unit_id: str | None = None
     unit_name: str | None = None
     address: str | None = None
     latitude: float | None = None
@@ -222,7 +225,8 @@ class Hazard(WithHistory):
         hazard = cls(**fields, reported_at=at, deadline=deadline, next_reminder_at=policy.first_reminder(deadline))
         hazard.log(HistoryEntry("report", None, "reported", hazard.reported_by, at,
                                 details={"deadline": deadline.isoformat()}))
-        hazard.record("hazard.reported", **hazard._facts(at), found_by=hazard.found_by, source=hazard.source)
+        hazard.record("hazard.reported", **hazard._facts(at), found_by=hazard.found_by, source=hazard.source,
+                      unit_id=hazard.unit_id)
         if hazard.severity == "major":  # 重大隐患: reported upward at once
             hazard.escalate(policy.escalate_major_to, "policy", "a major hazard is escalated at once", at=at,
                             automatic=True)

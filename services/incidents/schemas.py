@@ -77,6 +77,24 @@ class BatchSchema(Strict):
                         validate=validate.Length(min=1, max=MAX_BATCH, error=f"send 1 to {MAX_BATCH} cases"))
 
 
+def _items(what):
+    """Each item is checked by the intake on its own: one that is not even an object is refused alone."""
+    return fields.List(fields.Raw(), required=True,
+                       validate=validate.Length(min=1, max=MAX_BATCH, error=f"send 1 to {MAX_BATCH} {what}"))
+
+
+class AccidentBatchSchema(Strict):
+    accidents = _items("accidents")
+
+
+class PublicOrderBatchSchema(Strict):
+    events = _items("events")
+
+
+class HazardBatchSchema(Strict):
+    hazards = _items("hazards")
+
+
 class QuerySchema(Strict):
     limit, offset = fields.Integer(), fields.Integer()  # read by safecommunity.web.paging
     since, until = fields.AwareDateTime(), fields.AwareDateTime()
@@ -113,6 +131,7 @@ class ReportAccidentSchema(Strict):
     kind = fields.String(required=True, validate=one_of(contracts.ACCIDENT_KINDS))
     occurred_at = fields.AwareDateTime(required=True)
     grid_code = fields.String(load_default=None, allow_none=True)
+    unit_credit_code, unit_id = text(18), text(36)  # a unit incidents heard of from registry
     unit_name, address, description = text(200), text(300), text(4000)
     deaths = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100000))
     injuries = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100000))
@@ -123,6 +142,7 @@ class ReportAccidentSchema(Strict):
 class AccidentQuerySchema(QuerySchema):
     kind = fields.String(validate=one_of(contracts.ACCIDENT_KINDS))
     mass_casualty = fields.Boolean()
+    unit_id = fields.String()
 
 
 class AccidentSchema(ReportAccidentSchema):
@@ -163,6 +183,7 @@ class ReportHazardSchema(Strict):
     description = text(4000, required=True)
     reported_by = text(120, required=True)
     grid_code = fields.String(load_default=None, allow_none=True)
+    unit_credit_code, unit_id = text(18), text(36)  # a unit incidents heard of from registry
     unit_name, address, responsible_party = text(200), text(300), text(200)
     latitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     longitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
@@ -199,6 +220,7 @@ class HazardQuerySchema(QuerySchema):
     severity = fields.String(validate=one_of(contracts.HAZARD_SEVERITIES))
     overdue = fields.Boolean()
     source = fields.String()
+    unit_id = fields.String()
 
 
 class HazardSchema(ReportHazardSchema):
@@ -211,6 +233,10 @@ class HazardSchema(ReportHazardSchema):
 class AttachmentQuerySchema(Strict):
     filename = text(200)
     uploaded_by = text(120, required=True)
+
+
+class UnitQuerySchema(Strict):
+    limit, offset = fields.Integer(), fields.Integer()
 
 
 class RejectionQuerySchema(Strict):

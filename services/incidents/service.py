@@ -8,12 +8,11 @@ from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
 from . import schemas as s
-from .amqp_intake import intake
+from .amqp_intake import declare_intake, intake
 from .codes import CODE_TABLES
-from .commands import attach, check_deadlines, hazard_action, read_upload, report_once
+from .commands import attach, check_deadlines, hazard_action, read_upload, report_one, unit_views
 from .dependencies import Attachments, Policy, timer_every
-from .domain import Accident, Hazard, PublicOrderEvent
-from .intake import CREATED, REJECTED, counts, take_in, take_in_messages
+from .intake import CREATED, INTAKE_KINDS, REJECTED, counts, take_in, take_in_messages, take_in_records
 from .rules import rule_table
 from .storage import IncidentsUnitOfWork
 
@@ -25,6 +24,7 @@ class IncidentsService:
     store = Store(IncidentsUnitOfWork)
     policy = Policy()
     files = Attachments()
+    broker_topology = (declare_intake,)  # declared by `safecommunity migrate`, before the first start
 
     # -- injury cases -----------------------------------------------------------------------------
 
@@ -74,12 +74,16 @@ class IncidentsService:
 
     # -- accidents and public order -----------------------------------------------------------------
 
-    @http("POST", "/api/incidents/accidents")
+    @http("POST", "/api/incidents/accidents", body=s.ReportAccidentSchema)
     def report_accident(self, request):
-        command = s.ReportAccidentSchema().load(read_json(request))
-        status, accident = report_once(self.store, self.store.accidents, Accident.report, command)
+        status, accident_id = report_one(self.store, "accident", read_json(request))
         self.store.commit()
-        return (201 if status == CREATED else 200), {"status": status, "accident": s.AccidentSchema().dump(accident)}
+        accident = s.AccidentSchema().dump(self.store.accidents.get(accident_id))
+        return (201 if status == CREATED else 200), {"status": status, "accident": accident}
+
+    @http("POST", "/api/incidents/accidents/batch", body=s.AccidentBatchSchema)
+    def report_accidents(self, request):
+        return self._take_in_batch("accident", s.AccidentBatchSchema().load(read_json(request))["accidents"])
 
     @http("GET", "/api/incidents/accidents")
     def list_accidents(self, request):
@@ -91,12 +95,16 @@ class IncidentsService:
     def show_accident(self, request, accident_id):
         return s.AccidentSchema().dump(self.store.accidents.get(accident_id))
 
-    @http("POST", "/api/incidents/public-order")
+    @http("POST", "/api/incidents/public-order", body=s.ReportPublicOrderSchema)
     def report_public_order(self, request):
-        command = s.ReportPublicOrderSchema().load(read_json(request))
-        status, event = report_once(self.store, self.store.public_order, PublicOrderEvent.report, command)
+        status, event_id = report_one(self.store, "public_order", read_json(request))
         self.store.commit()
-        return (201 if status == CREATED else 200), {"status": status, "event": s.PublicOrderSchema().dump(event)}
+        event = s.PublicOrderSchema().dump(self.store.public_order.get(event_id))
+        return (201 if status == CREATED else 200), {"status": status, "event": event}
+
+    @http("POST", "/api/incidents/public-order/batch", body=s.PublicOrderBatchSchema)
+    def report_public_order_events(self, request):
+        return self._take_in_batch("public_order", s.PublicOrderBatchSchema().load(read_json(request))["events"])
 
     @http("POST", "/api/incidents/public-order/<event_id>/steps")
     def advance_dispute(self, request, event_id):
@@ -120,13 +128,15 @@ class IncidentsService:
 
     # -- hazards --------------------------------------------------------------------------------------
 
-    @http("POST", "/api/incidents/hazards")
+    @http("POST", "/api/incidents/hazards", body=s.ReportHazardSchema)
     def report_hazard(self, request):
-        command = s.ReportHazardSchema().load(read_json(request))
-        make = lambda **fields: Hazard.report(self.policy, **fields)  # noqa: E731
-        status, hazard = report_once(self.store, self.store.hazards, make, command)
+        status, hazard_id = report_one(self.store, "hazard", read_json(request), self.policy)
         self.store.commit()
-        return (201 if status == CREATED else 200), {"status": status, "hazard": self._hazard(hazard.id)}
+        return (201 if status == CREATED else 200), {"status": status, "hazard": self._hazard(hazard_id)}
+
+    @http("POST", "/api/incidents/hazards/batch", body=s.HazardBatchSchema)
+    def report_hazards(self, request):
+        return self._take_in_batch("hazard", s.HazardBatchSchema().load(read_json(request))["hazards"])
 
     @http("POST", "/api/incidents/hazards/<hazard_id>/<action>")
     def act_on_hazard(self, request, hazard_id, action):
@@ -170,6 +180,12 @@ class IncidentsService:
     def check_hazard_deadlines(self):
         check_deadlines(self.store, self.policy)
 
+    def _take_in_batch(self, kind, items):
+        """1 to 1,000 records: the good ones stored, the bad ones change nothing; a result each."""
+        results = take_in_records(self.store, kind, items, self.policy)
+        self.store.commit()
+        return {"counts": counts(results), "results": results}
+
     def _hazard(self, hazard_id):
         return {**s.HazardSchema().dump(self.store.hazards.get(hazard_id)),
                 "history": self.store.hazards.history(hazard_id),
@@ -177,9 +193,9 @@ class IncidentsService:
 
     # -- intake from departments and registry ---------------------------------------------------------
 
-    @intake("injury")
+    @intake(*INTAKE_KINDS)
     def take_in_from_departments(self, messages):
-        take_in_messages(self.store, messages)
+        take_in_messages(self.store, messages, self.policy)
         self.store.commit()
 
     @http("GET", "/api/incidents/intake/rejections")
@@ -196,6 +212,22 @@ class IncidentsService:
     @event_handler("grid.created")
     def handle_grid_created(self, events):
         self.store.grids.add_many([event.data for event in self.store.inbox.claim(events)])
+        self.store.commit()
+
+    @http("GET", "/api/incidents/units", query=s.UnitQuerySchema)
+    def list_known_units(self, request):
+        s.UnitQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        return {"limit": limit, "offset": offset, "units": self.store.units.list(limit, offset)}
+
+    @event_handler("unit.registered")
+    def handle_unit_registered(self, events):
+        self.store.units.apply(unit_views(self.store.inbox.claim(events)))
+        self.store.commit()
+
+    @event_handler("unit.updated")
+    def handle_unit_updated(self, events):
+        self.store.units.apply(unit_views(self.store.inbox.claim(events)))
         self.store.commit()
 
 

@@ -87,6 +87,7 @@ hazards = Table(
     Column("reported_at", DateTime(timezone=True), nullable=False),
     Column("deadline", DateTime(timezone=True), nullable=False),
     Column("grid_code", String(40), index=True),
+    Column("unit_id", String(36), index=True),
     Column("unit_name", String(200)),
     Column("address", String(300)),
     Column("latitude", Float),
@@ -122,6 +123,7 @@ accidents = Table(
     Column("kind", String(30), nullable=False, index=True),
     Column("occurred_at", DateTime(timezone=True), nullable=False, index=True),
     Column("grid_code", String(40), index=True),
+    Column("unit_id", String(36), index=True),
     Column("unit_name", String(200)),
     Column("address", String(300)),
     Column("deaths", Integer, nullable=False),
@@ -168,9 +170,21 @@ known_grids = Table(
     Column("level", String(20), nullable=False),
 )
 
+# ... and of its units, kept from unit.registered and unit.updated: what resolves a unit a report names.
+known_units = Table(
+    "known_units", metadata,
+    Column("unit_id", String(36), primary_key=True),
+    Column("credit_code", String(18), index=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("grid_code", String(40), nullable=False),
+    Column("as_of", DateTime(timezone=True), nullable=False),  # time of the newest event applied
+)
+UNIT_COLUMNS = ("unit_id", "credit_code", "name", "type", "grid_code", "as_of")
+
 SUBJECTS = {InjuryCase: "injury", Hazard: "hazard", PublicOrderEvent: "public_order"}
 TIMES = ("injury_time", "visit_time", "report_time", "reported_at", "deadline", "rectified_at", "overdue_raised_at",
-         "next_reminder_at", "closed_at", "occurred_at", "uploaded_at", "rejected_at", "at")
+         "next_reminder_at", "closed_at", "occurred_at", "uploaded_at", "rejected_at", "at", "as_of")
 
 
 def _columns(table):
@@ -385,6 +399,46 @@ class GridRepository:
         return [dict(row._mapping) for row in rows]
 
 
+class UnitRepository:
+    def __init__(self, uow):
+        self.uow = uow
+
+    def apply(self, units):
+        """Units as registry last told (each a dict with `as_of`, its event's time): the newest wins,
+        so an older event arriving late (a replayed dead letter) changes nothing. A credit code now
+        held by one unit is taken off any other (registry keeps them unique)."""
+        session = self.uow.session
+        ids = {unit["unit_id"] for unit in units}
+        seen = dict(session.execute(select(known_units.c.unit_id, known_units.c.as_of)
+                                    .where(known_units.c.unit_id.in_(ids))).all()) if ids else {}
+        for unit in sorted(units, key=lambda u: u["as_of"]):
+            row = {name: unit.get(name) for name in UNIT_COLUMNS}
+            before = seen.get(row["unit_id"])
+            if before is not None and as_utc(before) > row["as_of"]:
+                continue
+            if row["credit_code"]:
+                session.execute(update(known_units).where(known_units.c.credit_code == row["credit_code"],
+                                                          known_units.c.unit_id != row["unit_id"])
+                                .values(credit_code=None))
+            if before is None:
+                session.execute(insert(known_units), row)
+            else:
+                session.execute(update(known_units).where(known_units.c.unit_id == row["unit_id"]).values(**row))
+            seen[row["unit_id"]] = row["as_of"]
+
+    def find(self, unit_ids, credit_codes):
+        """The known units with any of these ids or credit codes."""
+        if not unit_ids and not credit_codes:
+            return []
+        query = select(known_units).where(or_(known_units.c.unit_id.in_(unit_ids),
+                                              known_units.c.credit_code.in_(credit_codes)))
+        return [_row(row) for row in self.uow.session.execute(query).all()]
+
+    def list(self, limit, offset):
+        query = select(known_units).order_by(known_units.c.name, known_units.c.unit_id).limit(limit).offset(offset)
+        return [_row(row) for row in self.uow.session.execute(query).all()]
+
+
 class IncidentsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -394,6 +448,7 @@ class IncidentsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
         self.public_order = PublicOrderRepository(self)
         self.rejections = RejectionRepository(self)
         self.grids = GridRepository(self)
+        self.units = UnitRepository(self)
 
     def commit(self):
         self._write_history()

@@ -10,7 +10,16 @@ from sqlalchemy import text
 
 from safecommunity.testing import wait_until
 from tests.conftest import base_url
-from tests.support import get, grid_created, injury_card, post, publish
+from tests.support import (
+    accident_report,
+    get,
+    grid_created,
+    hazard_report,
+    injury_card,
+    post,
+    publish,
+    unit_registered,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -176,3 +185,57 @@ def test_accidents_and_public_order_events_are_reported_once_and_disputes_are_me
     assert done["stage"] == "mediated" and [h["to_status"] for h in done["history"]] == ["investigated", "mediated"]
     assert [e["deaths"] for e in outbox(databases, "accident.reported")] == [3]
     assert [e["kind"] for e in outbox(databases, "public_order.reported")] == ["dispute"]
+
+
+def test_accidents_public_order_events_and_hazards_come_in_batches_with_a_result_each(incidents, databases):
+    single = post(f"{incidents}/accidents", accident_report(grid_code="G1"), expect=201)["accident"]
+    again = {k: v for k, v in single.items() if k not in ("id", "mass_casualty", "unit_id")}
+    batch = [accident_report(grid_code="G2"), accident_report(deaths=-1), accident_report(grid_code="NOPE"),
+             again, accident_report(kind="ufo", colour="red"), 42]
+    answer = post(f"{incidents}/accidents/batch", {"accidents": batch}, expect=200)
+    assert answer["counts"] == {"created": 1, "duplicate": 1, "rejected": 4}
+    results = answer["results"]
+    assert [r["status"] for r in results] == ["created", "rejected", "rejected", "duplicate", "rejected", "rejected"]
+    assert results[3]["accident_id"] == single["id"] and results[2]["errors"] == {"grid_code": ["no grid NOPE"]}
+    assert set(results[4]["errors"]) == {"kind", "colour"} and "deaths" in results[1]["errors"]
+    assert get(f"{incidents}/accidents/{results[0]['accident_id']}")["grid_code"] == "G2"
+    assert len(outbox(databases, "accident.reported")) == 2  # the refused ones changed nothing
+
+    events = [{"source": "police", "external_id": f"PO-{n}", "kind": "burglary", "grid_code": "G1",
+               "occurred_at": "2026-11-02T10:00:00+08:00"} for n in range(3)]
+    answer = post(f"{incidents}/public-order/batch", {"events": events + [events[0], {**events[1], "kind": "x"}]},
+                  expect=200)
+    assert answer["counts"] == {"created": 3, "duplicate": 1, "rejected": 1}
+    assert len(get(f"{incidents}/public-order", kind="burglary")["events"]) == 3
+
+    hazards = [hazard_report(grid_code="G1", external_id=f"H-{n}") for n in range(999)] + [hazard_report()]
+    answer = post(f"{incidents}/hazards/batch", {"hazards": hazards}, expect=200)
+    assert answer["counts"] == {"created": 1000, "duplicate": 0, "rejected": 0}
+    assert len(outbox(databases, "hazard.reported")) == 1000
+    assert post(f"{incidents}/hazards/batch", {"hazards": hazards + [hazard_report()]}, expect=400)["fields"] \
+        == {"hazards": ["send 1 to 1000 hazards"]}
+    assert "events" in post(f"{incidents}/public-order/batch", {"events": []}, expect=400)["fields"]
+    assert "cases" in post(f"{incidents}/accidents/batch", {"cases": batch}, expect=400)["fields"]
+    assert len(outbox(databases, "hazard.reported")) == 1000
+
+
+def test_a_report_naming_a_registered_unit_is_tied_to_it_and_takes_its_grid(incidents, databases, vhost):
+    publish(vhost.uri, [unit_registered("u-lotus", "G2", credit_code="91120116MA05K1234X")])
+    wait_until(lambda: get(f"{incidents}/units")["units"], message="incidents to learn the unit")
+    accident = post(f"{incidents}/accidents", accident_report(unit_credit_code="91120116MA05K1234X"),
+                    expect=201)["accident"]
+    assert (accident["unit_id"], accident["grid_code"], accident["unit_name"]) == ("u-lotus", "G2", "Lotus Mall")
+    assert outbox(databases, "accident.reported")[0]["unit_id"] == "u-lotus"
+    refused = post(f"{incidents}/hazards", hazard_report(unit_id="u-ghost", unit_credit_code="91120116MA05K1234X"),
+                   expect=400)
+    assert refused["fields"] == {"unit_id": ["is not the unit with credit code 91120116MA05K1234X"]}
+    assert post(f"{incidents}/accidents", accident_report(unit_credit_code="911201160000000000"),
+                expect=400)["fields"] == {"unit_credit_code": ["no unit with credit code 911201160000000000"]}
+    assert outbox(databases, "hazard.reported") == [] and len(get(f"{incidents}/accidents")["accidents"]) == 1
+
+    publish(vhost.uri, [unit_registered("u-lotus", "G1", credit_code="91120116MA05K1234X", changed=["grid_code"])])
+    wait_until(lambda: get(f"{incidents}/units")["units"][0]["grid_code"] == "G1", message="the unit to move")
+    hazard = post(f"{incidents}/hazards", hazard_report(unit_id="u-lotus"), expect=201)["hazard"]
+    assert (hazard["unit_id"], hazard["grid_code"]) == ("u-lotus", "G1")
+    assert [h["id"] for h in get(f"{incidents}/hazards", unit_id="u-lotus")["hazards"]] == [hazard["id"]]
+    assert [a["id"] for a in get(f"{incidents}/accidents", unit_id="u-lotus")["accidents"]] == [accident["id"]]

@@ -16,7 +16,7 @@ DEFAULTS = {
     "EVENT_RETRY_BACKOFF_MAX": 300.0,
     "OUTBOX_BATCH_SIZE": 1000,
     "OUTBOX_POLL_INTERVAL": 0.5,      # seconds; commits in this process wake the relay at once
-    "OUTBOX_LINGER": 0.01,            # seconds the woken relay waits for more commits to send together
+    "OUTBOX_LINGER": 0.025,           # seconds the woken relay waits for more commits to send together
     # Registry's personal data: Fernet key(s) and the look-up hash key (services/registry/pii.py);
     # embedded mode makes and keeps its own beside the database when these are empty.
     "PII_KEY": "",

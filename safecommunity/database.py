@@ -1,10 +1,12 @@
 """The service's database: one engine per service container, PostgreSQL or SQLite."""
 import logging
 import os
+import time
 from datetime import datetime, timezone
 
 from nameko.extensions import SharedExtension
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import sessionmaker
 
 from .config import database_url
@@ -32,7 +34,31 @@ def make_engine(url):
                                connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=10)
+    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkin", _note_checkin)
+    return engine
+
+
+PING_AFTER_IDLE = 10.0  # seconds
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy):
+    """Check a pooled connection that sat idle before handing it out (the server may have restarted
+    or dropped it meanwhile); a dead one makes the pool open a fresh one. A connection busy a moment
+    ago is handed out as it is: pinging on every checkout cost each request a round trip. One that
+    died while busy fails its statement once, and the pool then replaces every connection."""
+    if time.monotonic() - record.info.get("checked_in_at", float("-inf")) < PING_AFTER_IDLE:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any failure here means the connection is unusable
+        raise DisconnectionError(f"idle connection is dead: {exc}") from exc
+
+
+def _note_checkin(_dbapi_connection, record):
+    record.info["checked_in_at"] = time.monotonic()
 
 
 def _sqlite_pragmas(dbapi_connection, _record):

@@ -11,12 +11,14 @@ from datetime import date
 
 from sqlalchemy import JSON, insert, text
 
+from .database import connection_of
+
 
 def insert_rows(session, table, rows):
     """Insert `rows` (dicts with the same keys, the table's column names) into `table`."""
     if not rows:
         return
-    connection = session.connection()
+    connection = connection_of(session)
     names = list(rows[0])
     python_defaults = [c for c in table.columns if c.default is not None and c.name not in names]
     if connection.dialect.name != "postgresql" or python_defaults:

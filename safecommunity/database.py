@@ -5,13 +5,18 @@ import time
 from datetime import datetime, timezone
 
 from nameko.extensions import SharedExtension
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import sessionmaker
 
 from .config import database_url
 
 log = logging.getLogger(__name__)
+
+
+def connection_of(handle):
+    """The Connection behind a unit of work's database handle: the Store gives it a Connection,
+    command-line tools and tests may give it an ORM Session."""
+    return handle if isinstance(handle, Connection) else handle.connection()
 
 
 def utcnow():
@@ -85,7 +90,6 @@ class Database(SharedExtension):
     def engine(self):
         if self._engine is None:
             self._engine = make_engine(database_url(self.container.config, self.container.service_name))
-            self.sessions = sessionmaker(self._engine, expire_on_commit=False)
         return self._engine
 
     def stop(self):
@@ -94,9 +98,10 @@ class Database(SharedExtension):
 
     kill = stop
 
-    def session(self):
-        self.engine  # noqa: B018 - makes the engine and session factory on first use
-        return self.sessions()
+    def connect(self):
+        """A Connection for one unit of work. Not an ORM Session: we map no objects, and a Session's
+        bookkeeping cost each request as much CPU again as the Connection underneath it."""
+        return self.engine.connect()
 
     def on_commit(self, listener):
         self._commit_listeners.append(listener)

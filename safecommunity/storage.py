@@ -110,7 +110,7 @@ class Store(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         service = self.container.service_name
-        uow = self.unit_of_work_cls(self.database.session(), service,
+        uow = self.unit_of_work_cls(self.database.connect(), service,
                                     consumer=f"{service}.{worker_ctx.entrypoint.method_name}",
                                     on_commit=self.database.committed)
         self._open[worker_ctx] = uow

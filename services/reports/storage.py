@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from safecommunity.database import as_utc
+from safecommunity.database import as_utc, connection_of
 from safecommunity.envelope import Event
 from safecommunity.errors import NotFound
 from safecommunity.storage import UnitOfWork
@@ -52,7 +52,7 @@ def _execute_values(session, sql, rows):
     (and SQLAlchemy's multi-row VALUES costs more to compile than to run)."""
     from psycopg2.extras import execute_values
 
-    cursor = session.connection().connection.cursor()
+    cursor = connection_of(session).connection.cursor()
     try:
         execute_values(cursor, sql, rows, page_size=1000)
     finally:
@@ -60,7 +60,7 @@ def _execute_values(session, sql, rows):
 
 
 def _insert(session, table):
-    dialect = session.get_bind().dialect.name
+    dialect = connection_of(session).dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
@@ -137,7 +137,7 @@ class ReadModels:
             return
         columns = list(rows[0])
         text = "".join("\t".join(_copy_text(row[column]) for column in columns) + "\n" for row in rows)
-        cursor = self.session.connection().connection.cursor()
+        cursor = connection_of(self.session).connection.cursor()
         callback = psycopg2.extensions.get_wait_callback()
         psycopg2.extensions.set_wait_callback(None)  # COPY cannot run with eventlet's wait callback
         try:
@@ -147,7 +147,7 @@ class ReadModels:
             cursor.close()
 
     def _postgres(self):
-        return self.session.get_bind().dialect.name == "postgresql"
+        return connection_of(self.session).dialect.name == "postgresql"
 
     def journal(self, events):
         self.put(journal, [{"event_id": e.id, "type": e.type, "time": e.time, "envelope": e.to_json()}

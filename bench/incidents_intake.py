@@ -10,7 +10,7 @@
    into the same database, timed; the rate is extrapolated to 1,000,000 rows (target < 5 min).
 
     .venv/bin/python bench/incidents_intake.py [--cases 20000] [--rate 200] [--seconds 10] [--csv-rows 50000]
-                                               [--only batch single csv]
+                                               [--only batch single csv] [--replicas 1]
 """
 import argparse
 import csv
@@ -109,11 +109,18 @@ def run(args, folder):
         vhost = stack.enter_context(RabbitVhost())
         dbs = stack.enter_context(PostgresDatabases())
         migrate(dbs.url, ["incidents"])
-        env = {"AMQP_URI": vhost.uri, "DATABASE_URL": dbs.url}
-        incidents = ServiceProcess(["incidents"], free_port(), env, os.path.join(folder, "incidents.log"))
-        stack.callback(incidents.stop)
-        incidents.start()
-        cpu = CpuMeter(incidents.process.pid)
+        env = {"AMQP_URI": vhost.uri, "DATABASE_URL": dbs.url, "HTTP_SHARE_PORT": "1"}
+        port, replicas = free_port(), []
+        for n in range(args.replicas):  # on one port: the kernel spreads connections over them
+            replica = ServiceProcess(["incidents"], port, env, os.path.join(folder, f"incidents-{n}.log"))
+            stack.callback(replica.stop)
+            replicas.append(replica.start(wait=False))
+        for replica in replicas:
+            replica.wait_ready()
+        time.sleep(2 if args.replicas > 1 else 0)  # /ready answered by one of them; give the others a moment
+        incidents = replicas[0]
+        cpu = CpuMeter([replica.process.pid for replica in replicas])
+        print(f"incidents: {args.replicas} process(es) on port {port}")
         if "batch" in args.only:
             total, intake = measure_batch(incidents.url, dbs, args.cases)
             print(f"batch: {args.cases / total:,.0f} cases/s persisted and published ({total:.2f} s); "
@@ -134,15 +141,14 @@ def run(args, folder):
 
 
 class CpuMeter:
-    """CPU time (user + system) a process used since the last reading, in ms."""
+    """CPU time (user + system) the processes used since the last reading, in ms."""
 
-    def __init__(self, pid):
-        self.process = psutil.Process(pid)
+    def __init__(self, pids):
+        self.processes = [psutil.Process(pid) for pid in pids]
         self.last = self._total()
 
     def _total(self):
-        times = self.process.cpu_times()
-        return (times.user + times.system) * 1000
+        return sum(times.user + times.system for times in (p.cpu_times() for p in self.processes)) * 1000
 
     def ms_since(self):
         now = self._total()
@@ -155,6 +161,7 @@ def main():
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--csv-rows", type=int, default=50000)
+    parser.add_argument("--replicas", type=int, default=1, help="incidents processes sharing the port")
     parser.add_argument("--only", nargs="+", choices=("batch", "single", "csv"), default=("batch", "single", "csv"),
                         help="measure only these")
     args = parser.parse_args()

@@ -8,6 +8,7 @@ DEFAULTS = {
     "AMQP_URI": "memory://",
     "DATABASE_URL": "sqlite:///data/{service}.db",
     "WEB_SERVER_ADDRESS": "0.0.0.0:8000",
+    "HTTP_SHARE_PORT": 0,             # 1: replicas on one host share the port (SO_REUSEPORT); else a taken port fails
     "EVENT_BATCH_SIZE": 500,          # events handed to one handler call, one transaction
     "EVENT_BATCH_WAIT": 0.02,         # seconds a partial batch waits for more
     "EVENT_PREFETCH": 1000,

@@ -118,8 +118,10 @@ class PlatformWebServer(WebServer):
         self._users += 1
         if not self._starting:
             self._starting = True
-            # reuse_port=False: a second process on a taken port must fail, not share it silently
-            self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
+            # A second process on a taken port fails, unless replicas are asked to share it: the
+            # kernel then spreads new connections over them (SO_REUSEPORT).
+            share = bool(int(self.container.config.get("HTTP_SHARE_PORT", 0)))
+            self._sock = eventlet.listen(self.bind_addr, reuse_port=share)
             self._sock.settimeout(None)
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = eventlet.spawn(self.run)

@@ -44,14 +44,17 @@ def _boolean(value):
     return value
 
 
-def _loads_iso(parse, aware=None):
+def _loads_iso(parse, kind, aware=None):
     def load(value):
-        if type(value) is not str:
+        if type(value) is kind:  # marshmallow takes the object itself as it is
+            parsed = value
+        elif type(value) is not str:
             raise _Unsure
-        try:
-            parsed = parse(value)
-        except ValueError:
-            raise _Unsure from None
+        else:
+            try:
+                parsed = parse(value)
+            except ValueError:
+                raise _Unsure from None
         if aware is not None and (parsed.tzinfo is not None) != aware:
             raise _Unsure
         return parsed
@@ -89,9 +92,9 @@ def _converter(field, loading):
             return _dumps_datetime
         if kind is fields.AwareDateTime and field.default_timezone is not None:
             return None
-        return _loads_iso(dt.datetime.fromisoformat, aware=True if kind is fields.AwareDateTime else None)
+        return _loads_iso(dt.datetime.fromisoformat, dt.datetime, aware=True if kind is fields.AwareDateTime else None)
     if kind is fields.Date and field.format == "iso":
-        return _loads_iso(dt.date.fromisoformat) if loading else _dumps_date
+        return _loads_iso(dt.date.fromisoformat, dt.date) if loading else _dumps_date
     if kind is fields.Dict and field.key_field is None and field.value_field is None:
         return _dict
     if kind is fields.List:

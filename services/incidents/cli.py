@@ -85,7 +85,7 @@ def card_from_row(row, source, zone):
             moment = datetime.fromisoformat(card[name])
         except ValueError:
             continue  # the schema names the field and the problem
-        card[name] = (moment if moment.tzinfo else moment.replace(tzinfo=zone)).isoformat()
+        card[name] = moment if moment.tzinfo else moment.replace(tzinfo=zone)
     return card
 
 

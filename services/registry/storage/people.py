@@ -22,6 +22,8 @@ from ..tables import (
 from ..volunteers import Pairing, Team, Volunteer
 from .base import Repository, matches
 
+FEW_GRIDS = 20  # a community's grids: few enough residents to check each one's tags
+
 
 class ResidentRepository(Repository):
     def add_many(self, people):
@@ -84,8 +86,14 @@ class ResidentRepository(Repository):
         for condition in _resident_filters(query, today or date.today()):
             statement = statement.where(condition)
         if query.get("tag"):
-            statement = statement.join(resident_tags, resident_tags.c.resident_id == residents.c.id) \
-                .where(resident_tags.c.tag == query["tag"])
+            tagged = select(resident_tags.c.resident_id).where(resident_tags.c.resident_id == residents.c.id,
+                                                               resident_tags.c.tag == query["tag"])
+            grids = query.get("grid_code")
+            if grids and len(grids if isinstance(grids, list) else [grids]) <= FEW_GRIDS:
+                # OFFSET 0 keeps the check a look-up per resident of the grid: PostgreSQL would
+                # otherwise read every resident with the tag (a quarter of a district are elderly).
+                tagged = tagged.offset(0)
+            statement = statement.where(tagged.exists())
         return self._load(statement.order_by(residents.c.id).limit(limit).offset(offset))
 
     def _load(self, statement):

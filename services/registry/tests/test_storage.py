@@ -303,3 +303,22 @@ def test_a_client_that_names_the_compound_finds_or_makes_it_in_the_buildings_gri
     in_street = store.compounds.search(do.within_grid(store, {"grid_code": "S1"}), 10, 0)
     assert sorted(c.code for c in in_street) == sorted(["WC", fresh.compound_code])
     assert store.compounds.search({"grid_code": ["S2"], "property_managed": False}, 10, 0) == []
+
+
+def test_searching_by_tag_and_grid_finds_the_tagged_residents_of_few_grids_and_of_many(uow, monkeypatch):
+    store = uow()
+    elderly = store.taxonomy.tag_types()["elderly"]
+    tagged = {code: person(code, tags=[(elderly, {})]) for code in ("G1", "G3", "G4")}
+    for resident in [*tagged.values(), person("G1"), person("G4")]:
+        store.residents.add(resident)
+    store.commit()
+
+    def found(grid_code):
+        query = do.within_grid(store, {"grid_code": grid_code, "tag": "elderly"})
+        return sorted(r.id for r in store.residents.search(query, 100, 0))
+
+    for few_grids in (20, 0):  # a look-up per resident of the grids, or the tag's residents joined
+        monkeypatch.setattr("services.registry.storage.people.FEW_GRIDS", few_grids)
+        assert found("G1") == [tagged["G1"].id]
+        assert found("S1") == sorted([tagged["G1"].id, tagged["G3"].id])
+        assert found("D") == sorted(r.id for r in tagged.values())

@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import delete, insert, select, update
 
+from safecommunity.bulk import insert_rows
 from safecommunity.errors import Conflict, FieldInvalid, NotFound
 
 from ..buildings import Building, Compound, Household
@@ -91,7 +92,7 @@ class TaxonomyRepository(Repository):
 class UnitRepository(Repository):
     def add_many(self, found):
         if found:
-            self.session.execute(insert(units), [self._row(unit) for unit in found])
+            insert_rows(self.session, units, [self._row(unit) for unit in found])
             for unit in found:
                 self.uow.track(unit)
 

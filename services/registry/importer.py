@@ -94,9 +94,6 @@ class Report:
         self.counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
         self._errors = []
 
-    def count(self, outcome):
-        self.counts[outcome] += 1
-
     def reject(self, number, messages):
         self.counts["rejected"] += 1
         for field, reasons in messages.items():
@@ -172,7 +169,7 @@ class Importer:
             except DomainError as exc:
                 report.reject(number, getattr(exc, "messages", {"_row": [str(exc)]}))
                 continue
-            report.count(outcome)
+            report.counts[outcome] += 1
             if outcome == "created":
                 new.append(record)
             elif outcome == "updated":

@@ -40,6 +40,7 @@ def make_engine(url):
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=10)
+    event.listen(engine, "connect", _note_checkin)  # a connection just opened needs no ping
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _note_checkin)
     return engine

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    bindparam,
     insert,
     or_,
     select,
@@ -293,12 +292,7 @@ class CaseRepository(Repository):
         """{(source, external_id): InjuryCase} for the keys already stored, locked for amendment."""
         if not keys:
             return {}
-        sources = {source for source, _ in keys}
-        if len(sources) == 1:  # the usual batch, from one hospital: a statement made once, its ids bound
-            rows = self.session.execute(_ONE_SOURCE, {"source": sources.pop(),
-                                                      "ids": [external_id for _, external_id in keys]}).all()
-        else:
-            rows = self.session.execute(select(self.table).where(_keys_in(self.table, keys)).with_for_update()).all()
+        rows = self.session.execute(select(self.table).where(_keys_in(self.table, keys)).with_for_update()).all()
         cases = [self._load(row) for row in rows]
         return {(case.source, case.external_id): case for case in cases}
 
@@ -306,11 +300,6 @@ class CaseRepository(Repository):
         values = _row(row)
         values["details"] = values["details"] or {}
         return InjuryCase(**values)
-
-
-_ONE_SOURCE = (select(injury_cases).where(injury_cases.c.source == bindparam("source"),
-                                         injury_cases.c.external_id.in_(bindparam("ids", expanding=True)))
-               .with_for_update())
 
 
 class HazardRepository(Repository):

@@ -5,6 +5,7 @@ broker (kombu memory://) and one SQLite file per service under the data folder. 
 service talks to RabbitMQ and its own PostgreSQL database, and can run as many replicas as needed.
 """
 import errno
+import gc
 import importlib
 import logging
 import os
@@ -69,6 +70,9 @@ def run(config, names, run_migrations=True):
         runner.add_service(service_class(name))
     signal.signal(signal.SIGTERM, lambda *_: eventlet.spawn_n(runner.stop))
     runner.start()
+    # What start-up built (modules, nameko, SQLAlchemy, schemas) lives as long as the process; frozen,
+    # it is left out of full collections, which otherwise paused a serving process 70-85 ms.
+    gc.freeze()
     log.info("serving %s on %s (broker %s)", ", ".join(names), config["WEB_SERVER_ADDRESS"],
              config["AMQP_URI"].split("@")[-1])
     waiter = eventlet.spawn(runner.wait)

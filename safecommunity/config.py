@@ -16,6 +16,7 @@ DEFAULTS = {
     "EVENT_RETRY_BACKOFF": 2.0,       # seconds before the 2nd attempt; doubles each time
     "EVENT_RETRY_BACKOFF_MAX": 300.0,
     "OUTBOX_BATCH_SIZE": 1000,
+    "OUTBOX_EVENTS_PER_MESSAGE": 20,  # consecutive events of one type share a broker message, up to this many
     "OUTBOX_POLL_INTERVAL": 0.5,      # seconds; commits in this process wake the relay at once
     "OUTBOX_LINGER": 0.025,           # seconds the woken relay waits for more commits to send together
     # Registry's personal data: Fernet key(s) and the look-up hash key (services/registry/pii.py);

@@ -5,8 +5,10 @@ One EventBus per service container reads the service's queue, `<service>.events`
 and one transaction per batch) and acknowledges only after the batch is handled or parked as a
 dead letter. A batch that fails is retried one event at a time, so one bad event cannot hold back
 the others. The handler receives a list of Event and passes it through
-`self.store.inbox.claim(events)`, which drops the ones handled before.
+`self.store.inbox.claim(events)`, which drops the ones handled before. A message may carry several
+events (broker.as_messages); each is read, handled, parked or rejected on its own.
 """
+import json
 import logging
 import socket
 import time
@@ -18,7 +20,7 @@ from kombu import Consumer
 from nameko.extensions import Entrypoint, SharedExtension
 
 from . import metrics
-from .broker import connect, service_queue
+from .broker import BATCH, EVENTS_HEADER, connect, service_queue
 from .catalogue import CATALOGUE
 from .database import Database
 from .deadletters import DeadLetters
@@ -35,23 +37,52 @@ class HandlerFailed(Exception):
 
 
 class Batch:
-    """Messages from one queue waiting to be handled together."""
+    """Messages from one queue waiting to be handled together; `size` counts the events they carry."""
 
     def __init__(self):
         self.messages = []
+        self.events = 0
         self.since = 0.0
 
     def add(self, message):
         if not self.messages:
             self.since = time.monotonic()
         self.messages.append(message)
+        self.events += events_carried(message)
 
     def due(self, size, wait):
-        return self.messages and (len(self.messages) >= size or time.monotonic() - self.since >= wait)
+        return self.messages and (self.events >= size or time.monotonic() - self.since >= wait)
 
     def take(self):
-        messages, self.messages = self.messages, []
+        messages, self.messages, self.events = self.messages, [], 0
         return messages
+
+
+def events_carried(message):
+    try:
+        return max(1, int((message.headers or {}).get(EVENTS_HEADER, 1)))
+    except (TypeError, ValueError):  # a header we did not write: the message is read as it is anyway
+        return 1
+
+
+def read_message(message):
+    """[(body, Event or the MalformedEvent saying why not)] for each event the message carries."""
+    if message.content_type != BATCH:
+        return [(message.body, _read(message.body))]
+    try:
+        bodies = json.loads(message.body)
+    except ValueError as exc:
+        return [(message.body, MalformedEvent(f"batch is not JSON: {exc}"))]
+    if not isinstance(bodies, list) or not bodies:
+        return [(message.body, MalformedEvent("a batch must be a JSON array of envelopes"))]
+    return [(body, _read(body)) for body in bodies]
+
+
+def _read(body):
+    try:
+        return read_envelope(body)
+    except MalformedEvent as exc:
+        return exc
 
 
 class EventBus(SharedExtension):
@@ -124,11 +155,12 @@ class EventBus(SharedExtension):
     def _process(self, messages):
         readable = []
         for message in messages:
-            try:
-                readable.append((message, read_envelope(message.body)))
-            except MalformedEvent as exc:
-                log.warning("%s rejected a message: %s", self.service, exc)
-                self.dead_letters.reject(f"{self.service}.events", as_text(message.body), str(exc),
+            for body, event in read_message(message):
+                if not isinstance(event, MalformedEvent):
+                    readable.append((body, event))
+                    continue
+                log.warning("%s rejected a message: %s", self.service, event)
+                self.dead_letters.reject(f"{self.service}.events", as_text(body), str(event),
                                          event_type=str(message.properties.get("type"))[:100])
                 metrics.EVENTS_REJECTED.labels(self.service).inc()
         for handler, run in groupby(readable, key=lambda pair: self.handler_for(pair[1].type)):
@@ -148,10 +180,10 @@ class EventBus(SharedExtension):
                 for item in run:
                     self._deliver(handler, [item])
                 return
-            message, event = run[0]
+            body, event = run[0]
             log.warning("%s failed on %s %s: %s", handler.consumer, event.type, event.id, exc)
             metrics.EVENTS_FAILED.labels(self.service, event.type).inc()
-            self.dead_letters.park(handler.consumer, event, as_text(message.body), str(exc))
+            self.dead_letters.park(handler.consumer, event, as_text(body), str(exc))
             return
         metrics.HANDLER_SECONDS.labels(self.service, handler.consumer).observe(time.perf_counter() - started)
         for type_, items in groupby(event.type for _, event in run):
@@ -248,6 +280,12 @@ def consume_until_stopped(owner, consume, what):
 
 
 def as_text(body):
-    """The body as text a database column will take, whatever bytes it holds (NULs included)."""
-    text = body.decode("utf-8", "backslashreplace") if isinstance(body, bytes) else str(body)
+    """The body as text a database column will take, whatever bytes it holds (NULs included); an
+    envelope taken out of a batch as its JSON."""
+    if isinstance(body, bytes):
+        text = body.decode("utf-8", "backslashreplace")
+    elif isinstance(body, str):
+        text = body
+    else:
+        text = json.dumps(body, ensure_ascii=False, default=str)
     return text.replace("\x00", "\\x00")

@@ -36,7 +36,7 @@ class OutboxRelay(SharedExtension):
         self.batch_size = int(config["OUTBOX_BATCH_SIZE"])
         self.poll_interval = float(config["OUTBOX_POLL_INTERVAL"])
         self.linger = float(config["OUTBOX_LINGER"])
-        self.publisher = Publisher(config["AMQP_URI"])
+        self.publisher = Publisher(config["AMQP_URI"], events_per_message=int(config["OUTBOX_EVENTS_PER_MESSAGE"]))
         self.database.on_commit(self.wake)
 
     def start(self):

@@ -8,7 +8,7 @@ import eventlet
 import requests
 from kombu import Connection
 
-from safecommunity.broker import EVENTS_EXCHANGE, Publisher
+from safecommunity.broker import EVENTS_EXCHANGE, SINGLE, Publisher
 from safecommunity.envelope import new_event
 from safecommunity.testing import free_port, wait_until
 
@@ -76,11 +76,11 @@ def publish(amqp_uri, events):
         publisher.close()
 
 
-def publish_raw(amqp_uri, body, routing_key="injury.reported"):
+def publish_raw(amqp_uri, body, routing_key="injury.reported", content_type=SINGLE):
     """Put any bytes on the events exchange, as a broken or hostile producer might."""
     with Connection(amqp_uri) as connection:
         connection.Producer().publish(body, exchange=EVENTS_EXCHANGE, routing_key=routing_key,
-                                      content_type="application/json", delivery_mode=2)
+                                      content_type=content_type, delivery_mode=2)
 
 
 def get(url, **params):

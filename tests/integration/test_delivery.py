@@ -8,6 +8,7 @@ import pytest
 import requests
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 
+from safecommunity.broker import BATCH
 from safecommunity.consumer import event_handler
 from safecommunity.deadletters import DeadLetters
 from safecommunity.migrate import create_database_if_missing
@@ -45,20 +46,27 @@ def test_malformed_messages_are_rejected_with_their_reason_and_never_stop_the_co
     publish_raw(uri, '{"specversion": "1.0", "id": "x1", "source": "/s", "type": "hazard.teleported", '
                      '"time": "2026-01-01T00:00:00Z", "data": {}}', routing_key="hazard.teleported")
     publish_raw(uri, json.dumps(bad_payload))
+    # A batch is read envelope by envelope: the good one in it counts, the bad one alone is rejected.
+    in_batch = injury_event()
+    publish_raw(uri, json.dumps([in_batch.to_dict(), {**bad_payload, "id": "bad-in-batch"}]),
+                content_type=BATCH)
+    publish_raw(uri, b'{"not": "an array"}', content_type=BATCH)
     publish(uri, [good])
 
-    wait_until(lambda: summary(url)["injuries"] == 1, message="the good event behind the bad ones")
+    wait_until(lambda: summary(url)["injuries"] == 2, message="the good events behind and among the bad ones")
     rejected = wait_until(lambda: len(rejects := get(f"{url}/api/reports/dead-letters",
-                                                    status="rejected")["dead_letters"]) == 4 and rejects)
+                                                    status="rejected")["dead_letters"]) == 6 and rejects)
     reasons = " | ".join(row["reason"] for row in rejected)
-    for expected in ("not JSON", "envelope", "unknown event type 'hazard.teleported'", "severity"):
+    for expected in ("not JSON", "envelope", "unknown event type 'hazard.teleported'", "severity",
+                     "a batch must be a JSON array"):
         assert expected in reasons
+    assert any("bad-in-batch" in get(f"{url}/api/reports/dead-letters/{row['id']}")["body"] for row in rejected)
     assert get(f"{url}/ready")["ready"] is True
 
     # The operator's command line sees the same rows, with the message itself.
     env = {**os.environ, "DATABASE_URL": databases.url, "PYTHONWARNINGS": "ignore"}
     listing = cli(env, "dead-letters", "list", "--service", "reports")
-    assert listing.count("rejected") == 4
+    assert listing.count("rejected") == 6
     shown = cli(env, "dead-letters", "show", "reports", str(rejected[0]["id"]))
     assert rejected[0]["reason"][:30] in shown and '"body"' in shown
 

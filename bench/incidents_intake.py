@@ -135,10 +135,11 @@ def run(args, folder):
             cpu.ms_since()
             histogram = post_histogram(incidents.url) if args.replicas == 1 else None  # one /metrics per process
             single = measure_single(incidents.url, args.rate, args.seconds)
+            served = f"; {served_within(histogram, post_histogram(incidents.url))}" if histogram is not None else ""
             print(f"single at {args.rate}/s for {args.seconds}s (achieved {single['achieved']:.0f}/s): "
                   f"p50 {single['p50']:.1f} ms, p99 {single['p99']:.1f} ms, max {single['max']:.1f} ms, "
                   f"{single['failures']} failures; incidents CPU {cpu.ms_since() / single['count']:.2f} ms "
-                  f"per request" + (f"; {served_within(histogram, post_histogram(incidents.url))}" if histogram is not None else ""))
+                  f"per request{served}")
         if "csv" in args.only:
             seconds, summary = measure_csv(dbs, args.csv_rows, folder)
             rate = args.csv_rows / seconds

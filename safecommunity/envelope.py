@@ -1,12 +1,12 @@
 """The CloudEvents 1.0 envelope every event travels in; `type` is also the routing key."""
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .fastschema import Dumper, Loader
+from .ids import new_id
 
 SPECVERSION = "1.0"
 
@@ -20,7 +20,7 @@ class Event:
     type: str
     source: str
     data: dict
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
     time: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
     subject: str | None = None
     dataversion: int = 1

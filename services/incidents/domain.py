@@ -1,11 +1,11 @@
 """Incidents domain: injury cases, accidents, public-order events, hazards and their rectification,
 and intake rejections. Pure Python: aggregates check the rules and record what happened."""
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from safecommunity.domain import Aggregate
 from safecommunity.errors import FieldInvalid, IllegalTransition
+from safecommunity.ids import new_id
 
 from .rules import check_case, warnings_for  # noqa: F401 - the card's rules, re-exported for callers
 
@@ -24,10 +24,6 @@ DISPUTE_STEPS = ("warned", "investigated", "mediated")  # 预警 → 排查 → 
 
 def now_utc():
     return datetime.now(timezone.utc)
-
-
-def new_id():
-    return str(uuid.uuid4())
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 For now one rule: a severe injury is told to the committee office in the platform (in-app).
 Subscriptions, templates and the other channels come with the notifications issue.
 """
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from safecommunity.domain import Aggregate
+from safecommunity.ids import new_id
 
 COMMITTEE_OFFICE = "committee-office"
 
@@ -21,7 +21,7 @@ class Notification(Aggregate):
     body: str
     status: str = "delivered"
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
 
     @classmethod
     def deliver_in_app(cls, trigger_event_id, recipient, subject, body):

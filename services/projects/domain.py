@@ -1,9 +1,9 @@
 """Projects domain: safety-promotion projects in the programme's intervention areas. Pure Python."""
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
 from safecommunity.domain import Aggregate
+from safecommunity.ids import new_id
 
 # domain.md §3; sites will configure their own list (a later issue).
 INTERVENTION_AREAS = (
@@ -22,7 +22,7 @@ class Project(Aggregate):
     working_group: str | None = None
     target_group: str | None = None
     start_date: date | None = None
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
 
     @classmethod
     def create(cls, **details):

@@ -1,12 +1,12 @@
 """Registry domain: the grid hierarchy, residents and their group tags, units and facilities.
 Pure Python. Events carry what other services count by (grid, sex, birth year, residence type,
 tags), never a name, an ID number, a phone or an address."""
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from safecommunity.domain import Aggregate
 from safecommunity.errors import Conflict, FieldInvalid, IllegalTransition, NotFound
+from safecommunity.ids import new_id
 
 from .codes import CodeInvalid, parse_id_number
 from .taxonomy import FACILITY_TYPES
@@ -17,10 +17,6 @@ GRID_LEVELS = ("district", "street", "community", "grid")
 
 class GridOutOfOrder(Conflict):
     pass
-
-
-def new_id():
-    return str(uuid.uuid4())
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """Periodic reports: a snapshot of the figures for a period and grid, kept as issued, and the
 annual self-evaluation pack arranged by the elements of AQ/T 9001. Pure Python."""
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from safecommunity.domain import Aggregate
 from safecommunity.errors import FieldInvalid
+from safecommunity.ids import new_id
 
 from .domain import months_of
 
@@ -84,7 +84,7 @@ class PeriodicReport(Aggregate):
     grid_code: str | None
     snapshot: dict
     generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
 
     @classmethod
     def issue(cls, kind, year, period, grid_code, figures):

@@ -142,10 +142,13 @@ def count_case(changes, hierarchy, fact, sign=1):
     """Add a case's fact to the counters (or take it away: sign -1)."""
     grid, month = fact["grid_code"], fact["month"]
     changes.increments[grid_injuries][(grid, month)] += sign
-    rollups, cells = changes.increments[injury_rollups], injury_cells(fact)
-    for scope in hierarchy.above(grid) if grid else [DISTRICT]:
-        for dimension, value in cells:
-            rollups[(scope, month, dimension, value)] += sign
+    cells = injury_cells(fact)
+    keys = [(scope, month, dimension, value)
+            for scope in (hierarchy.above(grid) if grid else [DISTRICT]) for dimension, value in cells]
+    if sign > 0:
+        changes.increments[injury_rollups].update(keys)  # counted in C: a rebuild adds up millions
+    else:
+        changes.increments[injury_rollups].subtract(keys)
 
 
 def injuries_reported(changes, hierarchy, events):

@@ -70,8 +70,9 @@ def test_an_export_goes_in_once_with_bad_rows_reported_and_corrections_amending(
     engine = create_engine(database_url.format(service="incidents"))
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM injury_cases")) == 60
-        severity, version = connection.execute(text(
-            "SELECT severity, version FROM injury_cases WHERE external_id = :id"), {"id": cards[3]["external_id"]}).one()
+        severity, version = connection.execute(
+            text("SELECT severity, version FROM injury_cases WHERE external_id = :id"),
+            {"id": cards[3]["external_id"]}).one()
         assert (severity, version) == ("severe", 2)  # the correction, read after the row it corrects
         types = dict(connection.execute(text("SELECT type, count(*) FROM outbox GROUP BY type")).all())
         assert types == {"injury.reported": 60, "injury.amended": 1}

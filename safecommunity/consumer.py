@@ -37,7 +37,7 @@ class HandlerFailed(Exception):
 
 
 class Batch:
-    """Messages from one queue waiting to be handled together; `size` counts the events they carry."""
+    """Messages from one queue waiting to be handled together; `due` counts the events they carry."""
 
     def __init__(self):
         self.messages = []

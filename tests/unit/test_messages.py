@@ -34,6 +34,8 @@ def test_runs_of_one_type_share_messages_in_order_and_a_lone_event_travels_alone
     assert [m.message_id for m in messages] == [events[0].id, events[2].id, events[3].id, events[4].id]
     read = [event for message in messages for _, event in read_message(message)]
     assert read == events  # every event, once, in the order committed
+    # One to a message, as consumers of an older version expect (deploy/README.md, upgrading).
+    assert {m.content_type for m in as_wire(events, per_message=1)} == {SINGLE}
 
 
 def test_one_broken_envelope_in_a_batch_spoils_only_itself():

@@ -32,16 +32,28 @@ class Changes:
         self.rows = defaultdict(list)
         self.updates = []                      # (table, key, values), applied in order
         self.increments = defaultdict(Counter)
+        self.case_cells = Counter()            # injury rollup cells of the nearest scope; see roll_up
         self.new_facts = {}                    # case id -> its row in self.rows, not yet written
         self.stored_fact = stored_fact         # case id -> the row already written, or None
 
     def fact(self, case_id):
         return self.new_facts.get(case_id) or self.stored_fact(case_id)
 
+    def roll_up(self, hierarchy):
+        """Add the case cells counted at each case's nearest scope to every scope up to the district.
+        Cases share these cells far more than they share cells of their grid, so a rebuild adds up
+        each case once, not once per level, and rolls up once at the end."""
+        rollups = self.increments[injury_rollups]
+        for (scope, month, dimension, value), n in self.case_cells.items():
+            for level in [DISTRICT] if scope == DISTRICT else [scope] + hierarchy.above(scope):
+                rollups[(level, month, dimension, value)] += n
+        self.case_cells.clear()
+
     def clear(self):
         self.rows.clear()
         self.updates.clear()
         self.increments.clear()
+        self.case_cells.clear()
         self.new_facts.clear()
 
 
@@ -142,13 +154,12 @@ def count_case(changes, hierarchy, fact, sign=1):
     """Add a case's fact to the counters (or take it away: sign -1)."""
     grid, month = fact["grid_code"], fact["month"]
     changes.increments[grid_injuries][(grid, month)] += sign
-    cells = injury_cells(fact)
-    keys = [(scope, month, dimension, value)
-            for scope in (hierarchy.above(grid) if grid else [DISTRICT]) for dimension, value in cells]
+    nearest = hierarchy.above(grid)[0] if grid else DISTRICT
+    keys = [(nearest, month, dimension, value) for dimension, value in injury_cells(fact)]
     if sign > 0:
-        changes.increments[injury_rollups].update(keys)  # counted in C: a rebuild adds up millions
+        changes.case_cells.update(keys)  # counted in C; Changes.roll_up takes them up the levels
     else:
-        changes.increments[injury_rollups].subtract(keys)
+        changes.case_cells.subtract(keys)
 
 
 def injuries_reported(changes, hierarchy, events):
@@ -268,12 +279,15 @@ PROJECTIONS = {
 }
 
 
-def project_into(changes, hierarchy, events):
-    """Apply events in order (runs of one type at a time); types with no read model are only kept."""
+def project_into(changes, hierarchy, events, roll_up=True):
+    """Apply events in order (runs of one type at a time); types with no read model are only kept.
+    A rebuild passes roll_up=False for each chunk and calls changes.roll_up once, at the end."""
     for type_, run in groupby(events, key=lambda event: event.type):
         apply = PROJECTIONS.get(type_)
         if apply:
             apply(changes, hierarchy, list(run))
+    if roll_up:
+        changes.roll_up(hierarchy)
 
 
 def project(models, events):

@@ -74,7 +74,10 @@ class ReadModels:
 
     def apply(self, changes, bulk=False):
         """Write a batch of changes: new rows, then updates in order, then counter increments
-        (bulk: a rebuild's whole sums into emptied tables, copied in)."""
+        (bulk: a rebuild's whole sums into emptied tables, copied in). Case cells must have been
+        rolled up (Changes.roll_up)."""
+        if changes.case_cells:
+            raise ValueError("injury cells not rolled up to their scopes yet")
         self.write_rows(changes, bulk)
         for table, increments in changes.increments.items():
             if bulk and self._postgres():
@@ -353,9 +356,10 @@ def rebuild_read_models(engine, chunk=20000):
                                    .limit(chunk)).all()
             if not rows:
                 break
-            project_into(changes, hierarchy, [Event.from_trusted_json(row.envelope) for row in rows])
+            project_into(changes, hierarchy, [Event.from_trusted_json(row.envelope) for row in rows], roll_up=False)
             models.write_rows(changes, bulk=True)
             last, count = rows[-1].position, count + len(rows)
+        changes.roll_up(hierarchy)
         models.apply(changes, bulk=True)
         session.commit()
     return count

@@ -126,13 +126,11 @@ class Lane:
                 continue
 
     def _take_in_batches(self):
-        from sqlalchemy.orm import Session
-
         from .intake import take_in
         from .storage import IncidentsUnitOfWork
 
         while (batch := self.queue.get()) is not None:
-            uow = IncidentsUnitOfWork(Session(self.engine), "incidents")
+            uow = IncidentsUnitOfWork(self.engine.connect(), "incidents")  # as the Store gives it one
             try:
                 results = take_in(uow, [card for _, card in batch], channel="csv")
                 uow.commit()

@@ -43,9 +43,11 @@ class Changes:
         """Add the case cells counted at each case's nearest scope to every scope up to the district.
         Cases share these cells far more than they share cells of their grid, so a rebuild adds up
         each case once, not once per level, and rolls up once at the end."""
-        rollups = self.increments[injury_rollups]
+        rollups, levels = self.increments[injury_rollups], {DISTRICT: [DISTRICT]}
         for (scope, month, dimension, value), n in self.case_cells.items():
-            for level in [DISTRICT] if scope == DISTRICT else [scope] + hierarchy.above(scope):
+            if scope not in levels:  # a few dozen scopes hold hundreds of thousands of cells
+                levels[scope] = [scope] + hierarchy.above(scope)
+            for level in levels[scope]:
                 rollups[(level, month, dimension, value)] += n
         self.case_cells.clear()
 

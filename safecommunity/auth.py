@@ -1,27 +1,40 @@
-"""Who is calling, and what they may do: `caller = Auth()` on a service gives each worker a Caller
-with `.subject` and `.scopes`, read from an `Authorization: Bearer <token>` header.
+"""Who is calling, and what they may do: the access layer every service and replica shares.
 
-Tokens are random, shown once when issued, and stored only as their SHA-256 in a `tokens` table
-(for now in the registry's database; a service adds the table with `add_token_table(metadata)`).
-A request without a token gets ANONYMOUS_SCOPES (config, read from the environment; default
-"registry:read registry:write"), from which personal-data scopes are always removed. A token that
-is unknown, revoked or expired is a 401; a missing scope a 403.
+A request's `Authorization: Bearer <token>` is either a platform token (random, shown once, kept
+only as its SHA-256 in the access store, scoped, expiring) or a JWT from the district's OpenID
+Connect provider (checked with PyJWT against the provider's JWKS: signature, expiry, issuer,
+audience). The access store is a database of the backbone's own, `DATABASE_URL` with `{service}`
+as `access` (data/access.db embedded), so every service and every replica checks the same tokens;
+a token is looked up on every request, so a revocation holds from the next request on, anywhere.
+
+A request without a token is the anonymous caller with ANONYMOUS_SCOPES (default: aggregates
+only; personal-data and admin scopes are never given this way). The HTTP edge (web.Http) checks
+the scope each route declares before the route runs; `caller = Auth()` gives a service the
+caller for finer checks (sensitive tags, a department's own sources).
 """
 import hashlib
+import logging
 import secrets
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
-from nameko.extensions import DependencyProvider
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, insert, select, update
+from nameko.extensions import DependencyProvider, SharedExtension
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError, TimeoutError
 
-from .config import DEFAULTS
-from .database import Database, as_utc, utcnow
+from .config import DEFAULTS, database_url
+from .database import as_utc, make_engine, utcnow
 from .errors import InvalidRequest
+from .ids import new_id
+from .scopes import AGGREGATES, KINDS, PUBLIC, known
 
-PRIVATE_SCOPE_MARKS = (":pii", ":sensitive", ":audit", ":admin")  # never given to anonymous callers
-CACHE_SECONDS = 30.0  # a revoked token stops working within this long in a running process
+log = logging.getLogger(__name__)
+
+PRIVATE_SCOPE_MARKS = (":pii", ":sensitive", ":audit", ":admin", ":write", "ops")  # never anonymous
+ANY_SOURCE = "*"      # a token's sources: this one reports as any source (the office, an import job)
 SYSTEM = "system"     # the subject of work no HTTP caller asked for (event handlers, timers)
+ACCESS_STORE = "access"
+TOKEN_DAYS = 90
 
 
 class Unauthorized(InvalidRequest):
@@ -34,122 +47,244 @@ class Forbidden(InvalidRequest):
         super().__init__(message, status=403)
 
 
-tokens_metadata = MetaData()
-tokens = Table(
-    "tokens", tokens_metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("subject", String(120), nullable=False),
-    Column("scopes", Text, nullable=False),  # space-separated
-    Column("issued_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True)),
-    Column("revoked_at", DateTime(timezone=True)),
-)
-
-
-def add_token_table(service_metadata):
-    tokens.to_metadata(service_metadata)
-    return service_metadata
-
-
-def token_hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def public_scopes(text):
-    return frozenset(s for s in text.split() if not any(mark in s for mark in PRIVATE_SCOPE_MARKS))
+class AccessUnavailable(InvalidRequest):
+    def __init__(self, message):
+        super().__init__(message, status=503)
 
 
 @dataclass(frozen=True)
 class Caller:
     subject: str
     scopes: frozenset
+    sources: frozenset = field(default_factory=frozenset)
+    kind: str = "person"
+    anonymous: bool = False
 
     def has(self, scope):
         return scope in self.scopes
 
     def require(self, scope):
         if scope not in self.scopes:
-            if self.subject == "anonymous":
+            if self.anonymous:
                 raise Unauthorized(f"this needs the {scope} scope: send Authorization: Bearer <token>")
             raise Forbidden(f"{self.subject} lacks the {scope} scope")
 
+    def may_report_as(self, source):
+        return ANY_SOURCE in self.sources or source in self.sources
 
-class RequestCaller:
-    """The worker's caller, looked up the first time the entrypoint asks."""
-
-    def __init__(self, resolve):
-        self._resolve, self._caller = resolve, None
-
-    @property
-    def caller(self):
-        if self._caller is None:
-            self._caller = self._resolve()
-        return self._caller
-
-    subject = property(lambda self: self.caller.subject)
-    scopes = property(lambda self: self.caller.scopes)
-
-    def has(self, scope):
-        return self.caller.has(scope)
-
-    def require(self, scope):
-        self.caller.require(scope)
+    def require_sources(self, sources):
+        """A department reports only under its own sources (as its AMQP user writes only its own keys)."""
+        foreign = sorted(str(source) for source in sources if not self.may_report_as(source))
+        if foreign:
+            own = ", ".join(sorted(self.sources)) or "none"
+            raise Forbidden(f"{self.subject} may not report as {', '.join(foreign)} (its sources: {own})")
 
 
-def issue_token(connection, subject, scopes, expires_at=None):
-    """A new token (shown once, stored hashed) for subject with the given scopes."""
-    token = secrets.token_urlsafe(32)
-    connection.execute(insert(tokens).values(token_hash=token_hash(token), subject=subject,
-                                             scopes=" ".join(sorted(set(scopes))), issued_at=utcnow(),
-                                             expires_at=expires_at))
-    return token
+def token_caller(subject, scopes, sources=(), kind="person"):
+    """A caller with a token: what it was given, and what anyone may do."""
+    return Caller(subject, frozenset(scopes) | {PUBLIC, AGGREGATES}, frozenset(sources), kind)
 
 
-def revoke_tokens(connection, subject):
-    """Revoke every token of subject; how many were live."""
-    result = connection.execute(update(tokens).where(tokens.c.subject == subject, tokens.c.revoked_at.is_(None))
-                                .values(revoked_at=utcnow()))
-    return result.rowcount
+def public_scopes(text):
+    return frozenset(s for s in text.split() if not any(mark in s for mark in PRIVATE_SCOPE_MARKS))
 
 
 def anonymous_scopes(config):
-    """What a request without a token may do. An empty setting means nothing: a site that locks
-    anonymous access down must not get the default back."""
-    return public_scopes(config.get("ANONYMOUS_SCOPES", DEFAULTS["ANONYMOUS_SCOPES"]))
+    """What a request without a token may do. An empty setting means nothing but PUBLIC: a site
+    that locks anonymous access down must not get the default back."""
+    return public_scopes(config.get("ANONYMOUS_SCOPES", DEFAULTS["ANONYMOUS_SCOPES"])) | {PUBLIC}
 
 
-class Auth(DependencyProvider):
-    database = Database()
+def anonymous_caller(config):
+    return Caller("anonymous", anonymous_scopes(config), anonymous=True)
+
+
+def token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _words(values):
+    return " ".join(sorted(set(values)))
+
+
+metadata = MetaData()
+tokens = Table(
+    "tokens", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("subject", String(120), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("scopes", Text, nullable=False),   # space-separated
+    Column("sources", Text, nullable=False),  # space-separated; "*" for any
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_by", String(120), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("note", Text),
+)
+
+
+class TokenStore:
+    """Platform tokens in the access store: issued, listed, revoked, and checked per request."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self._lookup = select(tokens.c.subject, tokens.c.kind, tokens.c.scopes, tokens.c.sources, tokens.c.expires_at,
+                              tokens.c.revoked_at).where(tokens.c.token_hash == bindparam("digest"))
+
+    def create(self):
+        metadata.create_all(self.engine)  # idempotent: every process may call it at start
+
+    def issue(self, subject, scopes, kind="person", sources=(), days=TOKEN_DAYS, issued_by=SYSTEM, note=None):
+        """(token, record): the token is shown this once; only its hash is kept. days=None: never expires."""
+        unknown = sorted(scope for scope in scopes if not known(scope))
+        if unknown:
+            raise InvalidRequest(f"unknown scope(s): {', '.join(unknown)}")
+        if kind not in KINDS:
+            raise InvalidRequest(f"kind must be one of {', '.join(KINDS)}")
+        token, now = secrets.token_urlsafe(32), utcnow()
+        record = {"id": new_id(), "subject": subject, "kind": kind, "scopes": _words(scopes),
+                  "sources": _words(sources), "issued_at": now, "issued_by": issued_by,
+                  "expires_at": now + timedelta(days=days) if days else None, "revoked_at": None, "note": note}
+        with self.engine.begin() as connection:
+            connection.execute(insert(tokens).values(token_hash=token_hash(token), **record))
+        return token, _shown(record)
+
+    def list(self, subject=None, include_revoked=False):
+        query = select(*[c for c in tokens.c if c.name != "token_hash"]).order_by(tokens.c.issued_at)
+        if subject:
+            query = query.where(tokens.c.subject == subject)
+        if not include_revoked:
+            query = query.where(tokens.c.revoked_at.is_(None))
+        with self.engine.connect() as connection:
+            return [_shown(row._asdict()) for row in connection.execute(query)]
+
+    def revoke(self, token_id=None, subject=None):
+        """Revoke one token, or every token of a subject; how many were live."""
+        where = tokens.c.id == token_id if token_id else tokens.c.subject == subject
+        with self.engine.begin() as connection:
+            return connection.execute(update(tokens).where(where, tokens.c.revoked_at.is_(None))
+                                      .values(revoked_at=utcnow())).rowcount
+
+    def caller(self, token):
+        """The caller a live token stands for; Unauthorized otherwise."""
+        try:
+            with self.engine.connect() as connection:
+                row = connection.execute(self._lookup, {"digest": token_hash(token)}).first()
+        except (DBAPIError, TimeoutError) as exc:
+            raise AccessUnavailable(f"the access store cannot be reached: {type(exc).__name__}") from None
+        if row is None or row.revoked_at is not None or (row.expires_at and as_utc(row.expires_at) <= utcnow()):
+            raise Unauthorized("unknown, revoked or expired token")
+        return token_caller(row.subject, row.scopes.split(), row.sources.split(), row.kind)
+
+
+def _shown(record):
+    record = dict(record)
+    record["scopes"], record["sources"] = record["scopes"].split(), record["sources"].split()
+    for name in ("issued_at", "expires_at", "revoked_at"):
+        record[name] = as_utc(record[name])
+    return record
+
+
+def token_store(config):
+    return TokenStore(make_engine(database_url(config, ACCESS_STORE)))
+
+
+class OidcVerifier:
+    """Bearer JWTs from the district's identity provider (Keycloak and the like), via PyJWT.
+
+    OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL say whose tokens count; OIDC_SCOPE_CLAIM (a dotted
+    path; a space-separated string or a list) says where the scopes are, OIDC_SOURCES_CLAIM where a
+    department's sources are, OIDC_SUBJECT_CLAIM who it is."""
+
+    ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+
+    def __init__(self, config):
+        import jwt
+
+        self.jwt = jwt
+        self.issuer, self.audience = config["OIDC_ISSUER"], config["OIDC_AUDIENCE"]
+        self.claims = {name: config[f"OIDC_{name.upper()}_CLAIM"] for name in ("scope", "sources", "subject")}
+        self.keys = jwt.PyJWKClient(config["OIDC_JWKS_URL"], cache_keys=True, lifespan=300, timeout=5)
+
+    def caller(self, token):
+        jwt = self.jwt
+        try:
+            key = self.keys.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise AccessUnavailable(f"the identity provider's keys cannot be fetched: {exc}") from None
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"token refused: {exc}") from None
+        try:
+            claims = jwt.decode(token, key.key, algorithms=self.ALGORITHMS, audience=self.audience,
+                                issuer=self.issuer, leeway=30, options={"require": ["exp", "iss", "aud"]})
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"token refused: {exc}") from None
+        subject = _claim(claims, self.claims["subject"]) or claims.get("sub")
+        if not subject:
+            raise Unauthorized("token refused: it names no subject")
+        scopes = [scope for scope in _listed(_claim(claims, self.claims["scope"])) if known(scope)]
+        return token_caller(str(subject)[:120], scopes, _listed(_claim(claims, self.claims["sources"])), "person")
+
+
+def _claim(claims, path):
+    value = claims
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _listed(value):
+    if isinstance(value, str):
+        return value.split()
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+class Access(SharedExtension):
+    """The caller of a request, once per request, for every service of the container."""
 
     def setup(self):
-        self.anonymous = Caller("anonymous", anonymous_scopes(self.container.config))
-        self._cache = {}  # token hash -> (Caller, looked up at)
+        config = self.container.config
+        self.anonymous = anonymous_caller(config)
+        self.tokens = token_store(config)
+        self.oidc = OidcVerifier(config) if config.get("OIDC_ISSUER") else None
 
-    def get_dependency(self, worker_ctx):
-        # Resolved on first use, inside the entrypoint, so a bad token is the caller's 401 there.
-        request = worker_ctx.args[0] if worker_ctx.args else None
-        return RequestCaller(lambda: self.caller_from(request))
+    def stop(self):
+        self.tokens.engine.dispose()
+
+    kill = stop
 
     def caller_from(self, request):
-        if not hasattr(request, "headers"):
-            return Caller(SYSTEM, self.anonymous.scopes)
         header = request.headers.get("Authorization")
         if not header:
             return self.anonymous
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthorized("Authorization must be 'Bearer <token>'")
-        return self.caller_for(token.strip())
+        if token.count(".") == 2:  # a JWT: header.payload.signature; platform tokens have no dots
+            if self.oidc is None:
+                raise Unauthorized("this platform takes no identity provider's tokens (OIDC_ISSUER is not set)")
+            return self.oidc.caller(token)
+        return self.tokens.caller(token)
 
-    def caller_for(self, token):
-        digest = token_hash(token)
-        cached = self._cache.get(digest)
-        if cached and time.monotonic() - cached[1] < CACHE_SECONDS:
-            return cached[0]
-        with self.database.engine.connect() as connection:
-            row = connection.execute(select(tokens).where(tokens.c.token_hash == digest)).first()
-        if row is None or row.revoked_at is not None or (row.expires_at and as_utc(row.expires_at) < utcnow()):
-            raise Unauthorized("unknown, revoked or expired token")
-        caller = Caller(row.subject, frozenset(row.scopes.split()))
-        self._cache[digest] = (caller, time.monotonic())
-        return caller
+
+# where the HTTP edge leaves a request's caller and correlation id (its WSGI environ)
+CALLER_KEY, CORRELATION_KEY = "safecommunity.caller", "safecommunity.correlation_id"
+
+
+def system_caller(config):
+    return Caller(SYSTEM, anonymous_scopes(config), kind="machine")
+
+
+class Auth(DependencyProvider):
+    """`caller = Auth()`: the caller the HTTP edge checked for this request; SYSTEM for event
+    handlers and timers."""
+
+    def setup(self):
+        self.system = system_caller(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        request = worker_ctx.args[0] if worker_ctx.args else None
+        environ = getattr(request, "environ", None)
+        return environ.get(CALLER_KEY, self.system) if isinstance(environ, dict) else self.system

@@ -26,6 +26,7 @@ def build_parser():
     run = commands.add_parser("run", help="run the platform (all services) or some services")
     run.add_argument("--service", action="append", choices=SERVICES, help="run only this service")
     run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--host", help="the address to listen on (embedded mode: 127.0.0.1; else 0.0.0.0)")
     run.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     run.set_defaults(command=cmd_run)
 
@@ -54,9 +55,11 @@ def build_parser():
 
     seed = commands.add_parser("seed", help="load a small demo district into a running platform")
     seed.add_argument("--url", default="http://127.0.0.1:8000")
+    seed.add_argument("--token", help="an admin token (default: SAFECOMMUNITY_TOKEN, else embedded mode's own)")
     seed.set_defaults(command=cmd_seed)
 
-    for module in service_cli_modules():
+    from . import tokens
+    for module in [tokens] + service_cli_modules():
         module.add_commands(commands)
     return parser
 
@@ -91,8 +94,9 @@ def engine_for(args, service):
 
 def cmd_run(args):
     from .config import SERVICES
-    from .runner import run
-    run(_config(args, port=args.port), args.service or list(SERVICES), run_migrations=not args.no_migrate)
+    from .runner import platform_config, run
+    config = platform_config(port=args.port, data_dir=args.data_dir, host=args.host)
+    run(config, args.service or list(SERVICES), run_migrations=not args.no_migrate)
 
 
 def cmd_migrate(args):
@@ -140,7 +144,11 @@ def cmd_catalogue(args):
 
 def cmd_seed(args):
     from .seed import seed_demo_district
-    seed_demo_district(args.url, out=sys.stdout)
+    from .tokens import kept_admin_token
+    token = args.token or os.environ.get("SAFECOMMUNITY_TOKEN") or kept_admin_token(_config(args)["DATA_DIR"])
+    if not token:
+        raise SystemExit("seed needs an admin token: --token, SAFECOMMUNITY_TOKEN, or run embedded mode once")
+    seed_demo_district(args.url, token=token, out=sys.stdout)
 
 
 if __name__ == "__main__":

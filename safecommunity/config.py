@@ -23,8 +23,17 @@ DEFAULTS = {
     # embedded mode makes and keeps its own beside the database when these are empty.
     "PII_KEY": "",
     "PII_HASH_KEY": "",
-    # What a request without a token may do; personal-data scopes are never given this way.
-    "ANONYMOUS_SCOPES": "registry:read registry:write",
+    # What a request without a token may do (scopes.py); personal-data, write and admin scopes are
+    # never given this way. "" leaves the anonymous only the public routes.
+    "ANONYMOUS_SCOPES": "aggregates",
+    "SUPPRESS_BELOW": 5,              # anonymous callers see a count under this as "<5", never exact
+    # The district's OpenID Connect provider (auth.OidcVerifier); unset, only platform tokens count.
+    "OIDC_ISSUER": "",
+    "OIDC_AUDIENCE": "safecommunity",
+    "OIDC_JWKS_URL": "",
+    "OIDC_SCOPE_CLAIM": "scope",      # a dotted path into the claims, e.g. realm_access.roles
+    "OIDC_SOURCES_CLAIM": "sources",  # the sources a department reports as
+    "OIDC_SUBJECT_CLAIM": "preferred_username",
 }
 
 

@@ -26,14 +26,22 @@ class Event:
     dataversion: int = 1
     specversion: str = SPECVERSION
     datacontenttype: str = "application/json"
+    # CloudEvents extension attributes: who asked for the change (a token's subject, or "system"),
+    # and the id of the request it came from, carried on into whatever the consumers do.
+    actor: str | None = None
+    correlationid: str | None = None
 
     def to_dict(self):
-        return {
+        attrs = {
             "specversion": self.specversion, "id": self.id, "source": self.source,
             "type": self.type, "time": self.time, "subject": self.subject,
             "datacontenttype": self.datacontenttype, "dataversion": self.dataversion,
             "data": self.data,
         }
+        for name in ("actor", "correlationid"):
+            if getattr(self, name) is not None:
+                attrs[name] = getattr(self, name)
+        return attrs
 
     def to_json(self):
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -58,13 +66,15 @@ class EnvelopeSchema(Schema):
     datacontenttype = fields.String(load_default="application/json")
     dataversion = fields.Integer(load_default=1)
     data = fields.Dict(required=True)
+    actor = fields.String(load_default=None, validate=validate.Length(max=120))
+    correlationid = fields.String(load_default=None, validate=validate.Length(max=64))
 
 
 _envelope = Loader(EnvelopeSchema())
 _dumpers, _loaders = {}, {}  # per event type, made on first use
 
 
-def new_event(type_, data, source, subject=None):
+def new_event(type_, data, source, subject=None, actor=None, correlationid=None):
     """An event of a catalogued type; `data` is checked against the type's payload schema."""
     from .catalogue import spec_for  # the catalogue imports the contracts, which import nothing of ours
 
@@ -73,7 +83,8 @@ def new_event(type_, data, source, subject=None):
     payload, errors = dumper.dump(data)
     if errors:
         raise ValueError(f"{type_} payload does not match its contract: {errors}")
-    return Event(type=type_, source=source, data=payload, subject=subject, dataversion=spec.version)
+    return Event(type=type_, source=source, data=payload, subject=subject, dataversion=spec.version, actor=actor,
+                 correlationid=correlationid)
 
 
 def read_envelope(body):

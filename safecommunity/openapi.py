@@ -5,14 +5,23 @@ import re
 
 from werkzeug.routing import Rule
 
+from .scopes import AGGREGATES, PUBLIC
+
 PARAMETER = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
 ERROR = {"$ref": "#/components/schemas/Error"}
-ERRORS = {"400": "Bad input: `fields` says which field and why", "404": "Not found",
-          "409": "Clashes with the current state", "415": "Not JSON"}
+ERRORS = {"400": "Bad input: `fields` says which field and why", "401": "No token, or one that is unknown, "
+          "revoked or expired", "403": "The token lacks the route's scope (x-scope)", "404": "Not found",
+          "409": "Clashes with the current state", "413": "The body is too large", "415": "Not JSON"}
+OPEN = (PUBLIC, AGGREGATES)  # scopes an anonymous caller may have
 
 
-def document(containers, title="Safe Community Platform", version="1"):
+def document(containers, ops=(), title="Safe Community Platform", version="1"):
+    """ops: the operator routes every process serves, as (werkzeug Rule, scope, function)."""
     paths = {}
+    for rule, scope, function in ops:
+        path, parameters = openapi_path(rule.rule)
+        for verb in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[verb.lower()] = ops_operation(rule, verb, scope, function, parameters)
     for name, container in sorted(containers.items()):
         for entrypoint in sorted(container.entrypoints, key=lambda e: (getattr(e, "url", ""), e.method_name)):
             if not hasattr(entrypoint, "url"):
@@ -23,7 +32,10 @@ def document(containers, title="Safe Community Platform", version="1"):
     return {"openapi": "3.0.3", "info": {"title": title, "version": version,
                                          "description": "Every service under /api/<service>/. JSON in and out."},
             "paths": paths,
-            "components": {"schemas": {"Error": {
+            "components": {"securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "a platform token (safecommunity token issue) or the identity provider's JWT"}},
+                "schemas": {"Error": {
                 "type": "object", "required": ["error"],
                 "properties": {"error": {"type": "string"}, "message": {"type": "string"},
                                "fields": {"type": "object", "additionalProperties": {
@@ -37,11 +49,29 @@ def openapi_path(url):
     return PARAMETER.sub(lambda m: "{" + m["name"] + "}", url), parameters
 
 
+def ops_operation(rule, verb, scope, function, parameters):
+    doc = inspect.getdoc(function) or function.__name__.replace("_", " ").capitalize()
+    answer = {"summary": doc.splitlines()[0], "operationId": f"ops.{function.__name__}", "tags": ["operations"],
+              "responses": {"200": {"description": "OK"}}, **secured(scope)}
+    if parameters:
+        answer["parameters"] = parameters
+    if verb in ("POST", "PUT", "PATCH"):
+        answer["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
+    for status, description in ERRORS.items():
+        answer["responses"][status] = {"description": description, "content": {"application/json": {"schema": ERROR}}}
+    return answer
+
+
+def secured(scope):
+    """The scope a route needs: anonymous callers may call the open ones; the rest need a token."""
+    return {"x-scope": scope, "security": [{}, {"bearer": []}] if scope in OPEN else [{"bearer": []}]}
+
+
 def operation(service, container, entrypoint, parameters):
     method = getattr(container.service_cls, entrypoint.method_name)
     doc = inspect.getdoc(method) or entrypoint.method_name.replace("_", " ").capitalize()
     answer = {"summary": doc.splitlines()[0], "operationId": f"{service}.{entrypoint.method_name}",
-              "tags": [service], "responses": {"200": {"description": "OK"}}}
+              "tags": [service], "responses": {"200": {"description": "OK"}}, **secured(entrypoint.scope)}
     if len(doc.splitlines()) > 1:
         answer["description"] = doc
     query = getattr(entrypoint, "query_schema", None)

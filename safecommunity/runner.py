@@ -15,6 +15,7 @@ import eventlet
 from nameko.runners import ServiceRunner
 
 from . import migrate
+from .auth import ACCESS_STORE, token_store
 from .config import SERVICES, database_url, from_environ
 
 log = logging.getLogger(__name__)
@@ -27,17 +28,33 @@ def service_class(name):
     return module.SERVICE
 
 
-def platform_config(port=None, data_dir=None, environ=None, **overrides):
+def platform_config(port=None, data_dir=None, environ=None, host=None, **overrides):
+    """Embedded mode (no AMQP_URI, no DATABASE_URL) listens on 127.0.0.1 unless told otherwise."""
     environ = os.environ if environ is None else environ
     data_dir = os.path.abspath(data_dir or environ.get("SAFECOMMUNITY_DATA", "data"))
     embedded = {"AMQP_URI": "memory://", "DATABASE_URL": f"sqlite:///{data_dir}/{{service}}.db"}
     config = from_environ({**embedded, **environ}, **overrides)
-    if port is not None:
-        config["WEB_SERVER_ADDRESS"] = f"0.0.0.0:{port}"
+    config["DATA_DIR"] = data_dir
+    if host is None and "WEB_SERVER_ADDRESS" not in environ:
+        host = "127.0.0.1" if is_embedded(config) else "0.0.0.0"
+    if host is not None or port is not None:
+        default_host, default_port = config["WEB_SERVER_ADDRESS"].rsplit(":", 1)
+        config["WEB_SERVER_ADDRESS"] = f"{host or default_host}:{port or default_port}"
     return config
 
 
+def is_embedded(config):
+    return config["AMQP_URI"].startswith("memory")
+
+
 def migrate_all(config, names):
+    """Each service's database, and the access store every service checks tokens in."""
+    migrate.create_database_if_missing(database_url(config, ACCESS_STORE))
+    tokens = token_store(config)
+    try:
+        tokens.create()
+    finally:
+        tokens.engine.dispose()
     for name in names:
         migrate.upgrade(name, database_url(config, name))
 
@@ -60,11 +77,28 @@ def declare_broker(config, names):
     log.info("declared the broker's exchanges and queues for %s", ", ".join(names))
 
 
+def announce_admin_token(config):
+    """Embedded mode is for trying the platform: its first run makes an admin token and says how to use it."""
+    from .tokens import ensure_admin_token
+
+    token, new = ensure_admin_token(config, config["DATA_DIR"])
+    host, port = config["WEB_SERVER_ADDRESS"].rsplit(":", 1)
+    where = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
+    if new:
+        print(f"\nAn admin token for this platform (kept in {config['DATA_DIR']}/admin-token, shown once):\n"
+              f"    {token}\nThe dashboard, logged in: {where}/#token={token}\n"
+              f"The API: curl -H 'Authorization: Bearer {token}' {where}/api/access/whoami\n", flush=True)
+    else:
+        print(f"\nThe admin token is in {config['DATA_DIR']}/admin-token; the dashboard: {where}/\n", flush=True)
+
+
 def run(config, names, run_migrations=True):
     if config["AMQP_URI"].startswith("memory") and len(names) < len(SERVICES):
         log.warning("memory:// is private to this process: services elsewhere will not hear these")
     if run_migrations:
         migrate_all(config, names)
+    if is_embedded(config):
+        announce_admin_token(config)
     runner = ServiceRunner(config)
     for name in names:
         runner.add_service(service_class(name))

@@ -18,9 +18,9 @@ PROJECTS = [("Elderly fall prevention 老年人防跌倒", "elderly", "continuin
             ("Safe routes to school 上学路安全", "schools", "new")]
 
 
-def seed_demo_district(base_url, out, residents=1000, injuries=100, rng=None):
+def seed_demo_district(base_url, out, token, residents=1000, injuries=100, rng=None):
     rng = rng or random.Random(2026)
-    api = Api(base_url)
+    api = Api(base_url, token)
     for level, rows in (("district", [DISTRICT]), ("street", STREETS), ("community", COMMUNITIES),
                         ("grid", GRIDS)):
         for code, name, parent in rows:
@@ -127,9 +127,10 @@ def random_case(rng, grid_codes, n):
 
 
 class Api:
-    def __init__(self, base_url):
+    def __init__(self, base_url, token):
         self.base_url = base_url.rstrip("/")
         self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {token}"
 
     def post(self, path, body, ok):
         response = self.http.post(self.base_url + path, json=body, timeout=60)

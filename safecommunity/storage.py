@@ -8,6 +8,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from .auth import CALLER_KEY, CORRELATION_KEY, SYSTEM
 from .bulk import insert_rows
 from .catalogue import spec_for
 from .database import Database, utcnow
@@ -42,9 +43,13 @@ class Inbox:
 
 
 class UnitOfWork:
-    def __init__(self, session, service, consumer=None, on_commit=None):
+    """actor: who asked for this work (the HTTP caller's subject, or "system"); correlation_id: the
+    request it came from. Both travel in every event the work publishes."""
+
+    def __init__(self, session, service, consumer=None, on_commit=None, actor=SYSTEM, correlation_id=None):
         self.session = session
         self.service = service
+        self.actor, self.correlation_id = actor, correlation_id
         self.inbox = Inbox(session, consumer)
         self._on_commit = on_commit
         self._staged = []
@@ -58,7 +63,8 @@ class UnitOfWork:
     def publish(self, type_, data, subject=None):
         if spec_for(type_).producer != self.service:
             raise ValueError(f"{self.service} is not the catalogued producer of {type_}")
-        event = new_event(type_, data, source=f"/safecommunity/{self.service}", subject=subject)
+        event = new_event(type_, data, source=f"/safecommunity/{self.service}", subject=subject, actor=self.actor,
+                          correlationid=self.correlation_id)
         self._staged.append(event)
         return event
 
@@ -98,6 +104,15 @@ class ConflictOnDuplicate:
             raise Conflict(f"conflicting change, try again: {exc.orig}") from None
 
 
+def requested_by(worker_ctx):
+    """(subject, correlation id) of the HTTP request a worker serves; ("system", None) otherwise."""
+    request = worker_ctx.args[0] if worker_ctx.args else None
+    environ = getattr(request, "environ", None)
+    if not isinstance(environ, dict) or CALLER_KEY not in environ:
+        return SYSTEM, None
+    return environ[CALLER_KEY].subject, environ.get(CORRELATION_KEY)
+
+
 class Store(DependencyProvider):
     """Gives each worker its own unit of work, closed (rolled back unless committed) afterwards."""
 
@@ -110,9 +125,10 @@ class Store(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         service = self.container.service_name
+        actor, correlation_id = requested_by(worker_ctx)
         uow = self.unit_of_work_cls(self.database.connect(), service,
                                     consumer=f"{service}.{worker_ctx.entrypoint.method_name}",
-                                    on_commit=self.database.committed)
+                                    on_commit=self.database.committed, actor=actor, correlation_id=correlation_id)
         self._open[worker_ctx] = uow
         return uow
 

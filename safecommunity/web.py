@@ -3,6 +3,7 @@ JSON in and out, one table mapping errors to status codes, and the operator endp
 service has: health, readiness, metrics and dead letters."""
 import json
 import logging
+import re
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,10 +18,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from . import metrics
+from .auth import CALLER_KEY, CORRELATION_KEY, Access, Unauthorized
 from .deadletters import DeadLetterNotFound
 from .errors import Conflict, DomainError, FieldInvalid, InvalidRequest, NotFound
+from .ids import new_id
+from .scopes import PUBLIC, known
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("safecommunity.access")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # what we take of a client's X-Request-Id
 
 # Exception class -> (status, error code). The first matching row wins; anything else is a 500.
 ERROR_STATUS = (
@@ -60,7 +66,10 @@ def error_response(exc):
             if isinstance(exc, (ValidationError, FieldInvalid)):
                 return json_response({"error": code, "fields": exc.messages}, status)
             status = getattr(exc, "status", status)
-            return json_response({"error": STATUS_CODES.get(status, code), "message": str(exc)}, status)
+            response = json_response({"error": STATUS_CODES.get(status, code), "message": str(exc)}, status)
+            if isinstance(exc, Unauthorized):
+                response.headers["WWW-Authenticate"] = 'Bearer realm="safecommunity"'
+            return response
     log.error("unexpected error answering a request", exc_info=exc)
     return json_response({"error": "internal", "message": "internal error; see the service log"}, 500)
 
@@ -168,7 +177,8 @@ class PlatformApp:
         try:
             endpoint, values = self.url_map().bind_to_environ(environ).match()
             if callable(endpoint):
-                response = endpoint(self.server, request, **values)
+                response = answer(request, access_of(self.server), OPS_SCOPES[endpoint], values.get("service", "-"),
+                                  endpoint.__name__, lambda: endpoint(self.server, request, **values))
             else:
                 request.path_values = values
                 response = endpoint.handle_request(request)
@@ -177,25 +187,66 @@ class PlatformApp:
         return response(environ, start_response)
 
 
+
+def answer(request, access, scope, service, route, respond):
+    """Who calls (401 when the token is bad), whether the route's scope allows it (401 for the
+    anonymous, 403 for others), then the route's answer; and one access-log line either way."""
+    started = time.perf_counter()
+    given = request.headers.get("X-Request-Id", "")
+    request_id = given if REQUEST_ID.match(given) else new_id()
+    given = request.headers.get("X-Correlation-Id", "")
+    correlation_id = given if REQUEST_ID.match(given) else request_id
+    subject = "?"
+    try:
+        caller = access.caller_from(request)
+        subject = caller.subject
+        caller.require(scope)
+    except InvalidRequest as exc:
+        response = error_response(exc)
+    else:
+        request.environ[CALLER_KEY] = caller
+        request.environ[CORRELATION_KEY] = correlation_id
+        response = respond()
+    seconds = time.perf_counter() - started
+    response.headers["X-Request-Id"] = request_id
+    metrics.HTTP_REQUESTS.labels(service, request.method, str(response.status_code)).inc()
+    metrics.HTTP_SECONDS.labels(service, request.method).observe(seconds)
+    access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
+        "request_id": request_id, "correlation_id": correlation_id, "subject": subject, "service": service,
+        "method": request.method, "route": route,
+        "status": response.status_code, "duration_ms": round(seconds * 1000, 2)})
+    return response
+
+
+class RouteWithoutScope(Exception):
+    """A route that does not say what scope it needs does not start."""
+
+
 class Http(HttpRequestHandler):
-    """`@http("POST", "/api/incidents/injuries")`: the method returns a dict or list (200), or
-    (status, payload); errors are answered through ERROR_STATUS."""
+    """`@http("POST", "/api/incidents/injuries", scope="incidents:write")`: the method returns a dict
+    or list (200), or (status, payload); errors are answered through ERROR_STATUS. The caller must
+    have the scope (see scopes.py) before the method runs."""
 
     server = PlatformWebServer()
+    access = Access()
 
-    def __init__(self, method, url, query=None, body=None, **kwargs):
-        """query, body: the marshmallow schemas the method loads them with, for the OpenAPI document."""
+    def __init__(self, method, url, scope=None, query=None, body=None, **kwargs):
+        """scope: what the caller needs (scopes.py); query, body: the marshmallow schemas the method
+        loads them with, for the OpenAPI document."""
         kwargs.setdefault("expected_exceptions", (DomainError, ValidationError))
-        self.query_schema, self.body_schema = query, body
+        self.scope, self.query_schema, self.body_schema = scope, query, body
         super().__init__(method, url, **kwargs)
 
+    def setup(self):
+        if self.scope is None or not known(self.scope):
+            declared = "no scope" if self.scope is None else f"an unknown scope {self.scope}"
+            raise RouteWithoutScope(f"{self.container.service_name}.{self.method_name} ({self.method} {self.url}) "
+                                    f"declares {declared}")
+        super().setup()
+
     def handle_request(self, request):
-        started = time.perf_counter()
-        response = super().handle_request(request)
-        service = self.container.service_name
-        metrics.HTTP_REQUESTS.labels(service, request.method, str(response.status_code)).inc()
-        metrics.HTTP_SECONDS.labels(service, request.method).observe(time.perf_counter() - started)
-        return response
+        return answer(request, self.access, self.scope, self.container.service_name, self.url,
+                      lambda: super(Http, self).handle_request(request))
 
     def response_from_result(self, result):
         if isinstance(result, Response):
@@ -212,6 +263,8 @@ http = Http.decorator
 
 # -- operator routes, served for every service in the process ------------------------------------
 
+OPS, ADMIN = "ops", "admin"
+
 def ops_rules():
     from werkzeug.routing import Rule
     return [
@@ -227,7 +280,24 @@ def ops_rules():
         Rule("/api/<service>/dead-letters/<int:row_id>", endpoint=show_dead_letter, methods=["GET"]),
         Rule("/api/<service>/dead-letters/<int:row_id>/replay", endpoint=replay_dead_letter,
              methods=["POST"]),
+        Rule("/api/access/scopes", endpoint=list_scopes, methods=["GET"]),
+        Rule("/api/access/whoami", endpoint=whoami, methods=["GET"]),
+        Rule("/api/access/tokens", endpoint=list_tokens, methods=["GET"]),
+        Rule("/api/access/tokens", endpoint=issue_token, methods=["POST"]),
+        Rule("/api/access/tokens/<token_id>", endpoint=revoke_token, methods=["DELETE"]),
     ]
+
+
+def access_of(server):
+    for container in server.containers.values():
+        return container.shared_extensions[Access]
+    raise NotFound("no service runs here")
+
+
+def _ops_scopes():
+    return {health: PUBLIC, ready: PUBLIC, openapi_document: PUBLIC, metrics_text: OPS, list_dead_letters: OPS,
+            show_dead_letter: OPS, replay_dead_letter: OPS, list_scopes: PUBLIC, whoami: PUBLIC,
+            list_tokens: ADMIN, issue_token: ADMIN, revoke_token: ADMIN}
 
 
 def _containers(server, service=None):
@@ -266,7 +336,9 @@ def metrics_text(server, request, service=None):
 
 def openapi_document(server, request, service=None):
     from .openapi import document
-    return json_response(document(_containers(server, service)))
+    ops = [(rule, OPS_SCOPES[rule.endpoint], rule.endpoint) for rule in ops_rules()
+           if service is None or rule.rule.startswith("/api/<service>/")]
+    return json_response(document(_containers(server, service), ops))
 
 
 def _dead_letters(server, service):
@@ -289,3 +361,35 @@ def show_dead_letter(server, request, service, row_id):
 def replay_dead_letter(server, request, service, row_id):
     _dead_letters(server, service).replay(row_id)
     return json_response({"replayed": row_id}, 202)
+
+
+# -- the admin API of platform tokens (tokens.py) ----------------------------------------------------
+
+def list_scopes(server, request):
+    from .tokens import scope_table
+    return json_response(scope_table())
+
+
+def whoami(server, request):
+    caller = request.environ[CALLER_KEY]
+    return json_response({"subject": caller.subject, "kind": caller.kind, "anonymous": caller.anonymous,
+                          "scopes": sorted(caller.scopes), "sources": sorted(caller.sources)})
+
+
+def list_tokens(server, request):
+    tokens = access_of(server).tokens.list(request.args.get("subject"), request.args.get("all") == "1")
+    return json_response({"tokens": tokens})
+
+
+def issue_token(server, request):
+    from .tokens import issue_over_http
+    return json_response(issue_over_http(access_of(server).tokens, request.environ[CALLER_KEY], read_json(request)),
+                         201)
+
+
+def revoke_token(server, request, token_id):
+    from .tokens import revoke_over_http
+    return json_response(revoke_over_http(access_of(server).tokens, token_id))
+
+
+OPS_SCOPES = _ops_scopes()  # the scope each operator route needs

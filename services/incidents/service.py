@@ -2,8 +2,10 @@
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
+from safecommunity.auth import Auth
 from safecommunity.consumer import event_handler
 from safecommunity.fastschema import Loader
+from safecommunity.scopes import PUBLIC
 from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
@@ -17,6 +19,7 @@ from .rules import rule_table
 from .storage import IncidentsUnitOfWork
 
 CASE, BATCH = s.InjuryCaseSchema(), Loader(s.BatchSchema())
+READ, WRITE = "incidents:read", "incidents:write"
 
 
 class IncidentsService:
@@ -24,89 +27,91 @@ class IncidentsService:
     store = Store(IncidentsUnitOfWork)
     policy = Policy()
     files = Attachments()
+    caller = Auth()
     broker_topology = (declare_intake,)  # declared by `safecommunity migrate`, before the first start
 
     # -- injury cases -----------------------------------------------------------------------------
 
-    @http("POST", "/api/incidents/injuries")
+    @http("POST", "/api/incidents/injuries", scope=WRITE)
     def report_injury(self, request):
-        [result] = take_in(self.store, [read_json(request)])
+        [result] = take_in(self.store, self._own([read_json(request)]))
         if result["status"] == REJECTED:
             raise ValidationError(result["errors"])
         self.store.commit()
         case = CASE.dump(self.store.cases.get(result.pop("case_id")))
         return (201 if result["status"] == CREATED else 200), {**result, "case": case}
 
-    @http("POST", "/api/incidents/injuries/batch")
+    @http("POST", "/api/incidents/injuries/batch", scope=WRITE)
     def report_injuries(self, request):
-        results = take_in(self.store, BATCH.load(read_json(request))["cases"])
+        results = take_in(self.store, self._own(BATCH.load(read_json(request))["cases"]))
         self.store.commit()
         return {"counts": counts(results), "results": results}
 
-    @http("PUT", "/api/incidents/injuries/<case_id>")
+    @http("PUT", "/api/incidents/injuries/<case_id>", scope=WRITE)
     def amend_injury(self, request, case_id):
         command = s.AmendInjurySchema().load(read_json(request))
         case = self.store.cases.get(case_id, for_update=True)
+        self.caller.require_sources([case.source])
         changed = case.amend(command, actor=command["amended_by"], reason=command["reason"])
         self.store.cases.save(case)
         self.store.commit()
         return {"status": "amended" if changed else "unchanged", "changed": changed,
                 "case": s.InjuryCaseSchema().dump(case)}
 
-    @http("GET", "/api/incidents/injuries/<case_id>")
+    @http("GET", "/api/incidents/injuries/<case_id>", scope=READ)
     def show_injury(self, request, case_id):
         return s.InjuryCaseSchema().dump(self.store.cases.get(case_id))
 
-    @http("GET", "/api/incidents/injuries/<case_id>/history")
+    @http("GET", "/api/incidents/injuries/<case_id>/history", scope=READ)
     def show_injury_history(self, request, case_id):
         case = s.InjuryCaseSchema().dump(self.store.cases.get(case_id))
         return {"case": case, "history": self.store.cases.history(case_id)}
 
-    @http("GET", "/api/incidents/injuries")
+    @http("GET", "/api/incidents/injuries", scope=READ)
     def list_injuries(self, request):
         limit, offset = paging(request)
         cases = self.store.cases.list(s.InjuryQuerySchema().load(request.args), limit, offset)
         return {"limit": limit, "offset": offset, "cases": s.InjuryCaseSchema(many=True).dump(cases)}
 
-    @http("GET", "/api/incidents/code-tables")
+    @http("GET", "/api/incidents/code-tables", scope=PUBLIC)
     def list_code_tables(self, request):
         return {"tables": CODE_TABLES, "rules": rule_table()}
 
     # -- accidents and public order -----------------------------------------------------------------
 
-    @http("POST", "/api/incidents/accidents", body=s.ReportAccidentSchema)
+    @http("POST", "/api/incidents/accidents", body=s.ReportAccidentSchema, scope=WRITE)
     def report_accident(self, request):
-        status, accident_id = report_one(self.store, "accident", read_json(request))
+        status, accident_id = report_one(self.store, "accident", self._own([read_json(request)])[0])
         self.store.commit()
         accident = s.AccidentSchema().dump(self.store.accidents.get(accident_id))
         return (201 if status == CREATED else 200), {"status": status, "accident": accident}
 
-    @http("POST", "/api/incidents/accidents/batch", body=s.AccidentBatchSchema)
+    @http("POST", "/api/incidents/accidents/batch", body=s.AccidentBatchSchema, scope=WRITE)
     def report_accidents(self, request):
         return self._take_in_batch("accident", s.AccidentBatchSchema().load(read_json(request))["accidents"])
 
-    @http("GET", "/api/incidents/accidents")
+    @http("GET", "/api/incidents/accidents", scope=READ)
     def list_accidents(self, request):
         limit, offset = paging(request)
         found = self.store.accidents.list(s.AccidentQuerySchema().load(request.args), limit, offset)
         return {"limit": limit, "offset": offset, "accidents": s.AccidentSchema(many=True).dump(found)}
 
-    @http("GET", "/api/incidents/accidents/<accident_id>")
+    @http("GET", "/api/incidents/accidents/<accident_id>", scope=READ)
     def show_accident(self, request, accident_id):
         return s.AccidentSchema().dump(self.store.accidents.get(accident_id))
 
-    @http("POST", "/api/incidents/public-order", body=s.ReportPublicOrderSchema)
+    @http("POST", "/api/incidents/public-order", body=s.ReportPublicOrderSchema, scope=WRITE)
     def report_public_order(self, request):
-        status, event_id = report_one(self.store, "public_order", read_json(request))
+        status, event_id = report_one(self.store, "public_order", self._own([read_json(request)])[0])
         self.store.commit()
         event = s.PublicOrderSchema().dump(self.store.public_order.get(event_id))
         return (201 if status == CREATED else 200), {"status": status, "event": event}
 
-    @http("POST", "/api/incidents/public-order/batch", body=s.PublicOrderBatchSchema)
+    @http("POST", "/api/incidents/public-order/batch", body=s.PublicOrderBatchSchema, scope=WRITE)
     def report_public_order_events(self, request):
         return self._take_in_batch("public_order", s.PublicOrderBatchSchema().load(read_json(request))["events"])
 
-    @http("POST", "/api/incidents/public-order/<event_id>/steps")
+    @http("POST", "/api/incidents/public-order/<event_id>/steps", scope=WRITE)
     def advance_dispute(self, request, event_id):
         command = s.DisputeStepSchema().load(read_json(request))
         event = self.store.public_order.get(event_id, for_update=True)
@@ -115,30 +120,30 @@ class IncidentsService:
         self.store.commit()
         return self.show_public_order(request, event_id)
 
-    @http("GET", "/api/incidents/public-order")
+    @http("GET", "/api/incidents/public-order", scope=READ)
     def list_public_order(self, request):
         limit, offset = paging(request)
         found = self.store.public_order.list(s.PublicOrderQuerySchema().load(request.args), limit, offset)
         return {"limit": limit, "offset": offset, "events": s.PublicOrderSchema(many=True).dump(found)}
 
-    @http("GET", "/api/incidents/public-order/<event_id>")
+    @http("GET", "/api/incidents/public-order/<event_id>", scope=READ)
     def show_public_order(self, request, event_id):
         event = s.PublicOrderSchema().dump(self.store.public_order.get(event_id))
         return {**event, "history": self.store.public_order.history(event_id)}
 
     # -- hazards --------------------------------------------------------------------------------------
 
-    @http("POST", "/api/incidents/hazards", body=s.ReportHazardSchema)
+    @http("POST", "/api/incidents/hazards", body=s.ReportHazardSchema, scope=WRITE)
     def report_hazard(self, request):
-        status, hazard_id = report_one(self.store, "hazard", read_json(request), self.policy)
+        status, hazard_id = report_one(self.store, "hazard", self._own([read_json(request)])[0], self.policy)
         self.store.commit()
         return (201 if status == CREATED else 200), {"status": status, "hazard": self._hazard(hazard_id)}
 
-    @http("POST", "/api/incidents/hazards/batch", body=s.HazardBatchSchema)
+    @http("POST", "/api/incidents/hazards/batch", body=s.HazardBatchSchema, scope=WRITE)
     def report_hazards(self, request):
         return self._take_in_batch("hazard", s.HazardBatchSchema().load(read_json(request))["hazards"])
 
-    @http("POST", "/api/incidents/hazards/<hazard_id>/<action>")
+    @http("POST", "/api/incidents/hazards/<hazard_id>/<action>", scope=WRITE)
     def act_on_hazard(self, request, hazard_id, action):
         command = hazard_action(action, read_json(request))
         hazard = self.store.hazards.get(hazard_id, for_update=True)
@@ -147,7 +152,7 @@ class IncidentsService:
         self.store.commit()
         return self._hazard(hazard_id)
 
-    @http("POST", "/api/incidents/hazards/<hazard_id>/attachments")
+    @http("POST", "/api/incidents/hazards/<hazard_id>/attachments", scope=WRITE)
     def attach_to_hazard(self, request, hazard_id):
         upload = read_upload(request, self.files.max_bytes)
         query = s.AttachmentQuerySchema().load(request.args)
@@ -156,23 +161,23 @@ class IncidentsService:
         self.store.commit()
         return 201, row
 
-    @http("GET", "/api/incidents/attachments/<attachment_id>")
+    @http("GET", "/api/incidents/attachments/<attachment_id>", scope=READ)
     def show_attachment(self, request, attachment_id):
         row = self.store.hazards.attachment(attachment_id)
         return Response(self.files.path(row["sha256"]).read_bytes(), mimetype=row["content_type"],
                         headers={"Content-Disposition": f'attachment; filename="{row["filename"]}"'})
 
-    @http("GET", "/api/incidents/hazards")
+    @http("GET", "/api/incidents/hazards", scope=READ)
     def list_hazards(self, request):
         limit, offset = paging(request)
         found = self.store.hazards.list(s.HazardQuerySchema().load(request.args), limit, offset)
         return {"limit": limit, "offset": offset, "hazards": s.HazardSchema(many=True).dump(found)}
 
-    @http("GET", "/api/incidents/hazards/<hazard_id>")
+    @http("GET", "/api/incidents/hazards/<hazard_id>", scope=READ)
     def show_hazard(self, request, hazard_id):
         return self._hazard(hazard_id)
 
-    @http("GET", "/api/incidents/hazard-policy")
+    @http("GET", "/api/incidents/hazard-policy", scope=PUBLIC)
     def show_hazard_policy(self, request):
         return self.policy.as_dict()
 
@@ -182,9 +187,16 @@ class IncidentsService:
 
     def _take_in_batch(self, kind, items):
         """1 to 1,000 records: the good ones stored, the bad ones change nothing; a result each."""
-        results = take_in_records(self.store, kind, items, self.policy)
+        results = take_in_records(self.store, kind, self._own(items), self.policy)
         self.store.commit()
         return {"counts": counts(results), "results": results}
+
+    def _own(self, records):
+        """The records, when the caller may report under every source they name; 403 otherwise, as a
+        department's AMQP user may write only its own routing keys."""
+        self.caller.require_sources({record["source"] for record in records
+                                     if isinstance(record, dict) and isinstance(record.get("source"), str)})
+        return records
 
     def _hazard(self, hazard_id):
         return {**s.HazardSchema().dump(self.store.hazards.get(hazard_id)),
@@ -198,14 +210,14 @@ class IncidentsService:
         take_in_messages(self.store, messages, self.policy)
         self.store.commit()
 
-    @http("GET", "/api/incidents/intake/rejections")
+    @http("GET", "/api/incidents/intake/rejections", scope=READ)
     def list_intake_rejections(self, request):
         limit, offset = paging(request)
         query = s.RejectionQuerySchema().load(request.args)
         return {"limit": limit, "offset": offset,
                 "rejections": self.store.rejections.list(query.get("department"), limit, offset)}
 
-    @http("GET", "/api/incidents/grids")
+    @http("GET", "/api/incidents/grids", scope=READ)
     def list_known_grids(self, request):
         return {"grids": self.store.grids.list()}
 
@@ -214,7 +226,7 @@ class IncidentsService:
         self.store.grids.add_many([event.data for event in self.store.inbox.claim(events)])
         self.store.commit()
 
-    @http("GET", "/api/incidents/units", query=s.UnitQuerySchema)
+    @http("GET", "/api/incidents/units", query=s.UnitQuerySchema, scope=READ)
     def list_known_units(self, request):
         s.UnitQuerySchema().load(request.args)
         limit, offset = paging(request)

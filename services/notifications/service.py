@@ -7,6 +7,7 @@ from .domain import notices_for_injury
 from .schemas import DeliverySchema
 from .storage import NotificationsUnitOfWork
 
+READ = "notifications:read"
 
 class NotificationsService:
     name = "notifications"
@@ -19,7 +20,7 @@ class NotificationsService:
                                         for notice in notices_for_injury(event.id, event.data)])
         self.store.commit()
 
-    @http("GET", "/api/notifications/deliveries")
+    @http("GET", "/api/notifications/deliveries", scope=READ)
     def list_deliveries(self, request):
         limit, offset = paging(request)
         notices = self.store.deliveries.list(limit, offset, request.args.get("recipient"))

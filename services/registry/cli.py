@@ -1,7 +1,5 @@
-"""Registry commands for `safecommunity`: tokens and bulk imports.
+"""Registry commands for `safecommunity`: bulk imports (tokens are `safecommunity token`).
 
-    safecommunity registry-token issue --subject NAME --scope registry:read [--scope ...] [--days N]
-    safecommunity registry-token revoke --subject NAME
     safecommunity registry import residents|units|facilities FILE.csv|FILE.xlsx
 
 The import writes straight to the registry's database through the registry's own code, its
@@ -10,31 +8,14 @@ events into the outbox in the same transactions; a running registry's relay publ
 import json
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
-
-from safecommunity.auth import issue_token, revoke_tokens
-from safecommunity.database import utcnow
 
 from .importer import IMPORTERS, read_rows
 
 
 def add_commands(commands):
-    token = commands.add_parser("registry-token", help="issue or revoke API tokens (stored hashed)")
-    actions = token.add_subparsers(required=True, metavar="ACTION")
-    issue = actions.add_parser("issue", help="issue a token; it is printed once")
-    issue.add_argument("--subject", required=True, help="who the token is for (a person or department)")
-    issue.add_argument("--scope", action="append", required=True,
-                       help="registry:read, registry:write, registry:pii, registry:sensitive[:TAG], "
-                            "registry:audit, registry:admin")
-    issue.add_argument("--days", type=int, help="expires after this many days (default: never)")
-    issue.set_defaults(command=cmd_issue_token)
-    revoke = actions.add_parser("revoke", help="revoke every token of a subject")
-    revoke.add_argument("--subject", required=True)
-    revoke.set_defaults(command=cmd_revoke_tokens)
-
     registry = commands.add_parser("registry", help="registry operations")
     registry_actions = registry.add_subparsers(required=True, metavar="ACTION")
     bulk = registry_actions.add_parser("import", help="import residents, units or facilities from CSV or XLSX")
@@ -47,19 +28,6 @@ def add_commands(commands):
 def _engine(args):
     from safecommunity.cli import engine_for
     return engine_for(args, "registry")
-
-
-def cmd_issue_token(args):
-    expires = utcnow() + timedelta(days=args.days) if args.days else None
-    with _engine(args).begin() as connection:
-        token = issue_token(connection, args.subject, args.scope, expires)
-    print(token)
-    print(f"(for {args.subject}: {' '.join(sorted(set(args.scope)))}; shown once, stored hashed)", file=sys.stderr)
-
-
-def cmd_revoke_tokens(args):
-    with _engine(args).begin() as connection:
-        print(f"revoked {revoke_tokens(connection, args.subject)} token(s) of {args.subject}")
 
 
 def unit_of_work(args):

@@ -27,14 +27,12 @@ class RegistryService(PlacesEntrypoints, ResidentsEntrypoints, HousingEntrypoint
 
     # -- imports and the audit log --------------------------------------------------------------
 
-    @http("POST", "/api/registry/imports/<kind>")
+    @http("POST", "/api/registry/imports/<kind>", scope=WRITE)
     def import_file(self, request, kind):
-        self.caller.require(WRITE)
         return import_upload(self.store, kind, request, self.caller.scopes)
 
-    @http("GET", "/api/registry/audit")
+    @http("GET", "/api/registry/audit", scope=AUDIT)
     def list_audit(self, request):
-        self.caller.require(AUDIT)
         query = AuditQuerySchema().load(request.args)
         limit, offset = paging(request)
         return {"limit": limit, "offset": offset, "entries": self.store.audit.search(query, limit, offset)}

@@ -20,10 +20,9 @@ from sqlalchemy import (
     text,
 )
 
-from safecommunity.auth import add_token_table
 from safecommunity.tables import add_backbone_tables
 
-metadata = add_token_table(add_backbone_tables(MetaData()))
+metadata = add_backbone_tables(MetaData())
 ID = BigInteger().with_variant(Integer, "sqlite")
 HASH = String(64)
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from safecommunity.consumer import event_handler
 from safecommunity.errors import NotFound
+from safecommunity.scopes import AGGREGATES, PUBLIC
 from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
@@ -25,6 +26,7 @@ STATIC = Path(__file__).parent / "static"
 @cache
 def page(name):
     return (STATIC / name).read_text(encoding="utf-8")
+READ, ADMIN = "reports:read", "reports:admin"
 
 
 class ReportsService:
@@ -38,12 +40,12 @@ class ReportsService:
         project(self.store.read_models, fresh)
         self.store.commit()
 
-    @http("GET", "/")
+    @http("GET", "/", scope=PUBLIC)
     def show_dashboard_page(self, request):
         """The dashboard: one HTML page, no outside requests; Chinese by default, ?lang=en."""
         return Response(page("dashboard.html"), mimetype="text/html")
 
-    @http("GET", "/api/reports/dashboard", query=DashboardQuerySchema)
+    @http("GET", "/api/reports/dashboard", query=DashboardQuerySchema, scope=AGGREGATES)
     def show_dashboard(self, request):
         """Everything the dashboard shows, for a year (or one month) and a grid of any level.
 
@@ -53,13 +55,13 @@ class ReportsService:
         units, facilities), projects."""
         return dashboard(self.store.read_models, self._selection(request))
 
-    @http("GET", "/api/reports/kpis", query=DashboardQuerySchema)
+    @http("GET", "/api/reports/kpis", query=DashboardQuerySchema, scope=AGGREGATES)
     def list_kpis(self, request):
         """The KPI catalogue with each value, target and red/amber/green status for the selection."""
         selection = self._selection(request)
         return {**selection.describe(), "kpis": kpi_rows(self.store.read_models, selection)}
 
-    @http("PUT", "/api/reports/kpis/<code>", body=KpiTargetSchema)
+    @http("PUT", "/api/reports/kpis/<code>", body=KpiTargetSchema, scope=ADMIN)
     def set_kpi_target(self, request, code):
         """Set the site's own target for a KPI, and how far past it is still amber."""
         if code not in {kpi.code for kpi in kpis.CATALOGUE}:
@@ -69,7 +71,7 @@ class ReportsService:
         self.store.commit()
         return next(kpis.describe(kpi) for kpi in catalogue(self.store.read_models) if kpi.code == code)
 
-    @http("GET", "/api/reports/injury-rates", query=RatesQuerySchema)
+    @http("GET", "/api/reports/injury-rates", query=RatesQuerySchema, scope=AGGREGATES)
     def show_injury_rates(self, request):
         """Per grid: residents, injuries in the year and injuries per 1,000 residents."""
         year = RatesQuerySchema().load(request.args).get("year", date.today().year)
@@ -78,12 +80,12 @@ class ReportsService:
                                        models.own_residents_by_grid(), models.grids())
         return {"year": year, "per": "1,000 residents", "grids": grids, "district": district}
 
-    @http("GET", "/api/reports/grids")
+    @http("GET", "/api/reports/grids", scope=AGGREGATES)
     def list_grids(self, request):
         """The grids reports knows, for the dashboard's filter."""
         return {"grids": sorted(self.store.read_models.grids().values(), key=lambda grid: grid["code"])}
 
-    @http("POST", "/api/reports/periodic", body=IssueReportSchema)
+    @http("POST", "/api/reports/periodic", body=IssueReportSchema, scope=ADMIN)
     def issue_report(self, request):
         """Issue a periodic report: a snapshot kept as issued, with links to HTML, PDF, XLSX and CSV."""
         command = IssueReportSchema().load(read_json(request))
@@ -95,25 +97,25 @@ class ReportsService:
         self.store.commit()
         return 201, {**self.store.reports.get(report.id), "links": render.links(report.id)}
 
-    @http("GET", "/api/reports/periodic")
+    @http("GET", "/api/reports/periodic", scope=READ)
     def list_reports(self, request):
         """Issued reports, newest first (limit, offset)."""
         limit, offset = paging(request)
         return {"reports": [{**row, "links": render.links(row["id"])}
                             for row in self.store.reports.list(limit, offset)]}
 
-    @http("GET", "/api/reports/periodic/<report_id>")
+    @http("GET", "/api/reports/periodic/<report_id>", scope=READ)
     def show_report(self, request, report_id):
         """One issued report with its snapshot."""
         return self.store.reports.get(report_id)
 
-    @http("GET", "/api/reports/periodic/<report_id>/<name>.<fmt>")
+    @http("GET", "/api/reports/periodic/<report_id>/<name>.<fmt>", scope=READ)
     def download_report(self, request, report_id, name, fmt):
         """report.html, report.pdf, tables.xlsx, or one table as <table>.csv."""
         body, content_type, disposition = render.download(self.store.reports.get(report_id), name, fmt)
         return Response(body, content_type=content_type, headers={"Content-Disposition": disposition})
 
-    @http("GET", "/api/reports/summary")
+    @http("GET", "/api/reports/summary", scope=AGGREGATES)
     def show_summary(self, request):
         """Totals: injuries, residents, grids, projects, events kept."""
         return self.store.read_models.totals()

@@ -44,7 +44,8 @@ injury_cases = Table(
     UniqueConstraint("source", "external_id", name="uq_injury_cases_source_external_id"),
 )
 
-# Every step of a case, hazard or public-order event: who, when, why, evidence.
+# Every step of a case, hazard or public-order event: who, when, why, evidence. `actor` is whom the
+# request names (the inspector, the hospital); `caller` the subject of the token it came with.
 history = Table(
     "history", metadata,
     Column("id", ID, primary_key=True, autoincrement=True),
@@ -54,6 +55,7 @@ history = Table(
     Column("from_status", String(20)),
     Column("to_status", String(20)),
     Column("actor", String(120), nullable=False),
+    Column("caller", String(120)),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("reason", Text),
     Column("evidence", JSON, nullable=False),

@@ -29,7 +29,7 @@ class IncidentsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
     def _write_history(self):
         rows = [{"subject_type": SUBJECTS[type(item)], "subject_id": item.id, "action": entry.action,
                  "from_status": entry.from_status, "to_status": entry.to_status, "actor": entry.actor,
-                 "at": entry.at, "reason": entry.reason, "evidence": list(entry.evidence),
+                 "caller": self.actor, "at": entry.at, "reason": entry.reason, "evidence": list(entry.evidence),
                  "details": _jsonable(entry.details)}
                 for item in self._tracked if hasattr(item, "collect_history")
                 for entry in item.collect_history()]

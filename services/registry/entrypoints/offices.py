@@ -16,58 +16,49 @@ from ..schemas import (
 
 
 class OfficesEntrypoints:
-    @http("GET", "/api/registry/grids/<code>/people")
+    @http("GET", "/api/registry/grids/<code>/people", scope=READ)
     def list_grid_people(self, request, code):
-        self.caller.require(READ)
         limit, offset = paging(request)
         people = do.grid_people(self.store, self.caller, code, limit, offset)
         return {"limit": limit, "offset": offset, "assignments": people}
 
-    @http("POST", "/api/registry/departments")
+    @http("POST", "/api/registry/departments", scope=WRITE)
     def add_department(self, request):
-        self.caller.require(WRITE)
         command = DepartmentSchema().load(read_json(request))
         self.store.departments.add(Department(**command))
         self.store.commit()
         return 201, command
 
-    @http("GET", "/api/registry/departments")
+    @http("GET", "/api/registry/departments", scope=READ)
     def list_departments(self, request):
-        self.caller.require(READ)
         query = DepartmentQuerySchema().load(request.args)
         return {"departments": [vars(d) for d in self.store.departments.list(query.get("kind"))]}
 
-    @http("GET", "/api/registry/departments/<code>")
+    @http("GET", "/api/registry/departments/<code>", scope=READ)
     def show_department(self, request, code):
-        self.caller.require(READ)
         return vars(self.store.departments.get(code))
 
-    @http("GET", "/api/registry/roles")
+    @http("GET", "/api/registry/roles", scope=READ)
     def list_roles(self, request):
-        self.caller.require(READ)
         return {"roles": roles()}
 
-    @http("POST", "/api/registry/assignments")
+    @http("POST", "/api/registry/assignments", scope=WRITE)
     def appoint(self, request):
-        self.caller.require(WRITE)
         assignment = do.appoint(self.store, AppointSchema().load(read_json(request)))
         return 201, do.show_assignments(self.store, self.caller, [assignment])[0]
 
-    @http("GET", "/api/registry/assignments")
+    @http("GET", "/api/registry/assignments", scope=READ)
     def list_assignments(self, request):
-        self.caller.require(READ)
         query = AssignmentQuerySchema().load(request.args)
         limit, offset = paging(request)
         found = do.show_assignments(self.store, self.caller, self.store.assignments.search(query, limit, offset))
         return {"limit": limit, "offset": offset, "assignments": found}
 
-    @http("GET", "/api/registry/assignments/<assignment_id>")
+    @http("GET", "/api/registry/assignments/<assignment_id>", scope=READ)
     def show_assignment(self, request, assignment_id):
-        self.caller.require(READ)
         return do.show_assignments(self.store, self.caller, [self.store.assignments.get(assignment_id)])[0]
 
-    @http("POST", "/api/registry/assignments/<assignment_id>/end")
+    @http("POST", "/api/registry/assignments/<assignment_id>/end", scope=WRITE)
     def end_term(self, request, assignment_id):
-        self.caller.require(WRITE)
         assignment = do.end_term(self.store, assignment_id, EndTermSchema().load(read_json(request)))
         return do.show_assignments(self.store, self.caller, [assignment])[0]

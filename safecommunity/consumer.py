@@ -181,11 +181,15 @@ class EventBus(SharedExtension):
                     self._deliver(handler, [item])
                 return
             body, event = run[0]
-            log.warning("%s failed on %s %s: %s", handler.consumer, event.type, event.id, exc)
+            log.warning("%s failed on %s %s: %s", handler.consumer, event.type, event.id, exc,
+                        extra={"event_id": event.id, "correlation_id": event.correlationid, "actor": event.actor})
             metrics.EVENTS_FAILED.labels(self.service, event.type).inc()
             self.dead_letters.park(handler.consumer, event, as_text(body), str(exc))
             return
         metrics.HANDLER_SECONDS.labels(self.service, handler.consumer).observe(time.perf_counter() - started)
+        # one line per run handled, naming the requests its events came from (the access log's ids)
+        log.info("%s handled %d event(s)", handler.consumer, len(run), extra={
+            "correlation_ids": sorted({event.correlationid for _, event in run if event.correlationid})[:20]})
         for type_, items in groupby(event.type for _, event in run):
             metrics.EVENTS_CONSUMED.labels(self.service, type_).inc(len(list(items)))
 

@@ -9,7 +9,7 @@ class JsonFormatter(logging.Formatter):
         entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
                  "logger": record.name, "message": record.getMessage()}
         for key in ("service", "event_id", "correlation_id", "request_id", "subject", "method", "route", "status",
-                    "duration_ms", "actor"):
+                    "duration_ms", "actor", "correlation_ids"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:

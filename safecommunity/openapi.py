@@ -51,7 +51,8 @@ def openapi_path(url):
 
 def ops_operation(rule, verb, scope, function, parameters):
     doc = inspect.getdoc(function) or function.__name__.replace("_", " ").capitalize()
-    answer = {"summary": doc.splitlines()[0], "operationId": f"ops.{function.__name__}", "tags": ["operations"],
+    name = function.__name__ + ("_of_service" if "<service>" in rule.rule else "")
+    answer = {"summary": doc.splitlines()[0], "operationId": f"ops.{name}", "tags": ["operations"],
               "responses": {"200": {"description": "OK"}}, **secured(scope)}
     if parameters:
         answer["parameters"] = parameters

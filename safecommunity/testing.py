@@ -116,6 +116,9 @@ class ServiceProcess:
             return requests.get(f"{self.url}/ready", timeout=2).status_code == 200
         wait_until(ready, timeout, 0.1, f"{self.services} to be ready")
 
+    def admin_token(self, **kwargs):
+        return admin_token(self.env, **kwargs)
+
     def kill(self):
         """SIGKILL: no goodbye, no acks; what was in flight must come back from the broker."""
         self.process.send_signal(signal.SIGKILL)
@@ -143,3 +146,20 @@ def migrate(database_url, services):
                    + [arg for service in services for arg in ("--service", service)],
                    env={**os.environ, "DATABASE_URL": database_url, "PYTHONWARNINGS": "ignore"},
                    check=True, capture_output=True)
+
+
+def admin_token(env, subject="test-admin", scopes=None, sources=("*",), kind="person"):
+    """A token in the access store that env (a ServiceProcess's, or {} with SAFECOMMUNITY_DATA)
+    names: every scope unless told otherwise, reporting as any source."""
+    from .auth import token_store
+    from .runner import platform_config
+    from .tokens import EVERY_SCOPE
+
+    config = platform_config(environ={key: value for key, value in env.items() if value is not None})
+    tokens = token_store(config)
+    try:
+        tokens.create()
+        token, _ = tokens.issue(subject, scopes or EVERY_SCOPE, kind=kind, sources=sources)
+    finally:
+        tokens.engine.dispose()
+    return token

@@ -8,7 +8,16 @@ from nameko.runners import ServiceRunner
 from sqlalchemy import create_engine, text
 
 from safecommunity.runner import migrate_all, platform_config, service_class
-from safecommunity.testing import POSTGRES, RABBIT_MANAGEMENT, PostgresDatabases, RabbitVhost, free_port, wait_until
+from safecommunity.testing import (
+    POSTGRES,
+    RABBIT_MANAGEMENT,
+    PostgresDatabases,
+    RabbitVhost,
+    admin_token,
+    free_port,
+    wait_until,
+)
+from tests.support import log_in, log_out
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -37,9 +46,18 @@ def databases(infrastructure):
         yield fresh
 
 
+@pytest.fixture(autouse=True)
+def logged_out():
+    """Each test starts anonymous; start_services (or the test) logs in with a token."""
+    log_out()
+    yield
+    log_out()
+
+
 @pytest.fixture
 def start_services():
-    """start_services(config, names) runs services in this process; all are stopped afterwards."""
+    """start_services(config, names) runs services in this process, and logs tests.support's client
+    in with an admin token of their access store; all are stopped afterwards."""
     runners = []
 
     def start(config, names, extra_classes=()):
@@ -53,6 +71,7 @@ def start_services():
             for extension in set(container.shared_extensions.values()):
                 if hasattr(extension, "check_ready"):
                     wait_until(extension.check_ready, timeout=30, message=f"{extension} to be ready")
+        log_in(admin_token(config))
         return runner
 
     yield start

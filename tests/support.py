@@ -14,6 +14,18 @@ from safecommunity.testing import free_port, wait_until
 
 _numbers = itertools.count(1)
 
+# The tests' HTTP client: log_in(token) makes every get/post below (and http.get, http.post...)
+# carry the token; tests/conftest.py logs out after each test. Plain `requests` stays anonymous.
+http = requests.Session()
+
+
+def log_in(token):
+    http.headers["Authorization"] = f"Bearer {token}"
+
+
+def log_out():
+    http.headers.pop("Authorization", None)
+
 
 def injury_card(grid_code=None, severity="mild", source="city-hospital", **overrides):
     visit = datetime.now(timezone.utc) - timedelta(hours=2)
@@ -84,13 +96,13 @@ def publish_raw(amqp_uri, body, routing_key="injury.reported", content_type=SING
 
 
 def get(url, **params):
-    response = requests.get(url, params=params, timeout=10)
+    response = http.get(url, params=params, timeout=10)
     assert response.status_code == 200, (url, response.status_code, response.text)
     return response.json()
 
 
 def post(url, body, expect):
-    response = requests.post(url, json=body, timeout=30)
+    response = http.post(url, json=body, timeout=30)
     assert response.status_code == expect, (url, response.status_code, response.text)
     return response.json()
 

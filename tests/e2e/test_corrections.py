@@ -1,13 +1,11 @@
 """A hospital corrects a case: reports moves it, and a rebuild by replay agrees with live."""
 from datetime import date
 
-import requests
-
 from safecommunity.config import SERVICES
 from safecommunity.testing import wait_until
 from services.reports.storage import rebuild_read_models
 from tests.conftest import base_url
-from tests.support import get, injury_card, post
+from tests.support import get, http, injury_card, post
 
 
 def rates(api):
@@ -29,7 +27,7 @@ def test_a_corrected_case_moves_in_the_reports_and_a_rebuild_agrees(embedded_con
                "amended_by": "dr li"}
     for key in ("source", "external_id"):
         amended.pop(key)
-    response = requests.put(f"{api}/incidents/injuries/{case['id']}", json=amended, timeout=10)
+    response = http.put(f"{api}/incidents/injuries/{case['id']}", json=amended, timeout=10)
     assert response.status_code == 200, response.text
     wait_until(lambda: rates(api) == {"G1": 0, "G2": 1}, message="the case to move to G2")
     live = get(f"{api}/reports/dashboard", year=date.today().year)

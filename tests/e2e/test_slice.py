@@ -7,12 +7,10 @@ import re
 import subprocess
 import sys
 
-import requests
-
 from safecommunity.config import SERVICES
 from safecommunity.testing import ServiceProcess, free_port, migrate, wait_until
 from tests.conftest import base_url
-from tests.support import get, injury_card, post, summary
+from tests.support import get, http, injury_card, log_in, post, summary
 
 GRIDS = [("XL", "Xianlin", "district", None), ("XL-01", "Yangshan", "community", "XL"),
          ("XL-01-G1", "Grid 1", "grid", "XL-01"), ("XL-01-G2", "Grid 2", "grid", "XL-01")]
@@ -58,11 +56,11 @@ def exercise_slice(url):
     late = injury_card("XL-01-G1", injury_time="2026-11-01T12:00:00+00:00", visit_time="2026-11-01T11:00:00+00:00")
     assert "injury_time" in post(f"{incidents}/api/incidents/injuries", late, expect=400)["fields"]
     assert "grid_code" in post(f"{incidents}/api/incidents/injuries", injury_card("XL-01-G9"), expect=400)["fields"]
-    assert requests.post(f"{incidents}/api/incidents/injuries", data="{}", timeout=10).status_code == 415
-    assert requests.post(f"{incidents}/api/incidents/injuries", data="{",
+    assert http.post(f"{incidents}/api/incidents/injuries", data="{}", timeout=10).status_code == 415
+    assert http.post(f"{incidents}/api/incidents/injuries", data="{",
                          headers={"Content-Type": "application/json"}, timeout=10).status_code == 400
     assert get(f"{incidents}/api/incidents/injuries/{created['case']['id']}")["cause"] == "fall"
-    assert requests.get(f"{incidents}/api/incidents/injuries/nope", timeout=10).status_code == 404
+    assert http.get(f"{incidents}/api/incidents/injuries/nope", timeout=10).status_code == 404
 
     batch = post(f"{incidents}/api/incidents/injuries/batch", {"cases": [
         injury_card("XL-01-G1"), injury_card("XL-01-G2", age=130), injury_card("XL-01-G2"), severe]}, expect=200)
@@ -97,7 +95,7 @@ def exercise_slice(url):
 
 
 def injuries_published(incidents_url):
-    metrics = requests.get(f"{incidents_url}/metrics", timeout=10).text
+    metrics = http.get(f"{incidents_url}/metrics", timeout=10).text
     found = re.search(r'^safecommunity_events_published_total\{service="incidents",type="injury.reported"\} '
                       r'([\d.]+)$', metrics, re.M)
     return float(found.group(1)) if found else 0.0
@@ -119,6 +117,7 @@ def test_the_slice_works_distributed_each_service_its_own_process_with_two_repor
             process.start(wait=False)
         for process in [*processes.values(), replica]:
             process.wait_ready()
+        log_in(processes["registry"].admin_token())
         exercise_slice(lambda service: processes[service].url)
         # the two replicas shared the work (competing consumers) and counted each event once
         assert summary(replica.url) == summary(processes["reports"].url)

@@ -12,6 +12,7 @@ from safecommunity.broker import BATCH
 from safecommunity.consumer import event_handler
 from safecommunity.deadletters import DeadLetters
 from safecommunity.migrate import create_database_if_missing
+from safecommunity.scopes import PUBLIC
 from safecommunity.storage import Store
 from safecommunity.tables import add_backbone_tables, dead_letters, inbox, outbox
 from safecommunity.testing import wait_until
@@ -96,7 +97,7 @@ class FlakyService:
             self.store.session.execute(insert(digested).values(event_id=event.id))
         self.store.commit()
 
-    @http("GET", "/api/flaky/digested")
+    @http("GET", "/api/flaky/digested", scope=PUBLIC)
     def count_digested(self, request):
         return {"digested": self.store.session.scalar(select(func.count()).select_from(digested))}
 

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 
 import eventlet
 import pytest
-import requests
 from sqlalchemy import text
 
 from safecommunity.testing import wait_until
@@ -15,6 +14,7 @@ from tests.support import (
     get,
     grid_created,
     hazard_report,
+    http,
     injury_card,
     post,
     publish,
@@ -60,7 +60,7 @@ def act(url, hazard_id, action, expect=200, **body):
 
 
 def upload(url, hazard_id, data=PNG, content_type="image/png", expect=201):
-    response = requests.post(f"{url}/hazards/{hazard_id}/attachments", data=data, timeout=10,
+    response = http.post(f"{url}/hazards/{hazard_id}/attachments", data=data, timeout=10,
                              params={"uploaded_by": "mall", "filename": "after.png"},
                              headers={"Content-Type": content_type})
     assert response.status_code == expect, response.text
@@ -78,7 +78,7 @@ def test_a_hazard_is_rectified_with_evidence_verified_and_closed_and_illegal_ste
     assert "content_type" in upload(incidents, found["id"], content_type="text/html", expect=400)["fields"]
     photo = upload(incidents, found["id"])
     assert photo["size"] == len(PNG) and photo["content_type"] == "image/png"
-    assert requests.get(f"{incidents}/attachments/{photo['id']}", timeout=10).content == PNG
+    assert http.get(f"{incidents}/attachments/{photo['id']}", timeout=10).content == PNG
     act(incidents, found["id"], "rectify", evidence=[photo["id"]], reason="boxes removed")
     reopened = act(incidents, found["id"], "verify", passed=False, reason="still blocked at night")
     assert reopened["status"] == "rectifying"
@@ -116,7 +116,7 @@ def test_a_major_hazard_is_escalated_at_once_and_an_overdue_one_is_told_once(inc
     assert {h["id"] for h in overdue} == {major["id"], late["id"]}
     assert [h["id"] for h in get(f"{incidents}/hazards", status="rectified")["hazards"]] == [done["id"]]
     assert get(f"{incidents}/hazards/{late['id']}")["history"][-1]["action"] == "overdue"
-    assert "status" in requests.get(f"{incidents}/hazards", params={"status": "lost"}, timeout=10).json()["fields"]
+    assert "status" in http.get(f"{incidents}/hazards", params={"status": "lost"}, timeout=10).json()["fields"]
     assert "grid_code" in post(f"{incidents}/hazards", {"source": "a", "found_by": "patrol", "category": "gas",
                                                         "severity": "general", "description": "d",
                                                         "reported_by": "x", "grid_code": "NOPE"}, expect=400)["fields"]
@@ -131,7 +131,7 @@ def test_a_corrected_card_amends_the_case_and_keeps_its_history(incidents, datab
     assert amended["status"] == "amended" and amended["case"]["version"] == 2
     assert post(f"{incidents}/injuries", corrected, expect=200)["status"] == "duplicate"
     case_id = created["case"]["id"]
-    by_put = requests.put(f"{incidents}/injuries/{case_id}", timeout=10, json={
+    by_put = http.put(f"{incidents}/injuries/{case_id}", timeout=10, json={
         **{k: v for k, v in corrected.items() if k not in ("source", "external_id")}, "age": 79,
         "reason": "age misread", "amended_by": "dr li"}).json()
     assert by_put["changed"] == ["age"] and by_put["case"]["version"] == 3
@@ -161,7 +161,7 @@ def test_injuries_are_filtered_by_time_grid_cause_and_severity(incidents):
     since = (now - timedelta(days=7)).isoformat()
     assert len(get(f"{incidents}/injuries", since=since)["cases"]) == 3
     assert len(get(f"{incidents}/injuries", limit=1, offset=3)["cases"]) == 1
-    assert "cause" in requests.get(f"{incidents}/injuries", params={"cause": "meteor"}, timeout=10).json()["fields"]
+    assert "cause" in http.get(f"{incidents}/injuries", params={"cause": "meteor"}, timeout=10).json()["fields"]
 
 
 def test_accidents_and_public_order_events_are_reported_once_and_disputes_are_mediated(incidents, databases):

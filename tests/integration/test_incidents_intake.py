@@ -17,7 +17,16 @@ from sqlalchemy import text
 import services.incidents.service as incidents_service
 from safecommunity.testing import RABBIT_HOST, RABBIT_MANAGEMENT, wait_until
 from tests.conftest import base_url
-from tests.support import accident_report, get, grid_created, hazard_report, injury_card, publish, unit_registered
+from tests.support import (
+    accident_report,
+    get,
+    grid_created,
+    hazard_report,
+    http,
+    injury_card,
+    publish,
+    unit_registered,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -164,7 +173,7 @@ def test_a_message_parked_after_a_transient_fault_is_stored_when_replayed(
     wait_until(lambda: vhost.queue("incidents.intake").get("messages") == 0, timeout=20, message="queue drained")
 
     faults.append("mended")
-    response = requests.post(f"{url}/dead-letters/{parked['id']}/replay", timeout=10)
+    response = http.post(f"{url}/dead-letters/{parked['id']}/replay", timeout=10)
     assert response.status_code == 202, response.text
     [stored] = wait_until(lambda: get(f"{url}/accidents")["accidents"], message="the replayed accident")
     assert (stored["external_id"], stored["source"]) == (accident["external_id"], name)

@@ -30,7 +30,8 @@ from .scopes import AGGREGATES, KINDS, PUBLIC, known
 
 log = logging.getLogger(__name__)
 
-PRIVATE_SCOPE_MARKS = (":pii", ":sensitive", ":audit", ":admin", ":write", "ops")  # never anonymous
+PRIVATE_SCOPES = {"ops", "admin"}                                   # never given to anonymous callers,
+PRIVATE_SCOPE_MARKS = (":pii", ":sensitive", ":audit", ":admin", ":write")  # nor any scope with these
 ANY_SOURCE = "*"      # a token's sources: this one reports as any source (the office, an import job)
 SYSTEM = "system"     # the subject of work no HTTP caller asked for (event handlers, timers)
 ACCESS_STORE = "access"
@@ -86,7 +87,8 @@ def token_caller(subject, scopes, sources=(), kind="person"):
 
 
 def public_scopes(text):
-    return frozenset(s for s in text.split() if not any(mark in s for mark in PRIVATE_SCOPE_MARKS))
+    return frozenset(s for s in text.split()
+                     if s not in PRIVATE_SCOPES and not any(mark in s for mark in PRIVATE_SCOPE_MARKS))
 
 
 def anonymous_scopes(config):

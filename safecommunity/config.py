@@ -9,6 +9,15 @@ DEFAULTS = {
     "DATABASE_URL": "sqlite:///data/{service}.db",
     "WEB_SERVER_ADDRESS": "0.0.0.0:8000",
     "HTTP_SHARE_PORT": 0,             # 1: replicas on one host share the port (SO_REUSEPORT); else a taken port fails
+    # The HTTP edge (server.py). Seconds a connection has to send a request's head (line and
+    # headers; the wait on a kept-alive connection counts) and to make each read or write after it.
+    "HTTP_IDLE_TIMEOUT": 10.0,
+    "HTTP_MAX_CONNECTIONS": 1000,     # per process; past it a new connection is answered 503 and closed
+    # Request bodies, by kind of route, refused with a 413 before they are read. 1,000 injury cards
+    # of the longest legal descriptions, \u-escaped, are 12.7 MB (a typical card is ~1 KB).
+    "MAX_JSON_BYTES": 16 * 1024 * 1024,
+    "MAX_UPLOAD_BYTES": 10 * 1024 * 1024 + 64 * 1024,  # incidents' ATTACHMENT_MAX_BYTES + a multipart envelope
+    "MAX_IMPORT_BYTES": 256 * 1024 * 1024,             # a CSV of 1,000,000 residents is ~170 MB
     "EVENT_BATCH_SIZE": 500,          # events handed to one handler call, one transaction
     "EVENT_BATCH_WAIT": 0.02,         # seconds a partial batch waits for more
     "EVENT_PREFETCH": 1000,
@@ -26,6 +35,8 @@ DEFAULTS = {
     # What a request without a token may do (scopes.py); personal-data, write and admin scopes are
     # never given this way. "" leaves the anonymous only the public routes.
     "ANONYMOUS_SCOPES": "aggregates",
+    "METRICS_ADDRESS": "",            # e.g. 0.0.0.0:9100: /metrics without a token there, for the scraper
+                                      # on an internal network; on the public port /metrics needs `ops`
     "SUPPRESS_BELOW": 5,              # anonymous callers see a count under this as "<5", never exact
     # The district's OpenID Connect provider (auth.OidcVerifier); unset, only platform tokens count.
     "OIDC_ISSUER": "",

@@ -92,6 +92,15 @@ def announce_admin_token(config):
         print(f"\nThe admin token is in {config['DATA_DIR']}/admin-token; the dashboard: {where}/\n", flush=True)
 
 
+def serve_metrics(address):
+    """Metrics off the public port: Prometheus scrapes them there, on a network the public does not reach."""
+    if address:
+        from prometheus_client import start_http_server
+        host, port = address.rsplit(":", 1)
+        start_http_server(int(port), host)
+        log.info("metrics on http://%s/metrics", address)
+
+
 def run(config, names, run_migrations=True):
     if config["AMQP_URI"].startswith("memory") and len(names) < len(SERVICES):
         log.warning("memory:// is private to this process: services elsewhere will not hear these")
@@ -104,6 +113,7 @@ def run(config, names, run_migrations=True):
         runner.add_service(service_class(name))
     signal.signal(signal.SIGTERM, lambda *_: eventlet.spawn_n(runner.stop))
     runner.start()
+    serve_metrics(config.get("METRICS_ADDRESS"))
     # What start-up built (modules, nameko, SQLAlchemy, schemas) lives as long as the process; frozen,
     # it is left out of full collections, which otherwise paused a serving process 70-85 ms.
     gc.freeze()

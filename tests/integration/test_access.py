@@ -3,6 +3,9 @@ own sources over HTTP and AMQP; revocation seen by another replica; the identity
 a write's caller in its history, its event and the access log."""
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -13,12 +16,15 @@ import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
+from nameko.runners import ServiceRunner
 from sqlalchemy import text
 
 from safecommunity.auth import token_store
 from safecommunity.config import SERVICES
 from safecommunity.scopes import AGGREGATES, PUBLIC, SCOPES
 from safecommunity.testing import ServiceProcess, admin_token, free_port, migrate, wait_until
+from safecommunity.web import RouteWithoutScope
+from safecommunity.web import http as http_entrypoint
 from tests.conftest import base_url
 from tests.integration.test_incidents_intake import connect_as, department, send  # noqa: F401 - a fixture
 from tests.support import grid_created, http, injury_card, publish
@@ -299,3 +305,42 @@ def test_a_token_in_embedded_mode_answers_at_once(embedded_config, start_service
                                json={"code": f"G{uuid.uuid4().hex[:6]}", "name": "Grid", "level": "grid"}, timeout=10)
         assert answer.status_code == 201, answer.text
     assert time.monotonic() - started < 5
+
+
+# -- a route that forgets its scope, and the operator's command line ------------------------------------
+
+class Forgetful:
+    name = "forgetful"
+
+    @http_entrypoint("GET", "/api/forgetful/records")
+    def list_records(self, request):
+        return {"records": ["everything"]}
+
+
+def test_a_route_that_declares_no_scope_does_not_start(embedded_config):
+    runner = ServiceRunner(embedded_config)
+    runner.add_service(Forgetful)
+    with pytest.raises(RouteWithoutScope, match="forgetful.list_records"):
+        runner.start()
+    runner.kill()
+
+
+def cli(env, *args):
+    done = subprocess.run([sys.executable, "-m", "safecommunity.cli", *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_an_operator_issues_lists_and_revokes_tokens_from_the_command_line(embedded_config, start_services, tmp_path):
+    start_services(embedded_config, ["incidents"])
+    env = {"SAFECOMMUNITY_DATA": embedded_config["DATA_DIR"], "PYTHONWARNINGS": "ignore"}
+    token = cli(env, "token", "issue", "--subject", "city-hospital", "--kind", "department",
+                "--scope", "incidents:write", "--scope", "incidents:read", "--source", "city-hospital").strip()
+    url = base_url(embedded_config) + "/api/incidents/injuries"
+    assert requests.get(url, headers=as_caller(token), timeout=10).status_code == 200
+    [line] = [row for row in cli(env, "token", "list").splitlines() if "city-hospital" in row]
+    assert "expires 20" in line and "sources city-hospital" in line and token not in line
+    assert "revoked 1 token(s)" in cli(env, "token", "revoke", "--subject", "city-hospital")
+    assert requests.get(url, headers=as_caller(token), timeout=10).status_code == 401
+    assert "| `registry:pii` |" in cli(env, "token", "scopes")

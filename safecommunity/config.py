@@ -12,6 +12,7 @@ DEFAULTS = {
     # The HTTP edge (server.py). Seconds a connection has to send a request's head (line and
     # headers; the wait on a kept-alive connection counts) and to make each read or write after it.
     "HTTP_IDLE_TIMEOUT": 10.0,
+    "HTTP_MIN_BODY_RATE": 4096,       # bytes a second a body must keep up, past HTTP_IDLE_TIMEOUT's grace
     "HTTP_MAX_CONNECTIONS": 1000,     # per process; past it a new connection is answered 503 and closed
     # Request bodies, by kind of route, refused with a 413 before they are read. 1,000 injury cards
     # of the longest legal descriptions, \u-escaped, are 12.7 MB (a typical card is ~1 KB).

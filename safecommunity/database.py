@@ -1,4 +1,5 @@
 """The service's database: one engine per service container, PostgreSQL or SQLite."""
+import contextlib
 import logging
 import os
 import time
@@ -32,7 +33,7 @@ def make_engine(url):
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            keep_private(path)
         # One connection per database: greenthreads then queue for it cooperatively instead of
         # blocking the whole process in SQLite's busy-wait while another greenthread holds a lock.
         engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=60,
@@ -44,6 +45,17 @@ def make_engine(url):
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _note_checkin)
     return engine
+
+
+def keep_private(path):
+    """The SQLite file readable and writable by its owner only, made so before SQLite first opens
+    it: SQLite gives the -wal and -shm files it makes beside it the same mode. A folder made here
+    is its owner's only too. Files made before this was done are narrowed now."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(name, 0o600)
 
 
 PING_AFTER_IDLE = 10.0  # seconds

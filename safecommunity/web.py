@@ -5,16 +5,16 @@ import json
 import logging
 import re
 import time
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
-import eventlet
 from marshmallow import ValidationError
-from nameko.constants import WEB_SERVER_CONFIG_KEY
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from . import metrics
@@ -23,6 +23,7 @@ from .deadletters import DeadLetterNotFound
 from .errors import Conflict, DomainError, FieldInvalid, InvalidRequest, NotFound
 from .ids import new_id
 from .scopes import PUBLIC, known
+from .server import PlatformWebServer
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("safecommunity.access")
@@ -53,7 +54,7 @@ def json_response(payload, status=200):
 
 
 # An InvalidRequest may carry a status of its own; its error code then says which.
-STATUS_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 413: "too_large",
+STATUS_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 408: "too_slow", 413: "too_large",
                 415: "unsupported_media_type", 503: "unavailable"}
 
 
@@ -99,62 +100,28 @@ def paging(request, default=50, most=500):
     return values["limit"], values["offset"]
 
 
-class PlatformWebServer(WebServer):
-    """nameko's WebServer, shared by every container of the process that binds the same address.
+NOT_IN_A_QUOTED_NAME = re.compile(r'[^\x20-\x7e]|["\\%/]')  # what old clients could misread in filename="..."
+RFC5987_SAFE = "!#$&+-.^_`|~"  # attr-char beside letters and digits
 
-    The first container to bind it owns the socket; the last one to stop closes it.
-    """
 
-    _by_address = {}
+def attachment_headers(filename):
+    """Headers for a download named filename (RFC 6266): its name as it is, percent-encoded UTF-8,
+    in filename* (RFC 5987), and an ASCII stand-in in filename for clients that do not read that."""
+    name = _printable(filename) or "download"
+    fallback = NOT_IN_A_QUOTED_NAME.sub("_", _without_accents(name))
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; "
+                                   f"filename*=UTF-8''{quote(name, safe=RFC5987_SAFE)}",
+            "X-Content-Type-Options": "nosniff"}  # a browser then takes the stored type, not its guess
 
-    @property
-    def sharing_key(self):
-        return PlatformWebServer
 
-    def bind(self, container):
-        address = container.config.get(WEB_SERVER_CONFIG_KEY, "0.0.0.0:8000")
-        server = self._by_address.get(address)
-        if server is None:
-            server = super().bind(container)
-            server.address = address
-            server.containers, server._users, server._pool = {}, 0, eventlet.GreenPool()
-            self._by_address[address] = server
-        container.shared_extensions[self.sharing_key] = server
-        server.containers[container.service_name] = container
-        return server
+def _printable(name):
+    """Control and format characters (CR, LF, a right-to-left override...) as "_": a header cannot
+    carry the first, and a file name should carry none."""
+    return "".join("_" if unicodedata.category(char).startswith("C") else char for char in name or "")
 
-    def start(self):
-        self._users += 1
-        if not self._starting:
-            self._starting = True
-            # A second process on a taken port fails, unless replicas are asked to share it: the
-            # kernel then spreads new connections over them (SO_REUSEPORT).
-            share = bool(int(self.container.config.get("HTTP_SHARE_PORT", 0)))
-            self._sock = eventlet.listen(self.bind_addr, reuse_port=share)
-            self._sock.settimeout(None)
-            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
-            self._gt = eventlet.spawn(self.run)
 
-    def run(self):
-        while self._is_accepting:
-            sock, address = self._sock.accept()
-            sock.settimeout(self._serv.socket_timeout)
-            self._pool.spawn(self.process_request, sock, address)
-
-    def stop(self):
-        self._users -= 1
-        if self._users > 0:
-            return
-        self._by_address.pop(self.address, None)
-        if self._starting:
-            self._is_accepting = False
-            self._gt.kill()
-            self._sock.close()
-
-    kill = stop
-
-    def get_wsgi_app(self):
-        return PlatformApp(self)
+def _without_accents(name):
+    return "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char))
 
 
 class PlatformApp:
@@ -266,7 +233,6 @@ http = Http.decorator
 OPS, ADMIN = "ops", "admin"
 
 def ops_rules():
-    from werkzeug.routing import Rule
     return [
         Rule("/health", endpoint=health, methods=["GET"]),
         Rule("/ready", endpoint=ready, methods=["GET"]),
@@ -336,8 +302,10 @@ def metrics_text(server, request, service=None):
 
 def openapi_document(server, request, service=None):
     from .openapi import document
-    ops = [(rule, OPS_SCOPES[rule.endpoint], rule.endpoint) for rule in ops_rules()
-           if service is None or rule.rule.startswith("/api/<service>/")]
+    ops = [(rule, OPS_SCOPES[rule.endpoint], rule.endpoint) for rule in ops_rules()]
+    if service is not None:  # one service's document: its own operator routes, by name
+        ops = [(Rule(rule.rule.replace("<service>", service), methods=rule.methods), scope, function)
+               for rule, scope, function in ops if rule.rule.startswith("/api/<service>/")]
     return json_response(document(_containers(server, service), ops))
 
 

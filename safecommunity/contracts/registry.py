@@ -2,7 +2,10 @@
 
 Resident events carry a pseudonymous resident id and what population denominators are counted
 by (grid, sex, birth year, residence type, tags) so a consumer can keep counts per grid, age band,
-sex and tag from the events alone: never a name, ID number, phone or address.
+sex and tag from the events alone: never a name, ID number, phone or address. They also say which
+tags are sensitive (the site's taxonomy decides), so a consumer never shows those to the public
+without keeping a list of its own; None means the event does not say (events from before this
+was added, or the registry did not have the tag types at hand), never "not sensitive".
 """
 from marshmallow import fields, validate
 
@@ -28,9 +31,20 @@ class ResidentKey(Payload):
     residence_type = fields.String(required=True, validate=one_of(RESIDENCE_TYPES))
 
 
+def _sensitive_tags_field():
+    """Which of the event's tags are sensitive; None: not said."""
+    return fields.List(fields.String(), allow_none=True, load_default=None)
+
+
+def _sensitive_field():
+    """Whether the event's tag is sensitive; None: not said."""
+    return fields.Boolean(allow_none=True, load_default=None)
+
+
 class ResidentRegisteredSchema(ResidentKey):
     registered_on = fields.Date(required=True)
     tags = fields.List(fields.String(), load_default=list)  # added in version 1; absent means none
+    sensitive_tags = _sensitive_tags_field()
 
 
 class PreviousKey(Payload):
@@ -44,21 +58,25 @@ class ResidentUpdatedSchema(ResidentKey):
     tags = fields.List(fields.String(), required=True)
     previous = fields.Nested(PreviousKey, required=True)  # the key before: count it down, the new one up
     changed = fields.List(fields.String(), required=True)  # field names only, never their values
+    sensitive_tags = _sensitive_tags_field()
 
 
 class ResidentMovedOutSchema(ResidentKey):
     tags = fields.List(fields.String(), required=True)
     moved_out_on = fields.Date(required=True)
+    sensitive_tags = _sensitive_tags_field()
 
 
 class ResidentTaggedSchema(ResidentKey):
     tag = fields.String(required=True)
     tagged_on = fields.Date(required=True)
+    sensitive = _sensitive_field()
 
 
 class ResidentUntaggedSchema(ResidentKey):
     tag = fields.String(required=True)
     untagged_on = fields.Date(required=True)
+    sensitive = _sensitive_field()
 
 
 class UnitSchema(Payload):
@@ -164,12 +182,16 @@ EVENTS = (
     _spec("grid.created", GridCreatedSchema(), "A grid (any level of the hierarchy) was created.",
           consumers=("incidents", "reports")),
     _spec("resident.registered", ResidentRegisteredSchema(),
-          "A resident was registered in a grid (no name or ID number: sex, birth year, residence type, tags)."),
+          "A resident was registered in a grid (no name or ID number: sex, birth year, residence type, tags "
+          "and which are sensitive)."),
     _spec("resident.updated", ResidentUpdatedSchema(),
-          "A resident's record changed (the key counted by, before and after; names of changed fields)."),
+          "A resident's record changed (the key counted by, before and after; names of changed fields; "
+          "tags and which are sensitive)."),
     _spec("resident.moved_out", ResidentMovedOutSchema(), "A resident moved out of the district."),
-    _spec("resident.tagged", ResidentTaggedSchema(), "A resident was given a group tag (elderly, disabled…)."),
-    _spec("resident.untagged", ResidentUntaggedSchema(), "A resident's group tag was taken off."),
+    _spec("resident.tagged", ResidentTaggedSchema(),
+          "A resident was given a group tag (elderly, disabled…), and whether the tag is sensitive."),
+    _spec("resident.untagged", ResidentUntaggedSchema(),
+          "A resident's group tag was taken off, and whether the tag is sensitive."),
     _spec("unit.registered", UnitRegisteredSchema(), "A unit (enterprise, shop, school…) was registered.",
           consumers=("incidents", "reports")),
     _spec("unit.updated", UnitUpdatedSchema(), "A unit's record changed.", consumers=("incidents", "reports")),

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from marshmallow import ValidationError
 
+from safecommunity.bodies import MULTIPART_ENVELOPE
 from safecommunity.database import as_utc, utcnow
 from safecommunity.errors import FieldInvalid, IllegalTransition, InvalidRequest, NotFound
 
@@ -50,8 +51,9 @@ def check_deadlines(store, policy):
 
 
 def read_upload(request, max_bytes):
-    """(bytes, content type, filename) from a multipart form's `file`, or from the raw body."""
-    if request.content_length and request.content_length > max_bytes + 64 * 1024:
+    """(bytes, content type, filename) from a multipart form's `file`, or from the raw body. The
+    edge has already refused a body over MAX_UPLOAD_BYTES; this is the service's own, exact limit."""
+    if request.content_length and request.content_length > max_bytes + MULTIPART_ENVELOPE:
         raise InvalidRequest(f"the file is larger than {max_bytes} bytes", status=413)
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")

@@ -7,7 +7,7 @@ from safecommunity.consumer import event_handler
 from safecommunity.fastschema import Loader
 from safecommunity.scopes import PUBLIC
 from safecommunity.storage import Store
-from safecommunity.web import http, paging, read_json
+from safecommunity.web import attachment_headers, http, paging, read_json
 
 from . import schemas as s
 from .amqp_intake import declare_intake, intake
@@ -165,7 +165,7 @@ class IncidentsService:
     def show_attachment(self, request, attachment_id):
         row = self.store.hazards.attachment(attachment_id)
         return Response(self.files.path(row["sha256"]).read_bytes(), mimetype=row["content_type"],
-                        headers={"Content-Disposition": f'attachment; filename="{row["filename"]}"'})
+                        headers=attachment_headers(row["filename"]))
 
     @http("GET", "/api/incidents/hazards", scope=READ)
     def list_hazards(self, request):

@@ -1,18 +1,22 @@
 """Registry commands for `safecommunity`: bulk imports (tokens are `safecommunity token`).
 
-    safecommunity registry import residents|units|facilities FILE.csv|FILE.xlsx
+    safecommunity registry import residents|units|facilities FILE.csv|FILE.xlsx [--token TOKEN]
 
 The import writes straight to the registry's database through the registry's own code, its
 events into the outbox in the same transactions; a running registry's relay publishes them.
+It runs as the caller a token names (--token, else SAFECOMMUNITY_TOKEN, else embedded mode's
+admin token), with the scopes the HTTP import needs: residents registry:write and registry:pii,
+units and facilities registry:write; without them nothing is read or written.
 """
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
-from .importer import IMPORTERS, read_rows
+from .importer import IMPORTERS, read_rows, require_import_scopes
 
 
 def add_commands(commands):
@@ -22,6 +26,7 @@ def add_commands(commands):
     bulk.add_argument("kind", choices=sorted(IMPORTERS))
     bulk.add_argument("file", type=Path)
     bulk.add_argument("--errors", type=Path, help="write every row error to this JSON file")
+    bulk.add_argument("--token", help="who imports (default: SAFECOMMUNITY_TOKEN, else embedded mode's admin token)")
     bulk.set_defaults(command=cmd_import)
 
 
@@ -30,24 +35,61 @@ def _engine(args):
     return engine_for(args, "registry")
 
 
-def unit_of_work(args):
+def _config(args):
     from safecommunity.runner import platform_config
+    return platform_config(data_dir=args.data_dir)
 
+
+def unit_of_work(args, actor):
     from .pii import protector_for
     from .storage import RegistryUnitOfWork
-    protector = protector_for(platform_config(data_dir=args.data_dir))
-    return RegistryUnitOfWork(sessionmaker(_engine(args), expire_on_commit=False)(), "registry", protector=protector)
+    protector = protector_for(_config(args))
+    return RegistryUnitOfWork(sessionmaker(_engine(args), expire_on_commit=False)(), "registry", protector=protector,
+                              actor=actor)
+
+
+def importing_caller(args):
+    """The caller the import runs as, allowed to import this kind; SystemExit (nothing done) otherwise."""
+    from safecommunity.errors import InvalidRequest
+    from safecommunity.tokens import kept_admin_token
+
+    config = _config(args)
+    token = args.token or os.environ.get("SAFECOMMUNITY_TOKEN") or kept_admin_token(config["DATA_DIR"])
+    if not token:
+        raise SystemExit("the import needs a token: --token or SAFECOMMUNITY_TOKEN (see `safecommunity token issue`)")
+    try:
+        caller = caller_of(config, token)
+        require_import_scopes(caller, args.kind)
+    except InvalidRequest as refused:
+        raise SystemExit(f"import refused ({refused.status}): {refused}; nothing was imported") from None
+    return caller
+
+
+def caller_of(config, token):
+    """Who a token stands for, checked as the HTTP edge checks it: a platform token or an OIDC JWT."""
+    from safecommunity.auth import OidcVerifier, Unauthorized, token_store
+
+    if token.count(".") == 2:  # a JWT, as Access.caller_from tells them apart
+        if not config.get("OIDC_ISSUER"):
+            raise Unauthorized("this platform takes no identity provider's tokens (OIDC_ISSUER is not set)")
+        return OidcVerifier(config).caller(token)
+    tokens = token_store(config)
+    try:
+        return tokens.caller(token)
+    finally:
+        tokens.engine.dispose()
 
 
 def cmd_import(args):
+    caller = importing_caller(args)
     data = args.file.read_bytes()
     fmt = "xlsx" if args.file.suffix.lower() in (".xlsx", ".xlsm") else "csv"
     total = count_rows(data, fmt)
     header, rows = read_rows(data, fmt)
-    store = unit_of_work(args)
+    store = unit_of_work(args, caller.subject)
     bar = ProgressBar(total)
     try:
-        report = IMPORTERS[args.kind](store).run(header, rows, progress=bar.update)
+        report = IMPORTERS[args.kind](store, caller.scopes).run(header, rows, progress=bar.update)
     finally:
         store.close()
     bar.done()

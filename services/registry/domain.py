@@ -75,6 +75,9 @@ class Resident(Aggregate):
     moved_out_on: date | None = None
     tags: dict = field(default_factory=dict)  # tag code -> attributes
     tag_dates: dict = field(default_factory=dict)  # tag code -> tagged on
+    # tag code -> whether its type is sensitive, for the tags whose type this resident was given:
+    # resident events say which tags are sensitive, so that no consumer needs a list of its own.
+    tag_sensitivity: dict = field(default_factory=dict)
 
     @classmethod
     def register(cls, name, sex, birth_date, residence_type, grid, registered_on=None, tags=(), **personal):
@@ -86,8 +89,16 @@ class Resident(Aggregate):
         # Consumers get what population denominators need, never the name.
         resident.record("resident.registered", resident_id=resident.id, grid_code=grid.code, sex=sex,
                         birth_year=birth_date.year, residence_type=residence_type,
-                        registered_on=resident.registered_on, tags=sorted(resident.tags))
+                        registered_on=resident.registered_on, tags=sorted(resident.tags),
+                        sensitive_tags=resident.sensitive_tags())
         return resident
+
+    def sensitive_tags(self):
+        """The resident's sensitive tags, or None when it does not know every tag's type (loaded
+        without them): its events then say nothing rather than something wrong."""
+        if any(code not in self.tag_sensitivity for code in self.tags):
+            return None
+        return sorted(code for code in self.tags if self.tag_sensitivity[code])
 
     def _check(self):
         check_identity(self.id_number, self.sex, self.birth_date)
@@ -118,7 +129,7 @@ class Resident(Aggregate):
         for name in changed:
             setattr(self, name, changes[name])
         self.record("resident.updated", resident_id=self.id, **self.key(), tags=sorted(self.tags),
-                    previous=previous, changed=changed)
+                    sensitive_tags=self.sensitive_tags(), previous=previous, changed=changed)
         return True
 
     def move_out(self, on):
@@ -127,7 +138,7 @@ class Resident(Aggregate):
             raise FieldInvalid("moved_out_on", f"must not be before moving in ({self.registered_on})")
         self.moved_out_on = on
         self.record("resident.moved_out", resident_id=self.id, **self.key(), tags=sorted(self.tags),
-                    moved_out_on=on)
+                    sensitive_tags=self.sensitive_tags(), moved_out_on=on)
 
     def tag(self, tag_type, attributes, on):
         """Give the resident a group tag, or new attributes for one they have."""
@@ -135,7 +146,8 @@ class Resident(Aggregate):
         is_new = tag_type.code not in self.tags
         self._attach(tag_type, attributes, on)
         if is_new:
-            self.record("resident.tagged", resident_id=self.id, tag=tag_type.code, **self.key(), tagged_on=on)
+            self.record("resident.tagged", resident_id=self.id, tag=tag_type.code, **self.key(), tagged_on=on,
+                        sensitive=tag_type.sensitive)
         return is_new
 
     def _attach(self, tag_type, attributes, on):
@@ -149,13 +161,15 @@ class Resident(Aggregate):
             raise FieldInvalid("tag", reason)
         self.tags[tag_type.code] = {key: value for key, value in attributes.items() if value is not None}
         self.tag_dates.setdefault(tag_type.code, on)
+        self.tag_sensitivity[tag_type.code] = tag_type.sensitive
 
     def untag(self, code, on):
         self._require_active()
         if code not in self.tags:
             raise NotFound(f"resident {self.id} has no tag {code}")
         del self.tags[code], self.tag_dates[code]
-        self.record("resident.untagged", resident_id=self.id, tag=code, **self.key(), untagged_on=on)
+        self.record("resident.untagged", resident_id=self.id, tag=code, **self.key(), untagged_on=on,
+                    sensitive=self.tag_sensitivity.pop(code, None))
 
 
 UNIT_PUBLIC = ("name", "type", "grid_code", "credit_code", "scale", "industry", "hazardous_chemicals",

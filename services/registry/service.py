@@ -29,7 +29,7 @@ class RegistryService(PlacesEntrypoints, ResidentsEntrypoints, HousingEntrypoint
 
     @http("POST", "/api/registry/imports/<kind>", scope=WRITE)
     def import_file(self, request, kind):
-        return import_upload(self.store, kind, request, self.caller.scopes)
+        return import_upload(self.store, kind, request, self.caller)  # residents need registry:pii too
 
     @http("GET", "/api/registry/audit", scope=AUDIT)
     def list_audit(self, request):

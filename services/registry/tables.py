@@ -260,7 +260,7 @@ audit_log = Table(
     Column("action", String(40), nullable=False),
     Column("resource_type", String(40), nullable=False),
     Column("resource_id", String(60), nullable=False),
-    Column("fields", String(300), nullable=False),
+    Column("fields", Text, nullable=False),  # every field a read revealed, comma-separated
     Index("ix_audit_log_subject_at", "subject", "at"),
     Index("ix_audit_log_resource", "resource_id", "at"),
 )

@@ -9,6 +9,9 @@ from datetime import date
 SENSITIVE = "registry:sensitive"  # grants every sensitive tag; "registry:sensitive:<tag>" grants one
 
 ATTRIBUTE_TYPES = ("bool", "int", "text", "date", "choice", "secret")  # secret: masked without PII scope
+# An attribute spec may also say {"health": true}: health data (a diagnosis, a disability grade, a
+# fall-risk score), masked like a secret without the PII scope whatever its type.
+HEALTH = "health"
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,12 @@ class TagType:
     sensitive: bool = False
     min_age: int | None = None
     max_age: int | None = None
-    attributes: dict = field(default_factory=dict)  # name -> {"type", "choices"?, "min"?, "max"?}
+    attributes: dict = field(default_factory=dict)  # name -> {"type", "choices"?, "min"?, "max"?, "health"?}
+
+    def personal(self, name):
+        """Is this attribute personal data (a secret, or health data), shown only with the PII scope?"""
+        spec = self.attributes.get(name, {})
+        return spec.get("type") == "secret" or spec.get(HEALTH) is True
 
     def visible_to(self, scopes):
         return not self.sensitive or SENSITIVE in scopes or f"{SENSITIVE}:{self.code}" in scopes
@@ -78,7 +86,13 @@ def check_attribute_specs(attributes):
             errors[name] = [f"needs a type, one of {', '.join(ATTRIBUTE_TYPES)}"]
         elif spec["type"] == "choice" and not (isinstance(spec.get("choices"), list) and spec["choices"]):
             errors[name] = ["a choice needs a non-empty list of choices"]
+        elif not isinstance(spec.get(HEALTH, False), bool):
+            errors[name] = ["health must be true or false"]
     return errors
+
+
+def _health(spec):
+    return {**spec, HEALTH: True}
 
 
 def _bool(*names):
@@ -87,22 +101,23 @@ def _bool(*names):
 
 SEED_TAG_TYPES = (
     TagType("elderly", "Elderly 老年人", min_age=60, attributes={
-        **_bool("living_alone", "empty_nest", "very_old", "seriously_ill"),
-        "ability_grade": {"type": "choice", "choices": ["intact", "mild", "moderate", "severe"]},
-        "care_class": {"type": "choice", "choices": ["A", "B", "C"]},
-        "fall_risk_score": {"type": "int", "min": 0, "max": 100}}),
+        **_bool("living_alone", "empty_nest", "very_old"),
+        "seriously_ill": _health({"type": "bool"}),
+        "ability_grade": _health({"type": "choice", "choices": ["intact", "mild", "moderate", "severe"]}),
+        "care_class": _health({"type": "choice", "choices": ["A", "B", "C"]}),  # from the ability assessment
+        "fall_risk_score": _health({"type": "int", "min": 0, "max": 100})}),
     TagType("child_0_6", "Child 0-6 学龄前儿童", max_age=6),
     TagType("student", "Student 学生", min_age=4, max_age=25, attributes={"school": {"type": "text"}}),
     TagType("left_behind_child", "Left-behind child 留守儿童", max_age=17,
             attributes={"guardian_relation": {"type": "text"}}),
     TagType("disabled", "Disabled 残疾人", attributes={
         "certificate_number": {"type": "secret"},
-        "category": {"type": "choice", "choices": ["visual", "hearing", "speech", "physical",
-                                                   "intellectual", "mental", "multiple"]},
-        "grade": {"type": "int", "min": 1, "max": 4}}),
+        "category": _health({"type": "choice", "choices": ["visual", "hearing", "speech", "physical",
+                                                           "intellectual", "mental", "multiple"]}),
+        "grade": _health({"type": "int", "min": 1, "max": 4})}),
     TagType("mental_health", "Mental-health patient 精神障碍患者", sensitive=True,
-            attributes={"risk_level": {"type": "int", "min": 0, "max": 5}}),
-    TagType("chronic_disease", "Chronic disease 慢性病", attributes={"condition": {"type": "text"}}),
+            attributes={"risk_level": _health({"type": "int", "min": 0, "max": 5})}),
+    TagType("chronic_disease", "Chronic disease 慢性病", attributes={"condition": _health({"type": "text"})}),
     TagType("correction", "Community correction / released 社区矫正/刑满释放", sensitive=True,
             attributes={"status": {"type": "choice", "choices": ["community_correction", "released"]},
                         "until": {"type": "date"}}),

@@ -1,13 +1,23 @@
 """What a caller may see of a record: personal data masked without the PII scope, sensitive tags
 hidden without their scope, and the list of what was revealed (for the audit log). Pure Python."""
+from types import SimpleNamespace
+
 from .codes import mask_id_number, mask_name, mask_phone, mask_text
 
 PII = "registry:pii"
 
-RESIDENT_MASKS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone, "address": mask_text}
+
+def hidden(_value):
+    return None
+
+
+# A birth date is shown by its year only (birth_year, always there): the day is personal data.
+RESIDENT_MASKS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone, "address": mask_text,
+                  "birth_date": hidden}
 UNIT_MASKS = {"safety_officer": mask_name, "safety_officer_phone": mask_phone}
 ASSIGNMENT_MASKS = {"person_name": mask_name, "person_phone": mask_phone}
-HOUSEHOLD_MASKS = {"room": mask_text}  # with the building, the room is where people live
+# Where its members live: the building (its id would lead to its address), the address, the room.
+HOUSEHOLD_MASKS = {"building_id": hidden, "address": mask_text, "room": mask_text}
 VOLUNTEER_MASKS = {"certificate_number": mask_text}
 RENTAL_MASKS = {"address": mask_text, "landlord_name": mask_name, "landlord_phone": mask_phone}
 
@@ -31,18 +41,19 @@ def resident_view(resident, scopes, tag_types):
             revealed.add(f"tag:{code}")
         tags.append({"code": code, "since": resident.tag_dates.get(code),
                      "attributes": _attributes(tag_type, attributes, scopes, revealed)})
-    view = {name: getattr(resident, name) for name in ("id", "sex", "birth_date", "residence_type", "grid_code",
+    view = {name: getattr(resident, name) for name in ("id", "sex", "residence_type", "grid_code",
                                                        "registered_on", "permit_expires_on", "moved_out_on")}
-    return {**view, **shown, "tags": tags}, revealed
+    return {**view, **shown, "birth_year": resident.birth_date.year, "tags": tags}, revealed
 
 
 def _attributes(tag_type, attributes, scopes, revealed):
+    """Secret and health attributes (the taxonomy says which) masked without the PII scope."""
     shown = {}
     for name, value in attributes.items():
-        secret = tag_type.attributes.get(name, {}).get("type") == "secret"
-        if secret and PII not in scopes:
+        personal_data = tag_type.personal(name)
+        if personal_data and PII not in scopes:
             value = mask_text(value)
-        elif secret:
+        elif personal_data:
             revealed.add(f"tag:{tag_type.code}.{name}")
         shown[name] = value
     return shown
@@ -77,8 +88,9 @@ def assignment_view(assignment, scopes):
     return {**vars(assignment), **shown}, revealed
 
 
-def household_view(household, scopes):
-    shown, revealed = personal(household, HOUSEHOLD_MASKS, scopes)
+def household_view(household, address, scopes):
+    """The household, with its building's address (None if the building has none)."""
+    shown, revealed = personal(SimpleNamespace(**vars(household), address=address), HOUSEHOLD_MASKS, scopes)
     members = [{"resident_id": rid, "since": since} for rid, since in sorted(household.members.items())]
     return {**vars(household), **shown, "members": members}, revealed
 

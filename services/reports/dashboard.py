@@ -20,11 +20,10 @@ from .domain import (
     volunteer_figures,
 )
 from .projections import injury_cells
+from .suppression import DASHBOARD, EXACT, KPIS, shown, visible_tags
 from .tables import CARD_DIMENSIONS, DISTRICT
 
 DIMENSIONS = ("all", "age_band", "age_band*cause") + CARD_DIMENSIONS
-# Groups counted but never shown on the open dashboard: in a small grid a count can point at a person.
-SENSITIVE_TAGS = frozenset({"mental_health", "correction", "key_person"})
 
 
 def catalogue(models):
@@ -99,12 +98,21 @@ def figures_for(models, selection):
             "injury_rate_last_year": rate_per_1000(last_year, population["total"])}
 
 
-def kpi_rows(models, selection):
-    return kpis.evaluate(catalogue(models), figures_for(models, selection))
-
-
-def dashboard(models, selection):
+def kpi_list(models, selection, audience=EXACT):
+    """The KPIs with their values and status, as the audience may see them."""
     figures = figures_for(models, selection)
+    answer = {**selection.describe(), "kpis": kpis.evaluate(catalogue(models), figures)}
+    return shown(answer, KPIS, audience, kpis.inputs(figures))
+
+
+def dashboard(models, selection, audience=EXACT):
+    """Everything the dashboard shows, as the audience may see it (suppression.py)."""
+    figures = figures_for(models, selection)
+    return shown(exact_dashboard(models, selection, figures, audience), DASHBOARD, audience, kpis.inputs(figures))
+
+
+def exact_dashboard(models, selection, figures, audience):
+    """The figures, exact; only the tags are already those the audience may see."""
     injuries, population = figures["injuries"], figures["population"]
     total = injuries.get(("all", ""), 0)
     return {
@@ -125,8 +133,7 @@ def dashboard(models, selection):
         "elderly_falls": elderly_falls(injuries, population),
         "hazards": figures["hazards"],
         "accidents": figures["accidents"],
-        "registry": {"tags": {tag: n for tag, n in models.tags(selection.scope).items()
-                              if tag not in SENSITIVE_TAGS},
+        "registry": {"tags": visible_tags(models.tags(selection.scope), models.tag_sensitivity(), audience),
                      "units": unit_figures(models.units(selection.scope)), "facilities": figures["facilities"],
                      "rentals": figures["rentals"], "volunteers": figures["volunteers"]},
         "projects": models.projects(),

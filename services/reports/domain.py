@@ -54,6 +54,7 @@ def hazard_figures(reported_in_period, in_scope, now):
     """Rectification figures of the hazards reported in the period, and what is open now."""
     rectified = [h for h in reported_in_period if h["status"] in RECTIFIED]
     checked = [h for h in reported_in_period if h["verified_on_time"] is not None]
+    on_time = sum(1 for h in checked if h["verified_on_time"])
     days = [(_moment(h["rectified_at"]) - _moment(h["reported_at"])).total_seconds() / 86400
             for h in rectified if h["rectified_at"]]
     open_now = [h for h in in_scope if h["status"] != "closed"]
@@ -61,7 +62,7 @@ def hazard_figures(reported_in_period, in_scope, now):
                    and (h["overdue"] or _moment(h["deadline"]) < now)]
     return {"available": True, "found": len(reported_in_period), "rectified": len(rectified),
             "rectification_rate": percent(len(rectified), len(reported_in_period)),
-            "on_time_rate": percent(sum(1 for h in checked if h["verified_on_time"]), len(checked)),
+            "verified": len(checked), "verified_on_time": on_time, "on_time_rate": percent(on_time, len(checked)),
             "mean_days_to_rectify": round(sum(days) / len(days), 1) if days else None,
             "escalations": sum(h["escalations"] for h in reported_in_period),
             "open_now": len(open_now), "overdue_now": len(overdue_now),

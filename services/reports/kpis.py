@@ -3,6 +3,7 @@ its target and its red / amber / green status. Pure Python; targets can be chang
 from dataclasses import dataclass, replace
 
 from .domain import CHILDREN, ELDERLY, rate_per_1000
+from .suppression import COUNT
 
 GREEN, AMBER, RED, NO_TARGET, NO_DATA = "green", "amber", "red", "no_target", "no_data"
 
@@ -54,6 +55,42 @@ COMPUTE = {
     "volunteers_per_resident": lambda f: f["volunteers"]["per_100_residents"],
     "landlord_letters_signed": lambda f: f["rentals"]["letter_signed_rate"],
 }
+
+
+def _group_counts(figures, bands):
+    return ([figures["injuries"].get(("age_band", band), 0) for band in bands]
+            + [figures["population"]["age_band"].get(band, 0) for band in bands])
+
+
+def _all_injuries(figures):
+    return figures["injuries"].get(("all", ""), 0)
+
+
+# The counts each KPI is computed from, so that a caller who may not see small counts sees no value
+# computed from one (suppression.py); COUNT for a KPI that is a count itself. Every band of a group
+# rate is listed, not their sum: the dashboard shows the bands, and a band could be worked back out.
+INPUTS = {
+    "injury_rate": lambda f: [_all_injuries(f), f["population"]["total"]],
+    "injury_rate_change": lambda f: [_all_injuries(f), f["injuries_last_year"], f["population"]["total"]],
+    "elderly_injury_rate": lambda f: _group_counts(f, ELDERLY),
+    "child_injury_rate": lambda f: _group_counts(f, CHILDREN),
+    "migrant_injury_rate": lambda f: [f["injuries"].get(("residence_type", "migrant"), 0),
+                                      f["population"]["residence_type"].get("migrant", 0)],
+    "injury_deaths": COUNT,
+    "accident_deaths": COUNT,
+    "mass_casualty_accidents": COUNT,
+    "hazard_rectification_rate": lambda f: [f["hazards"]["rectified"], f["hazards"]["found"]],
+    "hazard_on_time_rate": lambda f: [f["hazards"]["verified_on_time"], f["hazards"]["verified"]],
+    "facilities_in_order": lambda f: [f["facilities"]["in_order"], f["facilities"]["total"]],
+    "volunteers_per_resident": lambda f: [f["volunteers"]["active"], f["population"]["total"]],
+    "landlord_letters_signed": lambda f: [f["rentals"]["letter_signed"], f["rentals"]["total"]],
+}
+
+
+def inputs(figures):
+    """{KPI code: COUNT, or the counts its value is computed from}."""
+    return {code: spec if spec == COUNT else spec(figures) for code, spec in INPUTS.items()}
+
 
 CATALOGUE = (
     Kpi("injury_rate", "伤害发生率", "Injury rate", "Injury cases in the period per 1,000 residents.",

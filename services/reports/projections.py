@@ -4,24 +4,30 @@ from collections import Counter, defaultdict
 from itertools import groupby
 
 from .domain import age_band
+from .registry_projections import (
+    facilities_changed,
+    grids_created,
+    rentals_changed,
+    residents_moved_out,
+    residents_registered,
+    residents_tagged,
+    residents_untagged,
+    residents_updated,
+    units_registered,
+    units_risk_graded,
+    volunteers_changed,
+    volunteers_left,
+)
 from .tables import (
     CARD_DIMENSIONS,
     DISTRICT,
     NO_GRID,
     accident_rollups,
-    facilities,
     grid_injuries,
-    grid_names,
-    grid_residents,
     hazards,
     injury_facts,
     injury_rollups,
-    population_stats,
-    population_tags,
     projects,
-    rentals,
-    unit_stats,
-    volunteers,
 )
 
 
@@ -74,71 +80,6 @@ class Hierarchy:
         return found + [DISTRICT]
 
 
-def grids_created(changes, hierarchy, events):
-    for event in events:
-        data = event.data
-        hierarchy.parents[data["code"]] = data.get("parent_code")
-        changes.rows[grid_names].append({"code": data["code"], "name": data["name"], "level": data["level"],
-                                         "parent_code": data.get("parent_code")})
-
-
-def count_resident(changes, hierarchy, key, tags, sign=1):
-    """Add a resident (or take one away: sign -1) to the counts of the grid and the grids above."""
-    people, own, tagged = (changes.increments[table] for table in (population_stats, grid_residents,
-                                                                   population_tags))
-    own[(key["grid_code"],)] += sign
-    for scope in [key["grid_code"]] + hierarchy.above(key["grid_code"]):
-        people[(scope, key["birth_year"], key["sex"], key["residence_type"])] += sign
-        for tag in tags:
-            tagged[(scope, tag)] += sign
-
-
-def residents_registered(changes, hierarchy, events):
-    for event in events:
-        count_resident(changes, hierarchy, event.data, event.data.get("tags") or [])
-
-
-def residents_updated(changes, hierarchy, events):
-    """The counting key before (grid, sex, birth year, residence type) counts down, the new one up."""
-    for event in events:
-        tags = event.data["tags"]
-        count_resident(changes, hierarchy, event.data["previous"], tags, sign=-1)
-        count_resident(changes, hierarchy, event.data, tags)
-
-
-def residents_moved_out(changes, hierarchy, events):
-    for event in events:
-        count_resident(changes, hierarchy, event.data, event.data["tags"], sign=-1)
-
-
-def residents_tagged(changes, hierarchy, events, sign=1):
-    tagged = changes.increments[population_tags]
-    for event in events:
-        for scope in [event.data["grid_code"]] + hierarchy.above(event.data["grid_code"]):
-            tagged[(scope, event.data["tag"])] += sign
-
-
-def residents_untagged(changes, hierarchy, events):
-    residents_tagged(changes, hierarchy, events, sign=-1)
-
-
-def count_unit(changes, hierarchy, grid, type_, grade, sign=1):
-    units = changes.increments[unit_stats]
-    for scope in [grid] + hierarchy.above(grid):
-        units[(scope, type_, grade or "")] += sign
-
-
-def units_registered(changes, hierarchy, events):
-    for event in events:
-        count_unit(changes, hierarchy, event.data["grid_code"], event.data["type"], event.data.get("risk_grade"))
-
-
-def units_risk_graded(changes, hierarchy, events):
-    for event in events:
-        data = event.data
-        count_unit(changes, hierarchy, data["grid_code"], data["type"], data.get("previous_risk_grade"), sign=-1)
-        count_unit(changes, hierarchy, data["grid_code"], data["type"], data["risk_grade"])
-
 
 def injury_cells(fields):
     """The (dimension, value) pairs a case counts in."""
@@ -187,22 +128,6 @@ def injuries_amended(changes, hierarchy, events):
             changes.updates.append((injury_facts, {"case_id": fact["case_id"]}, fact))
             changes.new_facts[fact["case_id"]] = fact  # later amendments in this batch start here
 
-
-def keep_latest(table, key, fields, **extra):
-    """A projection that keeps one row per thing, as the thing's latest event says it is now."""
-    def project_rows(changes, hierarchy, events):
-        for event in events:
-            row = {**{name: event.data[name] for name in (key,) + fields}, **extra}
-            changes.rows[table].append(row)        # new: inserted; known: left, then updated below
-            changes.updates.append((table, {key: row[key]}, row))
-    return project_rows
-
-
-facilities_changed = keep_latest(facilities, "facility_id", ("type", "grid_code", "status", "next_inspection_due"))
-rentals_changed = keep_latest(rentals, "rental_id", ("grid_code", "group_rental", "letter_signed", "tenants",
-                                                     "inspection_score"))
-volunteers_changed = keep_latest(volunteers, "volunteer_id", ("grid_code", "type", "certified"), active=True)
-volunteers_left = keep_latest(volunteers, "volunteer_id", ("grid_code", "type", "certified"), active=False)
 
 
 def hazards_reported(changes, hierarchy, events):

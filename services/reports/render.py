@@ -16,6 +16,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from safecommunity.errors import NotFound
 
+from .headers import file_headers, page_headers
+
 # A TrueType CJK font on the server is embedded (REPORTS_PDF_FONT, or one of these); without one the
 # PDF names a CID font the reader must supply (Adobe Reader does; some Linux viewers show blanks).
 FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -58,12 +60,24 @@ def heading(report):
     return f"{snapshot['title_zh']} · {snapshot['title_en']}", f"{period} · {scope}"
 
 
+# A spreadsheet takes a cell that starts with one of these as a formula (CSV included, when opened
+# in one): a grid or project name like "=HYPERLINK(...)" would run in the office's Excel.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A text cell as text, never a formula (a quote before it, as spreadsheets themselves do);
+    numbers stay numbers."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def safe_rows(header, rows):
+    return [[cell(value) for value in row] for row in [header, *rows]]
+
+
 def as_csv(report, name):
-    header, rows = tables(report["snapshot"])[name]
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    csv.writer(out).writerows(safe_rows(*tables(report["snapshot"])[name]))
     return out.getvalue()
 
 
@@ -72,8 +86,7 @@ def as_xlsx(report):
     book.remove(book.active)
     for name, (header, rows) in tables(report["snapshot"]).items():
         sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
+        for row in safe_rows(header, rows):
             sheet.append(row)
     out = io.BytesIO()
     book.save(out)
@@ -154,7 +167,7 @@ def links(report_id):
 
 
 def download(report, name, fmt):
-    """(body, content type, Content-Disposition) of report.html|pdf, tables.xlsx or <table>.csv."""
+    """(body, content type, headers) of report.html|pdf, tables.xlsx or <table>.csv."""
     if fmt == "csv" and name in tables(report["snapshot"]):
         body, content_type = as_csv(report, name), "text/csv; charset=utf-8"
     elif (name, fmt) in FORMATS:
@@ -164,7 +177,9 @@ def download(report, name, fmt):
         raise NotFound(f"no {name}.{fmt} for report {report['id']}")
     period = f"-{report['period']}" if report["period"] else ""
     disposition = "inline" if fmt in ("html", "pdf") else "attachment"
-    return body, content_type, f'{disposition}; filename="{report["kind"]}-{report["year"]}{period}-{name}.{fmt}"'
+    headers = page_headers(body) if fmt == "html" else file_headers(fmt)
+    filename = f"{report['kind']}-{report['year']}{period}-{name}.{fmt}"
+    return body, content_type, {**headers, "Content-Disposition": f'{disposition}; filename="{filename}"'}
 
 
 FORMATS = {

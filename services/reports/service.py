@@ -13,25 +13,31 @@ from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
 from . import kpis, render
-from .dashboard import Selection, catalogue, dashboard, kpi_rows
+from .audience import CallerAudience
+from .dashboard import Selection, catalogue, dashboard, kpi_list
 from .domain import injury_rates, months_of
+from .headers import page_headers
 from .periodic import PeriodicReport, report_months
 from .projections import project
 from .schemas import DashboardQuerySchema, IssueReportSchema, KpiTargetSchema, RatesQuerySchema
 from .storage import ReportsUnitOfWork
+from .suppression import INJURY_RATES, READ, SUMMARY, shown
 
 STATIC = Path(__file__).parent / "static"
+ADMIN = "reports:admin"
 
 
 @cache
 def page(name):
-    return (STATIC / name).read_text(encoding="utf-8")
-READ, ADMIN = "reports:read", "reports:admin"
+    """A static page and its headers (its policy names the hashes of its inline script and style)."""
+    html = (STATIC / name).read_text(encoding="utf-8")
+    return html, page_headers(html)
 
 
 class ReportsService:
     name = "reports"
     store = Store(ReportsUnitOfWork)
+    audience = CallerAudience()  # without reports:read, small counts are masked (suppression.py)
 
     @event_handler("#")
     def handle_event(self, events):
@@ -42,8 +48,10 @@ class ReportsService:
 
     @http("GET", "/", scope=PUBLIC)
     def show_dashboard_page(self, request):
-        """The dashboard: one HTML page, no outside requests; Chinese by default, ?lang=en."""
-        return Response(page("dashboard.html"), mimetype="text/html")
+        """The dashboard: one HTML page, no outside requests; Chinese by default, ?lang=en; a token
+        given as #token=... is kept for the tab (sessionStorage) and sent with every request."""
+        html, headers = page("dashboard.html")
+        return Response(html, mimetype="text/html", headers=headers)
 
     @http("GET", "/api/reports/dashboard", query=DashboardQuerySchema, scope=AGGREGATES)
     def show_dashboard(self, request):
@@ -52,14 +60,14 @@ class ReportsService:
         totals, kpis (value and red/amber/green status), trend (month by month, this year and last),
         by_cause, by_age_band, by_severity, by_grid (the grids one level down), elderly_falls,
         hazards (found, rectified, rates, open and overdue now), accidents, registry (group tags,
-        units, facilities), projects."""
-        return dashboard(self.store.read_models, self._selection(request))
+        units, facilities), projects. Without reports:read, counts under SUPPRESS_BELOW are "<5",
+        what is computed from them null, and sensitive tags left out."""
+        return dashboard(self.store.read_models, self._selection(request), self.audience)
 
     @http("GET", "/api/reports/kpis", query=DashboardQuerySchema, scope=AGGREGATES)
     def list_kpis(self, request):
         """The KPI catalogue with each value, target and red/amber/green status for the selection."""
-        selection = self._selection(request)
-        return {**selection.describe(), "kpis": kpi_rows(self.store.read_models, selection)}
+        return kpi_list(self.store.read_models, self._selection(request), self.audience)
 
     @http("PUT", "/api/reports/kpis/<code>", body=KpiTargetSchema, scope=ADMIN)
     def set_kpi_target(self, request, code):
@@ -78,7 +86,8 @@ class ReportsService:
         models = self.store.read_models
         grids, district = injury_rates(models.own_injuries_by_grid(months_of(year)),
                                        models.own_residents_by_grid(), models.grids())
-        return {"year": year, "per": "1,000 residents", "grids": grids, "district": district}
+        return shown({"year": year, "per": "1,000 residents", "grids": grids, "district": district}, INJURY_RATES,
+                     self.audience)
 
     @http("GET", "/api/reports/grids", scope=AGGREGATES)
     def list_grids(self, request):
@@ -112,13 +121,13 @@ class ReportsService:
     @http("GET", "/api/reports/periodic/<report_id>/<name>.<fmt>", scope=READ)
     def download_report(self, request, report_id, name, fmt):
         """report.html, report.pdf, tables.xlsx, or one table as <table>.csv."""
-        body, content_type, disposition = render.download(self.store.reports.get(report_id), name, fmt)
-        return Response(body, content_type=content_type, headers={"Content-Disposition": disposition})
+        body, content_type, headers = render.download(self.store.reports.get(report_id), name, fmt)
+        return Response(body, content_type=content_type, headers=headers)
 
     @http("GET", "/api/reports/summary", scope=AGGREGATES)
     def show_summary(self, request):
-        """Totals: injuries, residents, grids, projects, events kept."""
-        return self.store.read_models.totals()
+        """Totals: injuries, residents, grids, projects, events kept (that one exact for everyone)."""
+        return shown(self.store.read_models.totals(), SUMMARY, self.audience)
 
     def _selection(self, request):
         query = DashboardQuerySchema().load(request.args)

@@ -34,6 +34,7 @@ from .tables import (
     population_tags,
     projects,
     rentals,
+    tag_sensitivity,
     unit_stats,
     volunteers,
 )
@@ -237,6 +238,13 @@ class ReadModels:
         rows = self.session.execute(select(c.tag, c.residents).where(c.scope == scope, c.residents != 0)
                                     .order_by(c.tag)).all()
         return {tag: int(residents) for tag, residents in rows}
+
+    def tag_sensitivity(self):
+        """{tag: True if any event said it is sensitive, False if events said only that it is not}."""
+        c, found = tag_sensitivity.c, {}
+        for tag, sensitive in self.session.execute(select(c.tag, c.sensitive).where(c.events > 0)).all():
+            found[tag] = found.get(tag, False) or bool(sensitive)
+        return found
 
     def units(self, scope):
         """{(type, risk grade): units} in and under the scope."""

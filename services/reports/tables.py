@@ -87,6 +87,16 @@ population_tags = Table(
     Column("residents", Integer, nullable=False),
 )
 
+# What resident events have said of each tag's sensitivity (the registry's taxonomy decides): how
+# many said it is sensitive, and how many said it is not. Once one says it is, it is (a tag type's
+# sensitivity never changes); a tag no event has spoken of is treated as sensitive (suppression.py).
+tag_sensitivity = Table(
+    "tag_sensitivity", metadata,
+    Column("tag", String(40), primary_key=True),
+    Column("sensitive", Boolean, primary_key=True),
+    Column("events", Integer, nullable=False),
+)
+
 # Units by type and risk grade, in a grid and everything below it ("" risk grade: not graded).
 unit_stats = Table(
     "unit_stats", metadata,
@@ -182,8 +192,9 @@ generated_reports = Table(
 )
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
-               population_tags, unit_stats, facilities, rentals, volunteers, hazards, accident_rollups, projects)
+               population_tags, tag_sensitivity, unit_stats, facilities, rentals, volunteers, hazards,
+               accident_rollups, projects)
 BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
-            grid_residents: "residents", population_tags: "residents", unit_stats: "units",
-            accident_rollups: "amount"}
+            grid_residents: "residents", population_tags: "residents", tag_sensitivity: "events",
+            unit_stats: "units", accident_rollups: "amount"}

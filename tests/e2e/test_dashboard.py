@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from safecommunity.seed import seed_demo_district
 from safecommunity.testing import ServiceProcess, free_port, wait_until
-from tests.support import get, summary, wait_until_quiet
+from tests.support import get, log_in, summary, wait_until_quiet
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -67,12 +67,15 @@ def test_the_dashboard_shows_the_read_models_numbers_in_both_languages_and_for_a
     env = {"SAFECOMMUNITY_DATA": str(tmp_path / "data"), "AMQP_URI": None, "DATABASE_URL": None}
     platform = ServiceProcess([], free_port(), env, log_path=tmp_path / "platform.log").start(migrate=True)
     try:
-        seed_demo_district(platform.url, out=sys.stderr, residents=300, injuries=80)
+        token = platform.admin_token()
+        log_in(token)  # exact figures (reports:read), on the API and, given the token, on the page
+        seed_demo_district(platform.url, out=sys.stderr, token=token, residents=300, injuries=80)
         wait_until(lambda: summary(platform.url)["injuries"] == 80, message="the demo injuries")
         wait_until_quiet(platform.url)  # hazards and accidents follow the injuries
 
         api = get(f"{platform.url}/api/reports/dashboard")
-        page, html = render(f"{platform.url}/", tmp_path)
+        page, html = render(f"{platform.url}/#token={token}", tmp_path)
+        assert token not in html and page.by_id["logged-in"] and "hidden" not in page.attrs_by_id["logged-in"]
         assert '<html lang="zh-CN">' in html and page.by_id["lang"] == "English"  # Chinese by default
         assert number(page.by_id["total-injuries"]) == api["totals"]["injuries"] > 0
         assert number(page.by_id["total-residents"]) == api["totals"]["residents"] == 300
@@ -88,7 +91,7 @@ def test_the_dashboard_shows_the_read_models_numbers_in_both_languages_and_for_a
 
         grid = api["by_grid"][0]["grid_code"]
         grid_api = get(f"{platform.url}/api/reports/dashboard", grid=grid)
-        page, html = render(f"{platform.url}/?lang=en&grid={grid}", tmp_path)
+        page, html = render(f"{platform.url}/?lang=en&grid={grid}#token={token}", tmp_path)
         assert '<html lang="en">' in html and page.by_id["lang"] == "中文"
         assert grid_api["grid"]["name"] in page.by_id["scope"]
         assert number(page.by_id["total-injuries"]) == grid_api["totals"]["injuries"]

@@ -1,12 +1,10 @@
 """Hazards and accidents reported to incidents show on the reports dashboard and its KPIs."""
 from datetime import date, datetime, timezone
 
-import requests
-
 from safecommunity.config import SERVICES
 from safecommunity.testing import wait_until
 from tests.conftest import base_url
-from tests.support import get, post
+from tests.support import get, http, post
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -34,7 +32,7 @@ def test_hazards_and_accidents_reach_the_dashboard_and_its_kpis(embedded_config,
     hazard(api, category="gas", severity="major")     # escalated at once, by policy
     act(api, done, "notify", responsible_party="Lotus Mall")
     act(api, done, "start_rectification")
-    photo = requests.post(f"{api}/incidents/hazards/{done}/attachments?uploaded_by=wang&filename=after.png",
+    photo = http.post(f"{api}/incidents/hazards/{done}/attachments?uploaded_by=wang&filename=after.png",
                           data=PNG, headers={"Content-Type": "image/png"}, timeout=10).json()
     act(api, done, "rectify", evidence=[photo["id"]])
     act(api, done, "verify", passed=True)

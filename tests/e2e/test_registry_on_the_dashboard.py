@@ -1,12 +1,10 @@
 """Residents who move and are tagged, units and facilities: the dashboard follows the registry."""
 from datetime import date
 
-import requests
-
 from safecommunity.config import SERVICES
 from safecommunity.testing import wait_until
 from tests.conftest import base_url
-from tests.support import get, post
+from tests.support import get, http, post
 
 
 def test_the_dashboard_counts_groups_units_and_facilities_as_the_registry_changes(embedded_config, start_services):
@@ -46,7 +44,7 @@ def test_the_dashboard_counts_groups_units_and_facilities_as_the_registry_change
     assert panel["registry"]["volunteers"]["active"] == 1 and kpis["volunteers_per_resident"] == 50.0  # 1 of 2
     assert panel["registry"]["rentals"]["group_rentals"] == 1 and kpis["landlord_letters_signed"] == 0.0
 
-    moved = requests.post(f"{api}/registry/residents/{elder['id']}/move-out", json={}, timeout=10)
+    moved = http.post(f"{api}/registry/residents/{elder['id']}/move-out", json={}, timeout=10)
     assert moved.status_code == 200, moved.text
     wait_until(lambda: registry_panel()["totals"]["residents"] == 1, message="the move out")
     assert registry_panel()["registry"]["tags"] == {}

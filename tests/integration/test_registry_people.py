@@ -265,6 +265,6 @@ def test_buildings_and_households_keep_their_members_current(registry):
     assert clerk.get("/households", resident_id=first["id"])["households"] == []
     assert registry["officer"].get(f"/households/{home['id']}")["room"] == "301"
     [entry] = registry["auditor"].get("/audit", resource_type="household")["entries"]
-    assert (entry["resource_id"], entry["fields"]) == (home["id"], "room")
+    assert (entry["resource_id"], entry["fields"]) == (home["id"], "building_id,room")  # the building: where too
     with registry["engine"].connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM households").scalar() == 1

@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from safecommunity.errors import Conflict
 from services.registry.storage import RegistryUnitOfWork
+from services.registry.tests.test_seeds import check_the_health_migration
 from services.registry.tests.test_storage import check_the_compound_migration, check_the_volunteer_migration
 from services.registry.volunteers import Volunteer
 from tests.integration import test_registry as base
@@ -119,6 +120,11 @@ def test_a_second_active_volunteer_record_is_ended_by_the_migration_on_postgresq
 
 def test_buildings_that_named_their_compound_belong_to_one_after_the_migration_on_postgresql(databases):
     check_the_compound_migration(databases.url.format(service="registry_old"))
+
+
+def test_health_attributes_are_marked_and_audit_rows_name_any_number_of_fields_after_the_migration_on_postgresql(
+        databases):
+    check_the_health_migration(databases.url.format(service="registry_old"))
 
 
 def test_compounds_are_records_with_a_grid_and_buildings_belong_to_them(registry):

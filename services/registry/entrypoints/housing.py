@@ -105,7 +105,7 @@ class HousingEntrypoints:
     def list_households(self, request):
         query = HouseholdQuerySchema().load(request.args)
         limit, offset = paging(request)
-        found = do.show_households(self.store, self.caller, self.store.households.search(query, limit, offset))
+        found = do.search_households(self.store, self.caller, query, limit, offset)
         return {"limit": limit, "offset": offset, "households": found}
 
     @http("GET", "/api/registry/households/<household_id>", scope=READ)

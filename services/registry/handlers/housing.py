@@ -4,7 +4,7 @@ from safecommunity.errors import FieldInvalid
 from ..buildings import Building, Compound, Household, compound_code_for
 from ..housing import Rental
 from ..schemas import BuildingSchema, CompoundSchema, HouseholdSchema, RentalSchema
-from ..views import audited, household_view, rental_view
+from ..views import PII, audited, household_view, rental_view
 from .common import saved
 
 
@@ -132,10 +132,18 @@ def update_building(store, building_id, changes):
 
 
 def show_households(store, caller, found):
-    views = [household_view(household, caller.scopes) for household in found]
+    """Households with their building's address; where they are is masked without the PII scope."""
+    addresses = store.buildings.addresses(h.building_id for h in found)
+    views = [household_view(household, addresses.get(household.building_id), caller.scopes) for household in found]
     store.audit.record(caller.subject, "household", audited(views))
     store.commit()
     return HouseholdSchema(many=True).dump([view for view, _ in views])
+
+
+def search_households(store, caller, query, limit, offset):
+    if query.get("building_id"):  # who lives in a building is where they live: personal data
+        caller.require(PII)
+    return show_households(store, caller, store.households.search(query, limit, offset))
 
 
 def check_household_member(store, field, resident_id):

@@ -1,8 +1,12 @@
 """Steps for residents: registering, updating, tagging (sensitive tags need their scope), searching, moving out."""
+from contextlib import contextmanager
 from datetime import date
+
+from safecommunity.errors import Conflict, FieldInvalid
 
 from ..domain import Resident
 from ..schemas import ResidentSchema
+from ..storage.people import IdNumberTaken
 from ..views import PII, audited, resident_view
 from .common import saved
 
@@ -35,7 +39,8 @@ def register_resident(store, caller, command):
     grid = store.grids.referenced_by("grid_code", command.pop("grid_code"))
     tags = tags_for(store, caller, command.pop("tags"))
     resident = Resident.register(**command, grid=grid, tags=tags)
-    store.residents.add(resident)
+    with id_number_checked(store, caller):
+        store.residents.add(resident)
     store.commit()
     return resident
 
@@ -44,10 +49,41 @@ def update_resident(store, caller, resident_id, changes):
     resident = store.residents.get(resident_id)
     if "grid_code" in changes:
         store.grids.referenced_by("grid_code", changes["grid_code"])
-    if resident.update(**changes):
-        store.residents.save(resident)
+    with stored_identity_kept(caller, changes):
+        changed = resident.update(**changes)
+    if changed:
+        with id_number_checked(store, caller):
+            store.residents.save(resident)
         store.commit()
     return resident
+
+
+@contextmanager
+def id_number_checked(store, caller):
+    """An ID number another resident has. A caller with the PII scope is told whose; one without
+    gets the plain 409 of any clash, naming neither the field nor the resident. Either answer says
+    something of that resident's ID number, so it is audited (and committed) before it is given."""
+    try:
+        yield
+    except IdNumberTaken as taken:
+        store.rollback()
+        store.audit.record(caller.subject, "resident", [(taken.resident_id, {"id_number"})], action="id_number_match")
+        store.commit()
+        if caller.has(PII):
+            raise Conflict(f"resident {taken.resident_id} is registered with this ID number") from None
+        raise Conflict(str(taken)) from None
+
+
+@contextmanager
+def stored_identity_kept(caller, changes):
+    """Changing the birth date or sex of a resident whose ID number is stored: the domain's reason
+    quotes the date the ID number holds, which a caller without the PII scope may not learn."""
+    try:
+        yield
+    except FieldInvalid as invalid:
+        if "id_number" not in invalid.messages or "id_number" in changes or caller.has(PII):
+            raise
+        raise FieldInvalid("id_number", "the registered ID number does not agree with this birth date or sex") from None
 
 
 def move_out_resident(store, resident_id, command):
@@ -99,4 +135,7 @@ def search_residents(store, caller, query, limit, offset):
     if query.get("id_number"):  # looking someone up by ID number is itself a use of personal data
         caller.require(PII)
         query["id_number_hash"] = store.protector.digest(query.pop("id_number"))
+    # Exact ages, asked day after day, would tell a birth date: without the PII scope an age is
+    # counted from the birth year, as the events count it.
+    query["ages_by_birth_year"] = not caller.has(PII)
     return show_residents(store, caller, store.residents.search(query, limit, offset))

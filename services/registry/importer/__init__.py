@@ -7,6 +7,8 @@ file again changes nothing and publishes nothing. Import tags are only ever adde
 """
 from safecommunity.errors import InvalidRequest
 
+from ..handlers.common import WRITE
+from ..views import PII
 from .base import CHUNK, MOST_ERRORS_SHOWN, Importer, Report
 from .files import XLSX, read_rows
 from .places import FacilityImporter, UnitImporter
@@ -15,20 +17,31 @@ from .row_schemas import FacilityRowSchema, ImportRowSchema, ResidentRowSchema, 
 
 IMPORTERS = {"residents": ResidentImporter, "units": UnitImporter, "facilities": FacilityImporter}
 
+# What a caller needs to import each kind. Residents are upserted on their ID number, and the
+# report (created, updated or unchanged, row by row) says whose ID number is registered: personal data.
+IMPORT_SCOPES = {"residents": (WRITE, PII), "units": (WRITE,), "facilities": (WRITE,)}
 
-def import_upload(store, kind, request, scopes=None):
-    """An HTTP upload (text/csv or XLSX as the body): the import's report."""
+
+def require_import_scopes(caller, kind):
+    """Before a row is read: a caller without every scope the kind needs imports nothing (401/403)."""
     if kind not in IMPORTERS:
         raise InvalidRequest(f"import residents, units or facilities, not {kind}", status=404)
+    for scope in IMPORT_SCOPES[kind]:
+        caller.require(scope)
+
+
+def import_upload(store, kind, request, caller):
+    """An HTTP upload (text/csv or XLSX as the body): the import's report."""
+    require_import_scopes(caller, kind)
     formats = {"text/csv": "csv", XLSX: "xlsx"}
     if request.mimetype not in formats:
         raise InvalidRequest("send the file as the body, Content-Type text/csv or " + XLSX, status=415)
     header, rows = read_rows(request.get_data(), formats[request.mimetype])
-    return IMPORTERS[kind](store, scopes).run(header, rows).as_dict()
+    return IMPORTERS[kind](store, caller.scopes).run(header, rows).as_dict()
 
 
 __all__ = [
-    "CHUNK", "FALSE", "IMPORTERS", "MOST_ERRORS_SHOWN", "TRUE", "XLSX", "FacilityImporter", "FacilityRowSchema",
-    "ImportRowSchema", "Importer", "Report", "ResidentImporter", "ResidentRowSchema", "UnitImporter",
-    "UnitRowSchema", "import_upload", "read_rows",
+    "CHUNK", "FALSE", "IMPORT_SCOPES", "IMPORTERS", "MOST_ERRORS_SHOWN", "TRUE", "XLSX", "FacilityImporter",
+    "FacilityRowSchema", "ImportRowSchema", "Importer", "Report", "ResidentImporter", "ResidentRowSchema",
+    "UnitImporter", "UnitRowSchema", "import_upload", "read_rows", "require_import_scopes",
 ]

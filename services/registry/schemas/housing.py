@@ -153,7 +153,8 @@ class HouseholdQuerySchema(Query):
 
 class HouseholdSchema(Schema):
     id = fields.String()
-    building_id = fields.String()
+    building_id = fields.String(allow_none=True)  # none without registry:pii: where its members live
+    address = fields.String(allow_none=True)  # the building's
     room = fields.String()
     registered_on = fields.Date()
     members = fields.List(fields.Nested(TenantSchema))

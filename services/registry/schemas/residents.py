@@ -68,7 +68,8 @@ class ResidentSchema(Schema):
     id = fields.String()
     name = fields.String()
     sex = fields.String()
-    birth_date = fields.Date()
+    birth_date = fields.Date(allow_none=True)  # none without registry:pii
+    birth_year = fields.Integer()
     residence_type = fields.String()
     grid_code = fields.String()
     registered_on = fields.Date()

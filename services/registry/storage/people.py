@@ -14,6 +14,7 @@ from ..tables import (
     departments,
     resident_tags,
     residents,
+    tag_types,
     team_members,
     volunteer_pairings,
     volunteer_teams,
@@ -23,6 +24,15 @@ from ..volunteers import Pairing, Team, Volunteer
 from .base import Repository, matches
 
 FEW_GRIDS = 20  # a community's grids: few enough residents to check each one's tags
+
+
+class IdNumberTaken(Conflict):
+    """Another resident has this ID number. Who, and that it is the ID number, is itself personal
+    data: the handlers decide what the caller is told (handlers/residents.py)."""
+
+    def __init__(self, resident_id):
+        super().__init__("this clashes with a registered record (a caller with registry:pii is told which)")
+        self.resident_id = resident_id
 
 
 class ResidentRepository(Repository):
@@ -49,9 +59,10 @@ class ResidentRepository(Repository):
 
     def _check_unique(self, resident):
         digest = self.uow.protector.digest(resident.id_number)
-        if digest and self.session.scalar(select(residents.c.id).where(
-                residents.c.id_number_hash == digest, residents.c.id != resident.id)):
-            raise FieldInvalid("id_number", "a resident with this ID number is already registered")
+        other = digest and self.session.scalar(select(residents.c.id).where(
+            residents.c.id_number_hash == digest, residents.c.id != resident.id))
+        if other:
+            raise IdNumberTaken(other)
 
     def _insert_tags(self, people):
         rows = [{"resident_id": p.id, "tag": code, "attributes": attributes,
@@ -100,9 +111,11 @@ class ResidentRepository(Repository):
         rows = self.session.execute(statement).all()
         tags = {}
         if rows:
-            for tag in self.session.execute(select(resident_tags).where(
-                    resident_tags.c.resident_id.in_([row.id for row in rows]))):
-                tags.setdefault(tag.resident_id, {})[tag.tag] = (tag.attributes, tag.tagged_on)
+            # with each tag's sensitivity, which the resident's events tell their consumers
+            for tag in self.session.execute(select(resident_tags, tag_types.c.sensitive)
+                                            .join(tag_types, tag_types.c.code == resident_tags.c.tag)
+                                            .where(resident_tags.c.resident_id.in_([row.id for row in rows]))):
+                tags.setdefault(tag.resident_id, {})[tag.tag] = (tag.attributes, tag.tagged_on, tag.sensitive)
         return [_resident(row, tags.get(row.id, {}), self.uow.protector) for row in rows]
 
 
@@ -113,11 +126,18 @@ def _resident_filters(query, today):
     for name in ("grid_code", "residence_type", "sex", "id_number_hash"):
         if query.get(name):
             conditions.append(matches(getattr(column, name), query[name]))
+    by_year = query.get("ages_by_birth_year", False)
     if query.get("age_min") is not None:  # at least age_min: born on or before today - age_min years
-        conditions.append(column.birth_date <= _years_before(today, query["age_min"]))
+        conditions.append(column.birth_date <= _age_bound(today, query["age_min"], by_year))
     if query.get("age_max") is not None:  # at most age_max: born after today - (age_max + 1) years
-        conditions.append(column.birth_date > _years_before(today, query["age_max"] + 1))
+        conditions.append(column.birth_date > _age_bound(today, query["age_max"] + 1, by_year))
     return conditions
+
+
+def _age_bound(today, years, by_year):
+    """The last birth date of people `years` old or more: today, years ago; or, when ages are
+    counted from the birth year (this year - birth year), the last day of that year."""
+    return date(today.year - years, 12, 31) if by_year else _years_before(today, years)
 
 
 def _years_before(day, years):
@@ -145,8 +165,9 @@ def _resident(row, tags, protector):
         registered_on=values["registered_on"], address=values["address"],
         id_number=protector.open(values["id_number_sealed"]), phone=protector.open(values["phone_sealed"]),
         permit_expires_on=values["permit_expires_on"], moved_out_on=values["moved_out_on"],
-        tags={code: attributes for code, (attributes, _) in tags.items()},
-        tag_dates={code: tagged_on for code, (_, tagged_on) in tags.items()})
+        tags={code: attributes for code, (attributes, _, _) in tags.items()},
+        tag_dates={code: tagged_on for code, (_, tagged_on, _) in tags.items()},
+        tag_sensitivity={code: sensitive for code, (_, _, sensitive) in tags.items()})
     return resident
 
 

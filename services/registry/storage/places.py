@@ -252,6 +252,14 @@ class BuildingRepository(Repository):
         if self.session.scalar(select(buildings.c.id).where(buildings.c.id == building_id)) is None:
             raise FieldInvalid(field, f"no building {building_id}")
 
+    def addresses(self, ids):
+        """{building id: address} for the given buildings (households show their building's)."""
+        ids = set(ids)
+        if not ids:
+            return {}
+        return dict(self.session.execute(select(buildings.c.id, buildings.c.address)
+                                         .where(buildings.c.id.in_(ids))).all())
+
     def search(self, query, limit, offset):
         column = buildings.c
         statement = select(buildings)

@@ -1,4 +1,5 @@
-"""Buildings and households: members kept current, the room masked without the PII scope."""
+"""Buildings and households: members kept current; where a household is (its building, the
+building's address, the room) masked without the PII scope."""
 from datetime import date
 
 import pytest
@@ -28,7 +29,22 @@ def test_a_household_member_joins_once_and_leaves_once():
 
 def test_the_room_is_masked_without_the_pii_scope_and_audited_with_it():
     household = Household.register("b1", "301", members=["r1"])
-    view, revealed = household_view(household, {"registry:read"})
+    view, revealed = household_view(household, None, {"registry:read"})
     assert view["room"] == "***" and revealed == set() and view["members"][0]["resident_id"] == "r1"
-    view, revealed = household_view(household, {"registry:pii"})
-    assert view["room"] == "301" and revealed == {"room"}
+    view, revealed = household_view(household, None, {"registry:pii"})
+    assert view["room"] == "301" and revealed == {"room", "building_id"}
+
+
+def test_a_household_shows_its_buildings_address_only_with_the_pii_scope():
+    household = Household.register("b1", "301", members=["r1"])
+    view, revealed = household_view(household, "12 Lotus Road", {"registry:read"})
+    assert (view["building_id"], view["address"], view["room"]) == (None, "***", "***") and revealed == set()
+    view, revealed = household_view(household, "12 Lotus Road", {"registry:read", "registry:pii"})
+    assert (view["building_id"], view["address"], view["room"]) == ("b1", "12 Lotus Road", "301")
+    assert revealed == {"building_id", "address", "room"}
+
+
+def test_a_household_in_a_building_without_an_address_shows_none_either_way():
+    household = Household.register("b1", "301")
+    assert household_view(household, None, {"registry:read"})[0]["address"] is None
+    assert household_view(household, None, {"registry:pii"})[0]["address"] is None

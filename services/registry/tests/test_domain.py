@@ -26,7 +26,8 @@ def test_a_registered_residents_event_carries_no_name():
     [(type_, data)] = resident.collect_events()
     assert type_ == "resident.registered"
     assert data == {"resident_id": resident.id, "grid_code": "G1", "sex": "female", "birth_year": 1950,
-                    "residence_type": "permanent", "registered_on": date(2026, 1, 5), "tags": []}
+                    "residence_type": "permanent", "registered_on": date(2026, 1, 5), "tags": [],
+                    "sensitive_tags": []}
     assert "Wang Fang" not in repr(data)
 
 

@@ -26,15 +26,18 @@ def test_without_the_pii_scope_personal_data_is_masked_and_sensitive_tags_hidden
     view, revealed = resident_view(person(), {"registry:read"}, TAGS)
     assert (view["name"], view["phone"], view["address"]) == ("W**", "138****5678", "***")
     assert [t["code"] for t in view["tags"]] == ["disabled", "elderly"]
-    assert view["tags"][0]["attributes"] == {"certificate_number": "***", "grade": 2}
+    assert view["tags"][0]["attributes"] == {"certificate_number": "***", "grade": "***"}  # grade: health data
+    assert view["tags"][1]["attributes"] == {"care_class": "***"}
+    assert (view["birth_date"], view["birth_year"]) == (None, 1950)
     assert revealed == set()
 
 
 def test_with_the_scopes_everything_shown_is_named_for_the_audit():
     view, revealed = resident_view(person(), {"registry:pii", "registry:sensitive:key_person"}, TAGS)
     assert view["phone"] == "13812345678" and "key_person" in [t["code"] for t in view["tags"]]
-    assert revealed == {"name", "phone", "address", "tag:key_person", "tag:key_person.reason",
-                        "tag:disabled.certificate_number"}
+    assert (view["birth_date"], view["birth_year"]) == (date(1950, 3, 1), 1950)
+    assert revealed == {"name", "phone", "address", "birth_date", "tag:key_person", "tag:key_person.reason",
+                        "tag:disabled.certificate_number", "tag:disabled.grade", "tag:elderly.care_class"}
 
 
 def test_anonymous_callers_never_get_personal_data_scopes():
@@ -43,7 +46,8 @@ def test_anonymous_callers_never_get_personal_data_scopes():
 
 
 def test_a_missing_scope_is_401_for_anonymous_callers_and_403_for_others():
-    for caller, error in ((Caller("anonymous", frozenset()), Unauthorized), (Caller("clerk", frozenset()), Forbidden)):
+    for caller, error in ((Caller("anonymous", frozenset(), anonymous=True), Unauthorized),
+                          (Caller("clerk", frozenset()), Forbidden)):
         try:
             caller.require("registry:pii")
         except error as exc:
@@ -75,9 +79,11 @@ def test_embedded_mode_makes_a_key_file_once_and_postgres_without_keys_refuses_p
         raise AssertionError("personal data accepted without keys")
 
 
-def test_anonymous_callers_get_the_configured_scopes_and_nothing_when_locked_down():
+def test_anonymous_callers_get_aggregates_by_default_never_registry_writes_and_nothing_when_locked_down():
     from safecommunity.auth import anonymous_scopes
+    from safecommunity.scopes import AGGREGATES, PUBLIC
 
-    assert anonymous_scopes({}) == frozenset({"registry:read", "registry:write"})
-    assert anonymous_scopes({"ANONYMOUS_SCOPES": "registry:read registry:pii"}) == frozenset({"registry:read"})
-    assert anonymous_scopes({"ANONYMOUS_SCOPES": ""}) == frozenset()
+    assert anonymous_scopes({}) == frozenset({AGGREGATES, PUBLIC})  # no longer registry:read registry:write
+    assert anonymous_scopes({"ANONYMOUS_SCOPES": "registry:read registry:write registry:pii"}) == frozenset(
+        {"registry:read", PUBLIC})
+    assert anonymous_scopes({"ANONYMOUS_SCOPES": ""}) == frozenset({PUBLIC})

@@ -82,7 +82,9 @@ class AttachmentFiles:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".part")
-            partial.write_bytes(data)
+            # evidence may show people and places: readable by the service's own user only
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
+                file.write(data)
             os.replace(partial, path)  # readers never see half a file
         return digest
 

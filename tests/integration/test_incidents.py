@@ -1,6 +1,7 @@
 """Incidents over HTTP against real PostgreSQL and RabbitMQ: hazards and their timer, amendments,
 accidents, public-order events, filters and history."""
 import json
+import stat
 from datetime import datetime, timedelta, timezone
 
 import eventlet
@@ -67,7 +68,8 @@ def upload(url, hazard_id, data=PNG, content_type="image/png", expect=201):
     return response.json()
 
 
-def test_a_hazard_is_rectified_with_evidence_verified_and_closed_and_illegal_steps_are_409(incidents, databases):
+def test_a_hazard_is_rectified_with_evidence_verified_and_closed_and_illegal_steps_are_409(
+        incidents, databases, tmp_path):
     found = hazard(incidents)
     assert found["status"] == "reported" and found["history"][0]["actor"] == "inspector wang"
     assert act(incidents, found["id"], "rectify", expect=409, evidence=[])["error"] == "conflict"
@@ -79,6 +81,8 @@ def test_a_hazard_is_rectified_with_evidence_verified_and_closed_and_illegal_ste
     photo = upload(incidents, found["id"])
     assert photo["size"] == len(PNG) and photo["content_type"] == "image/png"
     assert http.get(f"{incidents}/attachments/{photo['id']}", timeout=10).content == PNG
+    [stored] = [path for path in (tmp_path / "files").rglob("*") if path.is_file()]
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600  # evidence is readable by the service's user only
     act(incidents, found["id"], "rectify", evidence=[photo["id"]], reason="boxes removed")
     reopened = act(incidents, found["id"], "verify", passed=False, reason="still blocked at night")
     assert reopened["status"] == "rectifying"

@@ -6,7 +6,6 @@ import time
 
 import eventlet
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map, Rule
 
 from . import metrics
 from .config import DEFAULTS
@@ -18,12 +17,8 @@ CLOSE_KEY = "safecommunity.close_connection"  # environ: call it to close the co
 MULTIPART_ENVELOPE = 64 * 1024  # room for a multipart form's boundaries and part headers around a file
 READ_CHUNK = 64 * 1024
 
-# Routes whose bodies are files, and the setting that caps them; every other body is JSON.
-FILE_ROUTES = Map([
-    Rule("/api/incidents/hazards/<hazard_id>/attachments", endpoint="MAX_UPLOAD_BYTES"),
-    Rule("/api/registry/imports/<kind>", endpoint="MAX_IMPORT_BYTES"),
-])
-BODY_SETTINGS = ("MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "MAX_IMPORT_BYTES")
+# The kinds of body a route may take (`@http(..., body_limit=UPLOAD)`), each the setting that caps it.
+BODY_SETTINGS = JSON, UPLOAD, IMPORT = ("MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "MAX_IMPORT_BYTES")
 
 
 def setting(config, name):
@@ -82,7 +77,7 @@ class BodyGuard:
     its Content-Length; a chunked one (no length) is read here up to the cap; any body must keep pace."""
 
     def __init__(self, app, config, error_response):
-        self.app, self.error_response, self.routes = app, error_response, FILE_ROUTES.bind("localhost")
+        self.app, self.error_response = app, error_response
         self.limits = {name: setting(config, name) for name in BODY_SETTINGS}
         self.grace, self.rate = setting(config, "HTTP_IDLE_TIMEOUT"), setting(config, "HTTP_MIN_BODY_RATE")
 
@@ -94,7 +89,7 @@ class BodyGuard:
         return self.app(environ, start_response)
 
     def guard(self, environ):
-        most = self.limit_for(environ.get("PATH_INFO", ""))
+        most = self.limit_for(environ)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if length > most:
             raise BodyTooLarge(most)
@@ -105,12 +100,13 @@ class BodyGuard:
         if chunked:
             take_whole(environ, most)
 
-    def limit_for(self, path):
+    def limit_for(self, environ):
+        """The cap of the route's kind of body; JSON's for operator routes and paths that match none."""
         try:
-            name, _ = self.routes.match(path)
+            endpoint, _ = self.app.url_map().bind_to_environ(environ).match()
         except HTTPException:
-            name = "MAX_JSON_BYTES"
-        return self.limits[name]
+            return self.limits[JSON]
+        return self.limits[getattr(endpoint, "body_limit", JSON)]
 
     def refuse(self, environ, exc):
         environ.get(CLOSE_KEY, lambda: None)()

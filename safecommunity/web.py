@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import metrics
 from .auth import CALLER_KEY, CORRELATION_KEY, Access, Unauthorized
+from .bodies import BODY_SETTINGS, JSON
 from .deadletters import DeadLetterNotFound
 from .errors import Conflict, DomainError, FieldInvalid, InvalidRequest, NotFound
 from .ids import new_id
@@ -197,14 +198,17 @@ class Http(HttpRequestHandler):
     server = PlatformWebServer()
     access = Access()
 
-    def __init__(self, method, url, scope=None, query=None, body=None, **kwargs):
+    def __init__(self, method, url, scope=None, query=None, body=None, body_limit=JSON, **kwargs):
         """scope: what the caller needs (scopes.py); query, body: the marshmallow schemas the method
-        loads them with, for the OpenAPI document."""
+        loads them with, for the OpenAPI document; body_limit: the setting that caps its body
+        (bodies.JSON, UPLOAD or IMPORT), refused with a 413 before it is read."""
         kwargs.setdefault("expected_exceptions", (DomainError, ValidationError))
-        self.scope, self.query_schema, self.body_schema = scope, query, body
+        self.scope, self.query_schema, self.body_schema, self.body_limit = scope, query, body, body_limit
         super().__init__(method, url, **kwargs)
 
     def setup(self):
+        if self.body_limit not in BODY_SETTINGS:
+            raise ValueError(f"{self.method_name}: body_limit must be one of {', '.join(BODY_SETTINGS)}")
         if self.scope is None or not known(self.scope):
             declared = "no scope" if self.scope is None else f"an unknown scope {self.scope}"
             raise RouteWithoutScope(f"{self.container.service_name}.{self.method_name} ({self.method} {self.url}) "

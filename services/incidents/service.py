@@ -3,6 +3,7 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from safecommunity.auth import Auth
+from safecommunity.bodies import UPLOAD
 from safecommunity.consumer import event_handler
 from safecommunity.fastschema import Loader
 from safecommunity.scopes import PUBLIC
@@ -152,7 +153,7 @@ class IncidentsService:
         self.store.commit()
         return self._hazard(hazard_id)
 
-    @http("POST", "/api/incidents/hazards/<hazard_id>/attachments", scope=WRITE)
+    @http("POST", "/api/incidents/hazards/<hazard_id>/attachments", scope=WRITE, body_limit=UPLOAD)
     def attach_to_hazard(self, request, hazard_id):
         upload = read_upload(request, self.files.max_bytes)
         query = s.AttachmentQuerySchema().load(request.args)

@@ -4,6 +4,7 @@ people in roles (entrypoints only, one mix-in per area in entrypoints/).
 Every entrypoint first checks the caller's scope; reads of personal or sensitive data are masked
 or audited in handlers/."""
 from safecommunity.auth import Auth
+from safecommunity.bodies import IMPORT
 from safecommunity.web import http, paging
 
 from .entrypoints import (
@@ -27,7 +28,7 @@ class RegistryService(PlacesEntrypoints, ResidentsEntrypoints, HousingEntrypoint
 
     # -- imports and the audit log --------------------------------------------------------------
 
-    @http("POST", "/api/registry/imports/<kind>", scope=WRITE)
+    @http("POST", "/api/registry/imports/<kind>", scope=WRITE, body_limit=IMPORT)
     def import_file(self, request, kind):
         return import_upload(self.store, kind, request, self.caller)  # residents need registry:pii too
 

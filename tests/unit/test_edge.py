@@ -6,10 +6,11 @@ import json
 import eventlet
 import pytest
 from werkzeug.http import parse_options_header
+from werkzeug.routing import Map, Rule
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from safecommunity.bodies import CLOSE_KEY, READ_CHUNK, BodyGuard, BodyTooSlow, PacedInput
+from safecommunity.bodies import CLOSE_KEY, IMPORT, JSON, READ_CHUNK, UPLOAD, BodyGuard, BodyTooSlow, PacedInput
 from safecommunity.runner import platform_config
 from safecommunity.server import PlatformWebServer
 from safecommunity.web import attachment_headers, error_response
@@ -31,9 +32,28 @@ class Counted(io.BytesIO):
         return part
 
 
-def echo(environ, start_response):
-    """The app behind the cap: answers with the length of the body Werkzeug reads."""
-    return Response(str(len(Request(environ).get_data())))(environ, start_response)
+class Route:
+    """A route as the cap sees an Http entrypoint: the kind of body it declared."""
+
+    def __init__(self, body_limit):
+        self.body_limit = body_limit
+
+
+class Echo:
+    """The app behind the cap: its routes, and an answer with the length of the body Werkzeug reads."""
+
+    routes = Map([Rule("/api/registry/imports/<kind>", endpoint=Route(IMPORT)),
+                  Rule("/api/incidents/hazards/<hazard_id>/attachments", endpoint=Route(UPLOAD)),
+                  Rule("/api/incidents/hazards/<hazard_id>/<action>", endpoint=Route(JSON))])
+
+    def url_map(self):
+        return self.routes
+
+    def __call__(self, environ, start_response):
+        return Response(str(len(Request(environ).get_data())))(environ, start_response)
+
+
+echo = Echo()
 
 
 def call(path, body=b"", length=None, chunked=False, stream=None):

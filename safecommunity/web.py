@@ -5,10 +5,8 @@ import json
 import logging
 import re
 import time
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import quote
 
 from marshmallow import ValidationError
 from nameko.web.handlers import HttpRequestHandler
@@ -101,30 +99,6 @@ def paging(request, default=50, most=500):
     return values["limit"], values["offset"]
 
 
-NOT_IN_A_QUOTED_NAME = re.compile(r'[^\x20-\x7e]|["\\%/]')  # what old clients could misread in filename="..."
-RFC5987_SAFE = "!#$&+-.^_`|~"  # attr-char beside letters and digits
-
-
-def attachment_headers(filename):
-    """Headers for a download named filename (RFC 6266): its name as it is, percent-encoded UTF-8,
-    in filename* (RFC 5987), and an ASCII stand-in in filename for clients that do not read that."""
-    name = _printable(filename) or "download"
-    fallback = NOT_IN_A_QUOTED_NAME.sub("_", _without_accents(name))
-    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; "
-                                   f"filename*=UTF-8''{quote(name, safe=RFC5987_SAFE)}",
-            "X-Content-Type-Options": "nosniff"}  # a browser then takes the stored type, not its guess
-
-
-def _printable(name):
-    """Control and format characters (CR, LF, a right-to-left override...) as "_": a header cannot
-    carry the first, and a file name should carry none."""
-    return "".join("_" if unicodedata.category(char).startswith("C") else char for char in name or "")
-
-
-def _without_accents(name):
-    return "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char))
-
-
 class PlatformApp:
     """Routes to the services' handlers (rebuilt as handlers register) and serves the ops routes."""
 
@@ -153,7 +127,6 @@ class PlatformApp:
         except Exception as exc:
             response = error_response(exc)
         return response(environ, start_response)
-
 
 
 def answer(request, access, scope, service, route, respond):
@@ -235,6 +208,7 @@ http = Http.decorator
 # -- operator routes, served for every service in the process ------------------------------------
 
 OPS, ADMIN = "ops", "admin"
+
 
 def ops_rules():
     return [

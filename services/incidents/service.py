@@ -5,10 +5,11 @@ from werkzeug.wrappers import Response
 from safecommunity.auth import Auth
 from safecommunity.bodies import UPLOAD
 from safecommunity.consumer import event_handler
+from safecommunity.downloads import attachment_headers
 from safecommunity.fastschema import Loader
 from safecommunity.scopes import PUBLIC
 from safecommunity.storage import Store
-from safecommunity.web import attachment_headers, http, paging, read_json
+from safecommunity.web import http, paging, read_json
 
 from . import schemas as s
 from .amqp_intake import declare_intake, intake

@@ -11,9 +11,10 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from safecommunity.bodies import CLOSE_KEY, IMPORT, JSON, READ_CHUNK, UPLOAD, BodyGuard, BodyTooSlow, PacedInput
+from safecommunity.downloads import attachment_headers
 from safecommunity.runner import platform_config
 from safecommunity.server import PlatformWebServer
-from safecommunity.web import attachment_headers, error_response
+from safecommunity.web import error_response
 
 LIMITS = {"MAX_JSON_BYTES": 1000, "MAX_UPLOAD_BYTES": 5000, "MAX_IMPORT_BYTES": 100_000}
 

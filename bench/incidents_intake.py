@@ -40,20 +40,22 @@ def published(dbs):
         return connection.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"))
 
 
-def measure_batch(url, dbs, n):
+def measure_batch(url, dbs, n, token):
     cards = make_cards(n, seed=4)
     for card in cards:
         card["external_id"] = "B" + card["external_id"]
     before = published(dbs)
     started = time.perf_counter()
-    run_intake(f"{url}/api/incidents/injuries/batch", batches_of(cards))
+    run_intake(f"{url}/api/incidents/injuries/batch", batches_of(cards), token)
     intake = time.perf_counter() - started
     wait_until(lambda: published(dbs) >= before + n, timeout=max(120, n / 100), interval=0.02,
                message="every event published")
     return time.perf_counter() - started, intake
 
 
-def measure_single(url, rate, seconds):
+def measure_single(url, rate, seconds, token=None):
+    """token: one with incidents:write (None for code before the access layer)."""
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     cards = make_cards(int(rate * seconds), seed=5)
     bodies = [json.dumps({**card, "external_id": "S" + card["external_id"]}).encode() for card in cards]
     latencies, failures, lock = [], [], threading.Lock()
@@ -71,7 +73,7 @@ def measure_single(url, rate, seconds):
             index, body = item
             time.sleep(max(0.0, start + index / rate - time.perf_counter()))
             began = time.perf_counter()
-            connection.request("POST", "/api/incidents/injuries", body, {"Content-Type": "application/json"})
+            connection.request("POST", "/api/incidents/injuries", body, headers)
             response = connection.getresponse()
             response.read()
             with lock:
@@ -124,18 +126,20 @@ def run(args, folder):
             replica.wait_ready()
         time.sleep(2 if args.replicas > 1 else 0)  # /ready answered by one of them; give the others a moment
         incidents = replicas[0]
+        token = incidents.admin_token(subject="bench")
         cpu = CpuMeter([replica.process.pid for replica in replicas])
         print(f"incidents: {args.replicas} process(es) on port {port}")
         if "batch" in args.only:
-            total, intake = measure_batch(incidents.url, dbs, args.cases)
+            total, intake = measure_batch(incidents.url, dbs, args.cases, token)
             print(f"batch: {args.cases / total:,.0f} cases/s persisted and published ({total:.2f} s); "
                   f"{args.cases / intake:,.0f} cases/s until the last POST returned; "
                   f"incidents CPU {cpu.ms_since() / args.cases * 1000:.0f} us per case")
         if "single" in args.only:
             cpu.ms_since()
-            histogram = post_histogram(incidents.url) if args.replicas == 1 else None  # one /metrics per process
-            single = measure_single(incidents.url, args.rate, args.seconds)
-            served = f"; {served_within(histogram, post_histogram(incidents.url))}" if histogram is not None else ""
+            one = args.replicas == 1  # one /metrics per process
+            histogram = post_histogram(incidents.url, token) if one else None
+            single = measure_single(incidents.url, args.rate, args.seconds, token)
+            served = f"; {served_within(histogram, post_histogram(incidents.url, token))}" if one else ""
             print(f"single at {args.rate}/s for {args.seconds}s (achieved {single['achieved']:.0f}/s): "
                   f"p50 {single['p50']:.1f} ms, p99 {single['p99']:.1f} ms, max {single['max']:.1f} ms, "
                   f"{single['failures']} failures; incidents CPU {cpu.ms_since() / single['count']:.2f} ms "
@@ -147,10 +151,11 @@ def run(args, folder):
                   f"take {1_000_000 / rate / 60:.1f} min ({summary})")
 
 
-def post_histogram(url):
-    """The service's own histogram of POST durations: {upper bound: count}."""
+def post_histogram(url, token):
+    """The service's own histogram of POST durations: {upper bound: count} (/metrics needs ops)."""
     buckets = {}
-    for line in requests.get(f"{url}/metrics", timeout=10).text.splitlines():
+    metrics = requests.get(f"{url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    for line in metrics.text.splitlines():
         if line.startswith("safecommunity_http_request_seconds_bucket") and 'method="POST"' in line:
             bound = line.split('le="')[1].split('"')[0]
             buckets[bound] = buckets.get(bound, 0) + float(line.rsplit(" ", 1)[1])

@@ -92,9 +92,10 @@ def batches_of(cards, size=BATCH):
     return [cards[i:i + size] for i in range(0, len(cards), size)]
 
 
-def post_batches(url, work, errors):
+def post_batches(url, work, errors, token):
     """One client thread: POST batches from the shared queue until it is empty."""
     session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
     while True:
         try:
             batch = work.get_nowait()
@@ -115,12 +116,13 @@ def check_batch_response(response, size):
         raise AssertionError(f"batch of {size} gave {counts}")
 
 
-def run_intake(url, batches):
-    """POST every batch with CLIENT_THREADS threads; returns when the last POST has returned."""
+def run_intake(url, batches, token):
+    """POST every batch with CLIENT_THREADS threads (token: one with incidents:write); returns when
+    the last POST has returned."""
     work, errors = queue.Queue(), []
     for batch in batches:
         work.put(batch)
-    threads = [threading.Thread(target=post_batches, args=(url, work, errors), daemon=True)
+    threads = [threading.Thread(target=post_batches, args=(url, work, errors, token), daemon=True)
                for _ in range(CLIENT_THREADS)]
     for thread in threads:
         thread.start()
@@ -186,9 +188,10 @@ def measure_end_to_end(processes, n):
     """N cards through batch intake until reports counts them; (e2e s, intake s, sampler)."""
     batches = batches_of(make_cards(n))
     intake_url = f"{processes['incidents'].url}/api/incidents/injuries/batch"
+    token = processes["incidents"].admin_token(subject="bench")
     with Sampler(processes) as sampler:
         started = time.perf_counter()
-        run_intake(intake_url, batches)
+        run_intake(intake_url, batches, token)
         intake_seconds = time.perf_counter() - started
         print(f"  intake done after {intake_seconds:.2f}s; waiting for reports")
         wait_for_reports(processes["reports"].url, n, timeout=max(120, n / 20))

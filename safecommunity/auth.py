@@ -4,8 +4,10 @@ A request's `Authorization: Bearer <token>` is either a platform token (random, 
 only as its SHA-256 in the access store, scoped, expiring) or a JWT from the district's OpenID
 Connect provider (checked with PyJWT against the provider's JWKS: signature, expiry, issuer,
 audience). The access store is a database of the backbone's own, `DATABASE_URL` with `{service}`
-as `access` (data/access.db embedded), so every service and every replica checks the same tokens;
-a token is looked up on every request, so a revocation holds from the next request on, anywhere.
+as `access` (data/access.db embedded), so every service and every replica checks the same tokens.
+A revocation holds from the next request on, anywhere: on SQLite every request looks its token up;
+on PostgreSQL a process keeps the tokens it checked, and a trigger on the table tells every
+process of a change the moment it commits (RevocationFeed), read before each use of what it kept.
 
 A request without a token is the anonymous caller with ANONYMOUS_SCOPES (default: aggregates
 only; personal-data and admin scopes are never given this way). The HTTP edge (web.Http) checks
@@ -15,6 +17,7 @@ caller for finer checks (sensitive tags, a department's own sources).
 import hashlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -127,15 +130,24 @@ tokens = Table(
 
 
 class TokenStore:
-    """Platform tokens in the access store: issued, listed, revoked, and checked per request."""
+    """Platform tokens in the access store: issued, listed, revoked, and checked per request.
 
-    def __init__(self, engine):
-        self.engine = engine
+    With a RevocationFeed (PostgreSQL), a live token's row is kept in the process once looked up,
+    and dropped the moment the store says the token changed; without one, every check asks."""
+
+    def __init__(self, engine, feed=None):
+        self.engine, self.feed = engine, feed
         self._lookup = select(tokens.c.subject, tokens.c.kind, tokens.c.scopes, tokens.c.sources, tokens.c.expires_at,
                               tokens.c.revoked_at).where(tokens.c.token_hash == bindparam("digest"))
 
     def create(self):
-        metadata.create_all(self.engine)  # idempotent: every process may call it at start
+        """The table, and on PostgreSQL the trigger that tells every replica of any change to a token
+        (however made: this API, the CLI, plain SQL). Idempotent; `safecommunity migrate` runs it."""
+        metadata.create_all(self.engine)
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.begin() as connection:
+                for statement in TOKEN_CHANGED_TRIGGER:
+                    connection.exec_driver_sql(statement)
 
     def issue(self, subject, scopes, kind="person", sources=(), days=TOKEN_DAYS, issued_by=SYSTEM, note=None):
         """(token, record): the token is shown this once; only its hash is kept. days=None: never expires."""
@@ -170,14 +182,101 @@ class TokenStore:
 
     def caller(self, token):
         """The caller a live token stands for; Unauthorized otherwise."""
-        try:
-            with self.engine.connect() as connection:
-                row = connection.execute(self._lookup, {"digest": token_hash(token)}).first()
-        except (DBAPIError, TimeoutError) as exc:
-            raise AccessUnavailable(f"the access store cannot be reached: {type(exc).__name__}") from None
+        digest = token_hash(token)
+        cache = self.feed.cache() if self.feed else None  # None: the feed is down, so ask the store
+        row = self.feed.kept(digest) if cache is not None else None
+        if row is None:
+            row = self._row(digest)
+            if cache is not None and row is not None:
+                self.feed.keep(digest, row)
         if row is None or row.revoked_at is not None or (row.expires_at and as_utc(row.expires_at) <= utcnow()):
             raise Unauthorized("unknown, revoked or expired token")
         return token_caller(row.subject, row.scopes.split(), row.sources.split(), row.kind)
+
+    def _row(self, digest):
+        try:
+            with self.engine.connect() as connection:
+                return connection.execute(self._lookup, {"digest": digest}).first()
+        except (DBAPIError, TimeoutError) as exc:
+            raise AccessUnavailable(f"the access store cannot be reached: {type(exc).__name__}") from None
+
+
+REVOCATIONS = "safecommunity_tokens"  # the PostgreSQL channel a changed token's hash is told on
+TOKEN_CHANGED_TRIGGER = (
+    f"""CREATE OR REPLACE FUNCTION safecommunity_token_changed() RETURNS trigger AS $$
+        BEGIN PERFORM pg_notify('{REVOCATIONS}', OLD.token_hash); RETURN NULL; END $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS token_changed ON tokens",
+    "CREATE TRIGGER token_changed AFTER UPDATE OR DELETE ON tokens FOR EACH ROW "
+    "EXECUTE FUNCTION safecommunity_token_changed()",
+)
+
+
+class RevocationFeed:
+    """What lets a process keep tokens it has checked without a window in which a revoked one still
+    works: a connection LISTENing to the access store's trigger, read (without waiting: the bytes
+    are already in the socket by the time the revoking request has been answered) before every use
+    of the cache. When that connection is down the cache is empty and unused, and every check asks
+    the store; when it comes back the cache starts afresh, since changes meanwhile went unheard.
+    A connection that dies without a word (a cut network) is found by TCP keepalives within about
+    10 s; to bound that case too, nothing is kept longer than KEEP_SECONDS."""
+
+    RETRY_SECONDS, KEEP_SECONDS, MOST = 1.0, 10.0, 100_000
+    KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
+
+    def __init__(self, engine):
+        self.engine, self._connection, self._rows, self._retry_at = engine, None, {}, 0.0
+
+    def cache(self):
+        """The rows kept, every change told so far applied; None while the feed is down."""
+        if self._connection is None and not self._connect():
+            return None
+        try:
+            self._connection.poll()
+            # a server ending the session says so first (FATAL); the next poll would raise
+            if any(notice.startswith("FATAL") for notice in self._connection.notices):
+                raise ConnectionError(self._connection.notices[-1].strip())
+        except Exception as exc:  # any failure of the connection: fall back to asking the store
+            log.warning("token revocation feed lost (%s); checking every token in the store", exc)
+            self.close()
+            return None
+        notifies = self._connection.notifies
+        while notifies:
+            self._rows.pop(notifies.pop().payload, None)
+        return self._rows
+
+    def kept(self, digest):
+        row, kept_at = self._rows.get(digest, (None, 0.0))
+        return row if time.monotonic() - kept_at < self.KEEP_SECONDS else None
+
+    def keep(self, digest, row):
+        if len(self._rows) >= self.MOST:
+            self._rows.clear()
+        self._rows[digest] = (row, time.monotonic())
+
+    def _connect(self):
+        if time.monotonic() < self._retry_at:
+            return False
+        self._retry_at = time.monotonic() + self.RETRY_SECONDS
+        try:
+            connection = self.engine.dialect.dbapi.connect(self.engine.url.render_as_string(hide_password=False)
+                                                           .replace("postgresql+psycopg2", "postgresql"),
+                                                           **self.KEEPALIVES)
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute(f"LISTEN {REVOCATIONS}")
+        except Exception as exc:  # the store is down: check every token there until it is back
+            log.warning("token revocation feed cannot connect (%s)", exc)
+            return False
+        self._connection, self._rows = connection, {}
+        return True
+
+    def close(self):
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except Exception:  # closing a connection already broken
+                pass
+        self._connection, self._rows = None, {}
 
 
 def _shown(record):
@@ -249,9 +348,13 @@ class Access(SharedExtension):
         config = self.container.config
         self.anonymous = anonymous_caller(config)
         self.tokens = token_store(config)
+        if self.tokens.engine.dialect.name == "postgresql":
+            self.tokens.feed = RevocationFeed(self.tokens.engine)
         self.oidc = OidcVerifier(config) if config.get("OIDC_ISSUER") else None
 
     def stop(self):
+        if self.tokens.feed:
+            self.tokens.feed.close()
         self.tokens.engine.dispose()
 
     kill = stop

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from nameko.runners import ServiceRunner
 from sqlalchemy import text
 
-from safecommunity.auth import token_store
+from safecommunity.auth import token_hash, token_store
 from safecommunity.config import SERVICES
 from safecommunity.scopes import AGGREGATES, PUBLIC, SCOPES
 from safecommunity.testing import ServiceProcess, admin_token, free_port, migrate, wait_until
@@ -344,3 +344,36 @@ def test_an_operator_issues_lists_and_revokes_tokens_from_the_command_line(embed
     assert "revoked 1 token(s)" in cli(env, "token", "revoke", "--subject", "city-hospital")
     assert requests.get(url, headers=as_caller(token), timeout=10).status_code == 401
     assert "| `registry:pii` |" in cli(env, "token", "scopes")
+
+
+def test_a_token_kept_by_a_replica_is_refused_once_revoked_by_plain_sql_and_when_its_feed_is_cut(
+        distributed_config, start_services, databases):
+    start_services(distributed_config, ["incidents"])
+    url = base_url(distributed_config) + "/api/incidents/injuries"
+    engine = databases.engine("access")
+
+    def revoke_by_sql(token):
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE tokens SET revoked_at = now() WHERE token_hash = :hash"),
+                               {"hash": token_hash(token)})
+
+    kept = admin_token(distributed_config, scopes=["incidents:read"])
+    for _ in range(3):  # looked up once, then kept
+        assert requests.get(url, headers=as_caller(kept), timeout=10).status_code == 200
+    revoke_by_sql(kept)
+    assert requests.get(url, headers=as_caller(kept), timeout=10).status_code == 401
+
+    second = admin_token(distributed_config, scopes=["incidents:read"])
+    assert requests.get(url, headers=as_caller(second), timeout=10).status_code == 200
+    with engine.begin() as connection:  # the feed's connection dies, as in a database restart
+        cut = connection.scalar(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                     "WHERE query LIKE 'LISTEN safecommunity_tokens%'"))
+    assert cut == 1
+    wait_until(lambda: not engine.connect().execute(text(  # gone, as in a restart, not merely told to go
+        "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'LISTEN safecommunity_tokens%'")).first(),
+        message="the feed's backend to exit")
+    revoke_by_sql(second)  # unheard by the dead feed: the replica must ask the store
+    assert requests.get(url, headers=as_caller(second), timeout=10).status_code == 401
+    third = admin_token(distributed_config, scopes=["incidents:read"])
+    assert requests.get(url, headers=as_caller(third), timeout=10).status_code == 200
+    engine.dispose()

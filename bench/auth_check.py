@@ -44,7 +44,15 @@ from jwt.algorithms import RSAAlgorithm
 from jwt.utils import base64url_decode
 from sqlalchemy import create_engine
 
-from safecommunity.auth import Access, OidcVerifier, TokenStore, anonymous_caller, token_caller, token_hash
+from safecommunity.auth import (
+    Access,
+    OidcVerifier,
+    TokenStore,
+    anonymous_caller,
+    checking_store,
+    token_caller,
+    token_hash,
+)
 from safecommunity.config import DEFAULTS
 from safecommunity.database import make_engine
 from safecommunity.migrate import create_database_if_missing
@@ -99,7 +107,7 @@ def quantiles(samples):
 
 
 def filled_store(engine):
-    store = TokenStore(engine)
+    store = checking_store(engine)  # as a service checks: kept in the process, told of revocations
     store.create()
     for n in range(OTHER_TOKENS):
         store.issue(f"department-{n}", ["incidents:write"], kind="department", sources=[f"source-{n}"])
@@ -128,7 +136,9 @@ def postgres_checks(n):
         in_transaction, alone = (raw_lookup(store.engine, token, stack, each) for each in (False, True))
         row = alone()
         kept = lambda: (token_hash(token), token_caller(row[0], row[2].split(), row[3].split(), row[1]))  # noqa: E731
+        asking = TokenStore(store.engine)  # no feed: every check asks the store, as before the feed
         return timed({"platform token, PostgreSQL": lambda: access.caller_from(request),
+                      f"{PROFILE} every check asking the store (no revocation feed)": lambda: asking.caller(token),
                       f"{PROFILE} TokenStore.caller on an AUTOCOMMIT engine": lambda: autocommit.caller(token),
                       f"{PROFILE} psycopg2 cursor, BEGIN + SELECT + ROLLBACK": in_transaction,
                       f"{PROFILE} psycopg2 cursor, autocommit: one round trip": alone,

@@ -291,14 +291,23 @@ def token_store(config):
     return TokenStore(make_engine(database_url(config, ACCESS_STORE)))
 
 
+def checking_store(engine):
+    """A TokenStore as a serving process checks tokens with: on PostgreSQL, with its RevocationFeed."""
+    return TokenStore(engine, RevocationFeed(engine) if engine.dialect.name == "postgresql" else None)
+
+
 class OidcVerifier:
     """Bearer JWTs from the district's identity provider (Keycloak and the like), via PyJWT.
 
     OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL say whose tokens count; OIDC_SCOPE_CLAIM (a dotted
     path; a space-separated string or a list) says where the scopes are, OIDC_SOURCES_CLAIM where a
-    department's sources are, OIDC_SUBJECT_CLAIM who it is."""
+    department's sources are, OIDC_SUBJECT_CLAIM who it is.
+
+    A JWT cannot be revoked before it expires (that is the provider's short lifetime), so one
+    checked is kept by its hash until then, at most KEEP_SECONDS, as long as the provider's keys are."""
 
     ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+    KEEP_SECONDS, MOST = 300, 10_000
 
     def __init__(self, config):
         import jwt
@@ -306,9 +315,22 @@ class OidcVerifier:
         self.jwt = jwt
         self.issuer, self.audience = config["OIDC_ISSUER"], config["OIDC_AUDIENCE"]
         self.claims = {name: config[f"OIDC_{name.upper()}_CLAIM"] for name in ("scope", "sources", "subject")}
-        self.keys = jwt.PyJWKClient(config["OIDC_JWKS_URL"], cache_keys=True, lifespan=300, timeout=5)
+        self.keys = jwt.PyJWKClient(config["OIDC_JWKS_URL"], cache_keys=True, lifespan=self.KEEP_SECONDS, timeout=5)
+        self._checked = {}  # token hash -> (caller, valid until: epoch seconds)
 
     def caller(self, token):
+        digest = token_hash(token)
+        caller, until = self._checked.get(digest, (None, 0.0))
+        if caller is not None and time.time() < until:
+            return caller
+        caller, expires = self._check(token)
+        if len(self._checked) >= self.MOST:
+            self._checked.clear()
+        self._checked[digest] = (caller, min(expires, time.time() + self.KEEP_SECONDS))
+        return caller
+
+    def _check(self, token):
+        """(caller, its expiry in epoch seconds) of a token the provider signed for us; 401 otherwise."""
         jwt = self.jwt
         try:
             key = self.keys.get_signing_key_from_jwt(token)
@@ -325,7 +347,8 @@ class OidcVerifier:
         if not subject:
             raise Unauthorized("token refused: it names no subject")
         scopes = [scope for scope in _listed(_claim(claims, self.claims["scope"])) if known(scope)]
-        return token_caller(str(subject)[:120], scopes, _listed(_claim(claims, self.claims["sources"])), "person")
+        caller = token_caller(str(subject)[:120], scopes, _listed(_claim(claims, self.claims["sources"])), "person")
+        return caller, float(claims["exp"])
 
 
 def _claim(claims, path):
@@ -347,9 +370,7 @@ class Access(SharedExtension):
     def setup(self):
         config = self.container.config
         self.anonymous = anonymous_caller(config)
-        self.tokens = token_store(config)
-        if self.tokens.engine.dialect.name == "postgresql":
-            self.tokens.feed = RevocationFeed(self.tokens.engine)
+        self.tokens = checking_store(make_engine(database_url(config, ACCESS_STORE)))
         self.oidc = OidcVerifier(config) if config.get("OIDC_ISSUER") else None
 
     def stop(self):

@@ -79,6 +79,7 @@ class BodyGuard:
     def __init__(self, app, config, error_response):
         self.app, self.error_response = app, error_response
         self.limits = {name: setting(config, name) for name in BODY_SETTINGS}
+        self.smallest = min(self.limits.values())
         self.grace, self.rate = setting(config, "HTTP_IDLE_TIMEOUT"), setting(config, "HTTP_MIN_BODY_RATE")
 
     def __call__(self, environ, start_response):
@@ -89,11 +90,12 @@ class BodyGuard:
         return self.app(environ, start_response)
 
     def guard(self, environ):
-        most = self.limit_for(environ)
         length = int(environ.get("CONTENT_LENGTH") or 0)
+        chunked = environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
+        # most bodies are within every cap: the route is looked up only for one that may not be
+        most = self.limit_for(environ) if chunked or length > self.smallest else self.smallest
         if length > most:
             raise BodyTooLarge(most)
-        chunked = environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
         if length or chunked:
             environ["wsgi.input"] = PacedInput(environ["wsgi.input"], self.grace, self.rate, length,
                                                environ.get(CLOSE_KEY, lambda: None))

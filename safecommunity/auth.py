@@ -5,9 +5,9 @@ only as its SHA-256 in the access store, scoped, expiring) or a JWT from the dis
 Connect provider (checked with PyJWT against the provider's JWKS: signature, expiry, issuer,
 audience). The access store is a database of the backbone's own, `DATABASE_URL` with `{service}`
 as `access` (data/access.db embedded), so every service and every replica checks the same tokens.
-A revocation holds from the next request on, anywhere: on SQLite every request looks its token up;
-on PostgreSQL a process keeps the tokens it checked, and a trigger on the table tells every
-process of a change the moment it commits (RevocationFeed), read before each use of what it kept.
+A revocation holds from the next request on, anywhere: a process keeps the tokens it checked, and
+is told of any change the moment it commits, before each use of what it kept: by a trigger's
+NOTIFY on PostgreSQL (RevocationFeed), by the write-ahead log's header on SQLite (FileChangeFeed).
 
 A request without a token is the anonymous caller with ANONYMOUS_SCOPES (default: aggregates
 only; personal-data and admin scopes are never given this way). The HTTP edge (web.Http) checks
@@ -16,6 +16,7 @@ caller for finer checks (sensitive tags, a department's own sources).
 """
 import hashlib
 import logging
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -291,9 +292,42 @@ def token_store(config):
     return TokenStore(make_engine(database_url(config, ACCESS_STORE)))
 
 
+class FileChangeFeed(RevocationFeed):
+    """Embedded mode's feed. SQLite in WAL mode keeps a header in the database's -shm file that every
+    commit, from any process (the CLI's `token revoke` included), changes: its change counter, last
+    frame and salts (WalIndexHdr, the way SQLite's own connections see that another one wrote). When
+    those 48 bytes differ from the last check's, the tokens kept may be stale, and are dropped. A
+    read of a shared-memory page, no query."""
+
+    HEADER = 48
+
+    def __init__(self, engine):
+        super().__init__(engine)
+        self._shm, self._seen = f"{engine.url.database}-shm", None
+
+    def cache(self):
+        try:
+            descriptor = os.open(self._shm, os.O_RDONLY)  # opened each time: the file may be made anew
+            try:
+                seen = os.pread(descriptor, self.HEADER, 0)
+            finally:
+                os.close(descriptor)
+        except OSError:  # no -shm (yet): nothing to go by, so keep nothing
+            seen = None
+        if seen is None or seen != self._seen:
+            self._rows, self._seen = {}, seen
+        return self._rows if seen is not None else None
+
+    def close(self):
+        self._rows = {}
+
+
 def checking_store(engine):
-    """A TokenStore as a serving process checks tokens with: on PostgreSQL, with its RevocationFeed."""
-    return TokenStore(engine, RevocationFeed(engine) if engine.dialect.name == "postgresql" else None)
+    """A TokenStore as a serving process checks tokens with: told of revocations by PostgreSQL's
+    NOTIFY (RevocationFeed) or by SQLite's write-ahead log (FileChangeFeed)."""
+    feeds = {"postgresql": RevocationFeed, "sqlite": FileChangeFeed}
+    feed = feeds.get(engine.dialect.name)
+    return TokenStore(engine, feed(engine) if feed else None)
 
 
 class OidcVerifier:

@@ -4,6 +4,7 @@ a write's caller in its history, its event and the access log."""
 import json
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -377,3 +378,21 @@ def test_a_token_kept_by_a_replica_is_refused_once_revoked_by_plain_sql_and_when
     third = admin_token(distributed_config, scopes=["incidents:read"])
     assert requests.get(url, headers=as_caller(third), timeout=10).status_code == 200
     engine.dispose()
+
+
+def test_embedded_mode_keeps_a_token_no_longer_than_another_process_takes_to_revoke_it(
+        embedded_config, start_services):
+    start_services(embedded_config, ["incidents"])
+    url = base_url(embedded_config) + "/api/incidents/injuries"
+    database = sqlite3.connect(os.path.join(embedded_config["DATA_DIR"], "access.db"))  # as another process would
+    try:
+        for _ in range(5):  # at once after it was kept, time and again: no tick of a clock to wait for
+            token = admin_token(embedded_config, scopes=["incidents:read"])
+            for _ in range(2):
+                assert requests.get(url, headers=as_caller(token), timeout=10).status_code == 200
+            database.execute("UPDATE tokens SET revoked_at = CURRENT_TIMESTAMP WHERE token_hash = ?",
+                             (token_hash(token),))
+            database.commit()
+            assert requests.get(url, headers=as_caller(token), timeout=10).status_code == 401
+    finally:
+        database.close()

@@ -44,20 +44,14 @@ from jwt.algorithms import RSAAlgorithm
 from jwt.utils import base64url_decode
 from sqlalchemy import create_engine
 
-from safecommunity.auth import (
-    Access,
-    OidcVerifier,
-    TokenStore,
-    anonymous_caller,
-    checking_store,
-    token_caller,
-    token_hash,
-)
+from safecommunity.auth import Access, anonymous_caller, token_caller
 from safecommunity.config import DEFAULTS
 from safecommunity.database import make_engine
 from safecommunity.migrate import create_database_if_missing
+from safecommunity.oidc import OidcVerifier
 from safecommunity.testing import PostgresDatabases, RabbitVhost, ServiceProcess, free_port
 from safecommunity.tokens import EVERY_SCOPE
+from safecommunity.tokenstore import TokenStore, checking_store, token_hash
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE_COMMIT = "5b1fc59"  # the commit before the access layer

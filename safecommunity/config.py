@@ -39,7 +39,7 @@ DEFAULTS = {
     "METRICS_ADDRESS": "",            # e.g. 0.0.0.0:9100: /metrics without a token there, for the scraper
                                       # on an internal network; on the public port /metrics needs `ops`
     "SUPPRESS_BELOW": 5,              # anonymous callers see a count under this as "<5", never exact
-    # The district's OpenID Connect provider (auth.OidcVerifier); unset, only platform tokens count.
+    # The district's OpenID Connect provider (oidc.OidcVerifier); unset, only platform tokens count.
     "OIDC_ISSUER": "",
     "OIDC_AUDIENCE": "safecommunity",
     "OIDC_JWKS_URL": "",

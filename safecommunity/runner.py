@@ -15,8 +15,8 @@ import eventlet
 from nameko.runners import ServiceRunner
 
 from . import migrate
-from .auth import ACCESS_STORE, token_store
 from .config import SERVICES, database_url, from_environ
+from .tokenstore import ACCESS_STORE, token_store
 
 log = logging.getLogger(__name__)
 

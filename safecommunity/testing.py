@@ -151,9 +151,9 @@ def migrate(database_url, services):
 def admin_token(env, subject="test-admin", scopes=None, sources=("*",), kind="person"):
     """A token in the access store that env (a ServiceProcess's, or {} with SAFECOMMUNITY_DATA)
     names: every scope unless told otherwise, reporting as any source."""
-    from .auth import token_store
     from .runner import platform_config
     from .tokens import EVERY_SCOPE
+    from .tokenstore import token_store
 
     config = platform_config(environ={key: value for key, value in env.items() if value is not None})
     tokens = token_store(config)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from .auth import ANY_SOURCE, SYSTEM, TOKEN_DAYS, Unauthorized, token_store
+from .auth import ANY_SOURCE, SYSTEM, Unauthorized
 from .errors import NotFound
 from .scopes import AGGREGATES, KINDS, PUBLIC, SCOPES, as_markdown, known
+from .tokenstore import TOKEN_DAYS, token_store
 
 ADMIN_TOKEN_FILE = "admin-token"  # embedded mode keeps its first admin token here, readable by its owner only
 EVERY_SCOPE = sorted(set(SCOPES) - {PUBLIC, AGGREGATES})

@@ -67,15 +67,13 @@ def importing_caller(args):
 
 def caller_of(config, token):
     """Who a token stands for, checked as the HTTP edge checks it: a platform token or an OIDC JWT."""
-    from safecommunity.auth import OidcVerifier, Unauthorized, token_store
+    from safecommunity.auth import caller_for
+    from safecommunity.oidc import OidcVerifier
+    from safecommunity.tokenstore import token_store
 
-    if token.count(".") == 2:  # a JWT, as Access.caller_from tells them apart
-        if not config.get("OIDC_ISSUER"):
-            raise Unauthorized("this platform takes no identity provider's tokens (OIDC_ISSUER is not set)")
-        return OidcVerifier(config).caller(token)
     tokens = token_store(config)
     try:
-        return tokens.caller(token)
+        return caller_for(token, tokens, OidcVerifier(config) if config.get("OIDC_ISSUER") else None)
     finally:
         tokens.engine.dispose()
 

@@ -20,10 +20,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from nameko.runners import ServiceRunner
 from sqlalchemy import text
 
-from safecommunity.auth import token_hash, token_store
 from safecommunity.config import SERVICES
 from safecommunity.scopes import AGGREGATES, PUBLIC, SCOPES
 from safecommunity.testing import ServiceProcess, admin_token, free_port, migrate, wait_until
+from safecommunity.tokenstore import token_hash, token_store
 from safecommunity.web import RouteWithoutScope
 from safecommunity.web import http as http_entrypoint
 from tests.conftest import base_url

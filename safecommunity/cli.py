@@ -11,8 +11,10 @@ def main(argv=None):
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    from . import logs
+    from . import logs, sitetime
+    from .config import from_environ
     logs.configure(os.environ.get("LOG_LEVEL", "INFO"), json_lines=os.environ.get("LOG_FORMAT") != "text")
+    sitetime.configure(from_environ())
     return args.command(args) or 0
 
 
@@ -20,8 +22,9 @@ def build_parser():
     from .config import SERVICES
 
     parser = argparse.ArgumentParser(prog="safecommunity", description=__doc__)
-    parser.add_argument("--data-dir", help="embedded mode's folder of SQLite files (default ./data)")
+    parser.add_argument("--data-dir", help=DATA_DIR_HELP)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    take_whole_command_options(commands)
 
     run = commands.add_parser("run", help="run the platform (all services) or some services")
     run.add_argument("--service", action="append", choices=SERVICES, help="run only this service")
@@ -62,6 +65,27 @@ def build_parser():
     for module in [tokens] + service_cli_modules():
         module.add_commands(commands)
     return parser
+
+
+DATA_DIR_HELP = "embedded mode's folder of SQLite files (default ./data)"
+
+
+def take_whole_command_options(commands):
+    """Options of the whole command (--data-dir) are taken after any subcommand too, nested ones and
+    the services' own included: `safecommunity run --data-dir X` as well as `safecommunity --data-dir X run`."""
+    whole = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand not given the option leaves what the whole command was given
+    whole.add_argument("--data-dir", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
+    add_parser = commands.add_parser
+
+    def add_parser_taking_them(*args, parents=(), **kwargs):
+        sub = add_parser(*args, parents=[whole, *parents], **kwargs)
+        add_subparsers = sub.add_subparsers
+        sub.add_subparsers = lambda **options: take_whole_command_options(add_subparsers(**options))
+        return sub
+
+    commands.add_parser = add_parser_taking_them
+    return commands
 
 
 def service_cli_modules():

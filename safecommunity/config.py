@@ -38,6 +38,7 @@ DEFAULTS = {
     "ANONYMOUS_SCOPES": "aggregates",
     "METRICS_ADDRESS": "",            # e.g. 0.0.0.0:9100: /metrics without a token there, for the scraper
                                       # on an internal network; on the public port /metrics needs `ops`
+    "SITE_TIMEZONE": "Asia/Shanghai",  # the day, month and year a moment counts in (sitetime.py)
     "SUPPRESS_BELOW": 5,              # anonymous callers see a count under this as "<5", never exact
     # The district's OpenID Connect provider (oidc.OidcVerifier); unset, only platform tokens count.
     "OIDC_ISSUER": "",

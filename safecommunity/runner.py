@@ -14,7 +14,7 @@ import signal
 import eventlet
 from nameko.runners import ServiceRunner
 
-from . import migrate
+from . import migrate, sitetime
 from .config import SERVICES, database_url, from_environ
 from .tokenstore import ACCESS_STORE, token_store
 
@@ -104,6 +104,7 @@ def serve_metrics(address):
 def run(config, names, run_migrations=True):
     if config["AMQP_URI"].startswith("memory") and len(names) < len(SERVICES):
         log.warning("memory:// is private to this process: services elsewhere will not hear these")
+    sitetime.configure(config)
     if run_migrations:
         migrate_all(config, names)
     if is_embedded(config):

@@ -23,6 +23,7 @@ from .errors import Conflict, DomainError, FieldInvalid, InvalidRequest, NotFoun
 from .ids import new_id
 from .scopes import PUBLIC, known
 from .server import PlatformWebServer
+from .text import MAX_JSON_DEPTH, json_depth_exceeds, text_problems
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("safecommunity.access")
@@ -75,27 +76,41 @@ def error_response(exc):
 
 
 def read_json(request):
-    """The request body as JSON; 415 unless it says it is JSON, 400 unless it is."""
+    """The request body as JSON; 415 unless it says it is JSON, 400 unless it is JSON of valid text:
+    UTF-8 (never read with replacement characters), no NUL, lone surrogate or control character in
+    any string (named by its field), nested no deeper than text.MAX_JSON_DEPTH."""
     if request.mimetype != "application/json":
         raise InvalidRequest("send a JSON body with Content-Type: application/json", status=415)
     try:
-        return json.loads(request.get_data(as_text=True))
+        body = request.get_data().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest(f"the body is not UTF-8: byte {exc.object[exc.start]:#04x} at {exc.start}") from None
+    if json_depth_exceeds(body):
+        raise InvalidRequest(f"the body nests objects and arrays deeper than {MAX_JSON_DEPTH}")
+    try:
+        value = json.loads(body)
     except ValueError as exc:
         raise InvalidRequest(f"the body is not valid JSON: {exc}") from None
+    problems = text_problems(value)
+    if problems:
+        raise ValidationError(problems)
+    return value
+
+
+MAX_OFFSET = 10_000_000  # past a district's largest list (residents); a bigger one overflows a database integer
 
 
 def paging(request, default=50, most=500):
     """(limit, offset) from the query string; a 400 naming the parameter when they are wrong."""
     values = {}
-    for name, fallback, lowest, highest in (("limit", default, 1, most), ("offset", 0, 0, None)):
+    for name, fallback, lowest, highest in (("limit", default, 1, most), ("offset", 0, 0, MAX_OFFSET)):
         raw = request.args.get(name, fallback)
         try:
             values[name] = int(raw)
         except (TypeError, ValueError):
             raise FieldInvalid(name, "must be a whole number") from None
         if values[name] < lowest or (highest is not None and values[name] > highest):
-            bounds = f"{lowest} to {highest}" if highest else f"{lowest} or more"
-            raise FieldInvalid(name, f"must be {bounds}")
+            raise FieldInvalid(name, f"must be {lowest} to {highest}")
     return values["limit"], values["offset"]
 
 

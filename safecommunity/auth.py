@@ -108,6 +108,13 @@ class Access(SharedExtension):
 
     kill = stop
 
+    dependency = "access store"
+
+    def check_ready(self):
+        with self.tokens.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return self.dependency
+
     def caller_from(self, request):
         header = request.headers.get("Authorization")
         if not header:

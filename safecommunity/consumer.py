@@ -25,11 +25,13 @@ from .catalogue import CATALOGUE
 from .database import Database
 from .deadletters import DeadLetters
 from .envelope import MalformedEvent, read_envelope
+from .outages import Backoff, DependencyDown, is_outage
 
 log = logging.getLogger(__name__)
 
 ALL = "#"
 RETRY_EVERY = 0.5  # seconds between looks for dead letters due another attempt
+HEALTHY_FOR = 5.0  # seconds of consuming after which a failure is a new outage, waited out from the start
 
 
 class HandlerFailed(Exception):
@@ -91,7 +93,7 @@ class EventBus(SharedExtension):
     def __init__(self):
         super().__init__()
         self.handlers = {}      # event type -> handler; "#" for every other type
-        self.connected = False
+        self.connected, self.waiting_on = False, None
         self._running = False
 
     def setup(self):
@@ -122,10 +124,12 @@ class EventBus(SharedExtension):
 
     kill = stop
 
+    dependency = "consumer"
+
     def check_ready(self):
         if not self.connected:
-            raise ConnectionError("event consumer is not connected to the broker")
-        return "consumer"
+            raise ConnectionError(f"event consumer is waiting: {self.waiting_on or 'not connected yet'}")
+        return self.dependency
 
     def handler_for(self, type_):
         return self.handlers.get(type_) or self.handlers.get(ALL)
@@ -245,10 +249,15 @@ class EventHandler(Entrypoint):
         self.bus.register(self)
 
     def handle(self, events):
-        """Run the service method on a batch in a worker; raise HandlerFailed if it raised."""
+        """Run the service method on a batch in a worker; raise HandlerFailed if it raised, and
+        DependencyDown if what it raised was an outage (the events are then to be tried again, not
+        parked: the bus leaves them unacknowledged on the queue)."""
         exc_info = run_in_worker(self, events)
-        if exc_info is not None:
-            raise HandlerFailed(f"{exc_info[0].__name__}: {exc_info[1]}")
+        if exc_info is None:
+            return
+        if is_outage(exc_info[1]):
+            raise DependencyDown(f"{exc_info[0].__name__}: {exc_info[1]}")
+        raise HandlerFailed(f"{exc_info[0].__name__}: {exc_info[1]}")
 
 
 event_handler = EventHandler.decorator
@@ -268,19 +277,21 @@ def run_in_worker(entrypoint, batch):
 
 
 def consume_until_stopped(owner, consume, what):
-    """Call consume() while owner._running; after any failure (broker gone, or the database while
-    parking) mark owner not connected and start afresh with back-off. Unacknowledged messages
-    come back from the broker."""
-    backoff = 0.5
+    """Call consume() while owner._running; after any failure (the broker gone, or the database)
+    mark owner not connected and start afresh after a short jittered back-off (outages.Backoff).
+    Unacknowledged messages come back from the broker."""
+    backoff = Backoff()
     while owner._running:
+        started = time.monotonic()
         try:
             consume()
-            backoff = 0.5
         except Exception as exc:
-            owner.connected = False
-            log.warning("%s stopped (%s); reconnecting in %.1fs", what, exc, backoff)
-            eventlet.sleep(backoff)
-            backoff = min(backoff * 2, 10.0)
+            owner.connected, owner.waiting_on = False, f"{type(exc).__name__}: {str(exc)[:200]}"
+            if time.monotonic() - started > HEALTHY_FOR:
+                backoff.reset()
+            log.warning("%s stopped (%s: %s); reconnecting in up to %.1fs", what, type(exc).__name__,
+                        str(exc)[:200], backoff.next)
+            backoff.wait()
 
 
 def as_text(body):

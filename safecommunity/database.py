@@ -15,9 +15,33 @@ log = logging.getLogger(__name__)
 
 
 def connection_of(handle):
-    """The Connection behind a unit of work's database handle: the Store gives it a Connection,
-    command-line tools and tests may give it an ORM Session."""
+    """The Connection behind a unit of work's database handle: the Store gives it a LazyConnection,
+    command-line tools and tests may give it a Connection or an ORM Session."""
+    if isinstance(handle, LazyConnection):
+        return handle.opened()
     return handle if isinstance(handle, Connection) else handle.connection()
+
+
+class LazyConnection:
+    """A Connection opened when first used, not when a worker starts: a worker that cannot reach
+    its database then fails inside the service method (answered 503, or its messages left on the
+    queue) instead of in nameko's dependency injection, where a failure kills the whole container."""
+
+    def __init__(self, engine):
+        self._engine, self._connection = engine, None
+
+    def opened(self):
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        return self._connection
+
+    def __getattr__(self, name):  # execute, commit, rollback, begin_nested...: the Connection's own
+        return getattr(self.opened(), name)
+
+    def close(self):
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def utcnow():
@@ -40,7 +64,9 @@ def make_engine(url):
                                connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=10)
+    # connect_timeout: a database behind a dead network answers nothing; a request then waits
+    # seconds for its 503, not the kernel's minutes
+    engine = create_engine(url, pool_size=10, max_overflow=10, pool_timeout=10, connect_args={"connect_timeout": 3})
     event.listen(engine, "connect", _note_checkin)  # a connection just opened needs no ping
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _note_checkin)
@@ -112,9 +138,10 @@ class Database(SharedExtension):
     kill = stop
 
     def connect(self):
-        """A Connection for one unit of work. Not an ORM Session: we map no objects, and a Session's
-        bookkeeping cost each request as much CPU again as the Connection underneath it."""
-        return self.engine.connect()
+        """A Connection for one unit of work, opened at its first statement. Not an ORM Session: we
+        map no objects, and a Session's bookkeeping cost each request as much CPU again as the
+        Connection underneath it."""
+        return LazyConnection(self.engine)
 
     def on_commit(self, listener):
         self._commit_listeners.append(listener)
@@ -123,7 +150,9 @@ class Database(SharedExtension):
         for listener in self._commit_listeners:
             listener()
 
+    dependency = "database"
+
     def check_ready(self):
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        return "database"
+        return self.dependency

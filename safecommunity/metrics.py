@@ -17,3 +17,7 @@ OUTBOX_OLDEST_AGE = Gauge("safecommunity_outbox_oldest_age_seconds",
 DEAD_LETTERS = Gauge("safecommunity_dead_letters", "Dead-letter rows by status", ["service", "status"])
 HTTP_REQUESTS = Counter("safecommunity_http_requests_total", "HTTP requests", ["service", "method", "status"])
 HTTP_SECONDS = Histogram("safecommunity_http_request_seconds", "HTTP request duration", ["service", "method"])
+SERVICE_RESTARTS = Counter("safecommunity_service_restarts_total",
+                           "Service containers the runner started again after they died", ["service"])
+DEPENDENCY_UP = Gauge("safecommunity_dependency_up",
+                      "1 while the service reaches the dependency, 0 while it is away", ["service", "dependency"])

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from . import metrics
 from .broker import Publisher
 from .database import Database, as_utc, utcnow
+from .outages import Backoff
 from .tables import outbox
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ class OutboxRelay(SharedExtension):
 
     def __init__(self):
         super().__init__()
-        self.connected = False
+        self.connected, self.waiting_on = False, None
         self._running = False
         self._wake = LightQueue(maxsize=1)
 
@@ -54,23 +55,26 @@ class OutboxRelay(SharedExtension):
         if self._wake.empty():
             self._wake.put_nowait(None)
 
+    dependency = "publisher"
+
     def check_ready(self):
         if not self.connected:
-            raise ConnectionError("outbox relay is not connected to the broker")
-        return "publisher"
+            raise ConnectionError(f"outbox relay is waiting: {self.waiting_on or 'not connected yet'}")
+        return self.dependency
 
     def _relay_forever(self):
-        backoff, measured_at = 0.5, 0.0
+        backoff, measured_at = Backoff(), 0.0
         while self._running:
             try:
                 relayed = self.relay_once()
-                self.connected, backoff = True, 0.5
-            except Exception as exc:  # broker or database down: keep the rows, try again later
-                log.warning("outbox relay of %s failed, retrying in %.1fs: %s", self.service, backoff, exc)
-                self.connected = False
+                self.connected = True
+                backoff.reset()
+            except Exception as exc:  # broker or database down: keep the rows, try again shortly
+                log.warning("outbox relay of %s failed, retrying in up to %.1fs: %s: %s", self.service, backoff.next,
+                            type(exc).__name__, str(exc)[:200])
+                self.connected, self.waiting_on = False, f"{type(exc).__name__}: {str(exc)[:200]}"
                 self.publisher.close()
-                eventlet.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+                backoff.wait()
                 continue
             if eventlet.hubs.get_hub().clock() - measured_at > GAUGE_EVERY:
                 measured_at = eventlet.hubs.get_hub().clock()

@@ -12,10 +12,10 @@ import os
 import signal
 
 import eventlet
-from nameko.runners import ServiceRunner
 
 from . import migrate, sitetime
 from .config import SERVICES, database_url, from_environ
+from .supervisor import Supervisor
 from .tokenstore import ACCESS_STORE, token_store
 
 log = logging.getLogger(__name__)
@@ -109,9 +109,7 @@ def run(config, names, run_migrations=True):
         migrate_all(config, names)
     if is_embedded(config):
         announce_admin_token(config)
-    runner = ServiceRunner(config)
-    for name in names:
-        runner.add_service(service_class(name))
+    runner = Supervisor(config, [service_class(name) for name in names])
     signal.signal(signal.SIGTERM, lambda *_: eventlet.spawn_n(runner.stop))
     runner.start()
     serve_metrics(config.get("METRICS_ADDRESS"))

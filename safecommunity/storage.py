@@ -114,7 +114,8 @@ def requested_by(worker_ctx):
 
 
 class Store(DependencyProvider):
-    """Gives each worker its own unit of work, closed (rolled back unless committed) afterwards."""
+    """Gives each worker its own unit of work, closed (rolled back unless committed) afterwards. Its
+    connection opens at the first statement (LazyConnection), so nothing here needs the database."""
 
     database = Database()
     relay = OutboxRelay()

@@ -21,6 +21,7 @@ from .bodies import BODY_SETTINGS, JSON
 from .deadletters import DeadLetterNotFound
 from .errors import Conflict, DomainError, FieldInvalid, InvalidRequest, NotFound
 from .ids import new_id
+from .outages import OUTAGES, RETRY_AFTER, is_outage
 from .scopes import PUBLIC, known
 from .server import PlatformWebServer
 from .text import MAX_JSON_DEPTH, json_depth_exceeds, text_problems
@@ -59,6 +60,9 @@ STATUS_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 408: "t
 
 
 def error_response(exc):
+    if is_outage(exc):  # the database or broker is away for a moment: the client is to try again
+        log.warning("answered 503, a dependency is away: %s: %s", type(exc).__name__, str(exc)[:200])
+        return unavailable(f"a service this request needs is unavailable ({type(exc).__name__}); retry shortly")
     if isinstance(exc, HTTPException):
         return json_response({"error": exc.name.lower().replace(" ", "_"), "message": exc.description},
                              exc.code)
@@ -67,12 +71,20 @@ def error_response(exc):
             if isinstance(exc, (ValidationError, FieldInvalid)):
                 return json_response({"error": code, "fields": exc.messages}, status)
             status = getattr(exc, "status", status)
+            if status == 503:
+                return unavailable(str(exc))
             response = json_response({"error": STATUS_CODES.get(status, code), "message": str(exc)}, status)
             if isinstance(exc, Unauthorized):
                 response.headers["WWW-Authenticate"] = 'Bearer realm="safecommunity"'
             return response
     log.error("unexpected error answering a request", exc_info=exc)
     return json_response({"error": "internal", "message": "internal error; see the service log"}, 500)
+
+
+def unavailable(message):
+    response = json_response({"error": "unavailable", "message": message}, 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def read_json(request):
@@ -190,7 +202,7 @@ class Http(HttpRequestHandler):
         """scope: what the caller needs (scopes.py); query, body: the marshmallow schemas the method
         loads them with, for the OpenAPI document; body_limit: the setting that caps its body
         (bodies.JSON, UPLOAD or IMPORT), refused with a 413 before it is read."""
-        kwargs.setdefault("expected_exceptions", (DomainError, ValidationError))
+        kwargs.setdefault("expected_exceptions", (DomainError, ValidationError, *OUTAGES))
         self.scope, self.query_schema, self.body_schema, self.body_limit = scope, query, body, body_limit
         super().__init__(method, url, **kwargs)
 
@@ -202,6 +214,11 @@ class Http(HttpRequestHandler):
             raise RouteWithoutScope(f"{self.container.service_name}.{self.method_name} ({self.method} {self.url}) "
                                     f"declares {declared}")
         super().setup()
+
+    def kill(self):
+        """A container that dies takes its routes with it (nameko's kill leaves them in the shared
+        server, where they would keep routing to the dead container once it is started again)."""
+        self.server.unregister_provider(self)
 
     def handle_request(self, request):
         return answer(request, self.access, self.scope, self.container.service_name, self.url,
@@ -272,6 +289,8 @@ def health(server, request, service=None):
 
 
 def ready(server, request, service=None):
+    """Each service's dependencies, "ok" or why not (the database, the access store, the broker as
+    the consumer and the outbox's publisher see it); 503 while any is away."""
     report, ok = {}, True
     for name, container in _containers(server, service).items():
         checks = {}
@@ -279,11 +298,13 @@ def ready(server, request, service=None):
             check = getattr(extension, "check_ready", None)
             if check is None or extension is server:
                 continue
+            dependency = getattr(extension, "dependency", type(extension).__name__)
             try:
-                checks[check()] = "ok"
+                check()
+                checks[dependency] = "ok"
             except Exception as exc:  # a readiness probe reports failures, it does not raise them
-                checks[type(extension).__name__] = str(exc)
-                ok = False
+                checks[dependency], ok = f"{type(exc).__name__}: {exc}"[:300], False
+            metrics.DEPENDENCY_UP.labels(name, dependency).set(checks[dependency] == "ok")
         report[name] = checks
     return json_response({"ready": ok, "services": report}, 200 if ok else 503)
 

@@ -1,7 +1,7 @@
 """The dashboard's figures for a period and a grid, gathered from the read models."""
 from collections import Counter
-from datetime import date, datetime, timezone
 
+from safecommunity import sitetime
 from safecommunity.errors import FieldInvalid
 
 from . import kpis
@@ -14,8 +14,10 @@ from .domain import (
     injury_rates,
     months_of,
     population_figures,
+    public_order_figures,
     rate_per_1000,
     rental_figures,
+    site_month,
     unit_figures,
     volunteer_figures,
 )
@@ -49,13 +51,16 @@ class Selection:
 
     def grid_codes(self):
         """The selected grid and every grid below it; None for the whole district."""
-        if not self.grid:
-            return None
-        found, todo = [], [self.grid]
+        return self.below(self.grid) if self.grid else None
+
+    def below(self, grid):
+        """The grid and every grid below it."""
+        found, todo = [], [grid]
         while todo:
             code = todo.pop()
-            found.append(code)
-            todo.extend(self.children.get(code, []))
+            if code not in found:  # a cycle in the grid.created events would not end otherwise
+                found.append(code)
+                todo.extend(self.children.get(code, []))
         return found
 
     def parts(self):
@@ -86,11 +91,12 @@ def figures_for(models, selection):
     last_year = sum(models.totals_by_month(selection.scope, selection.months_a_year_earlier()).values())
     grids = selection.grid_codes()
     in_scope, months = models.hazards(grids), set(selection.months)
-    reported = [h for h in in_scope if h["reported_at"][:7] in months]
-    hazards = hazard_figures(reported, in_scope, datetime.now(timezone.utc))
+    reported = [h for h in in_scope if site_month(h["reported_at"]) in months]
+    hazards = hazard_figures(reported, in_scope, sitetime.now())
     return {"injuries": injuries, "population": population, "injuries_last_year": last_year,
             "hazards": hazards, "accidents": accident_figures(models.accidents(selection.scope, selection.months)),
-            "facilities": facility_figures(models.facilities(grids), date.today()),
+            "facilities": facility_figures(models.facilities(grids), sitetime.today()),
+            "public_order": public_order_section(models, selection),
             "rentals": rental_figures(models.rentals(grids)),
             "volunteers": volunteer_figures(models.volunteers(grids), population["total"]),
             "injury_rate": rate_per_1000(injuries.get(("all", ""), 0), population["total"]),
@@ -133,6 +139,7 @@ def exact_dashboard(models, selection, figures, audience):
         "elderly_falls": elderly_falls(injuries, population),
         "hazards": figures["hazards"],
         "accidents": figures["accidents"],
+        "public_order": figures["public_order"],
         "registry": {"tags": visible_tags(models.tags(selection.scope), models.tag_sensitivity(), audience),
                      "units": unit_figures(models.units(selection.scope)), "facilities": figures["facilities"],
                      "rentals": figures["rentals"], "volunteers": figures["volunteers"]},
@@ -140,11 +147,19 @@ def exact_dashboard(models, selection, figures, audience):
     }
 
 
+def public_order_section(models, selection):
+    """Public-order events of the selection, the grids one level down each with all below it."""
+    rows = models.public_order(selection.grid_codes(), selection.months)
+    parts = {part: set(selection.below(part)) for part in selection.parts()}
+    return public_order_figures(rows, selection.months, parts, selection.grids)
+
+
 def trend(models, scope, year, today=None):
-    """Month by month, the year against the one before; months still to come are None."""
+    """Month by month, the year against the one before; months still to come (on the site's
+    calendar) are None."""
     this = models.totals_by_month(scope, months_of(year))
     last = models.totals_by_month(scope, months_of(year - 1))
-    now = (today or date.today()).strftime("%Y-%m")
+    now = sitetime.month_of(today or sitetime.today())
     return {"months": [f"{m:02d}" for m in range(1, 13)],
             "this_year": [this.get(month, 0) if month <= now else None for month in months_of(year)],
             "last_year": [last.get(month, 0) for month in months_of(year - 1)]}

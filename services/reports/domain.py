@@ -2,6 +2,8 @@
 from collections import Counter
 from datetime import datetime, timezone
 
+from safecommunity import sitetime
+
 # Bands as injury surveillance and the programme's target groups use them.
 AGE_BANDS = (("0-6", 0, 6), ("7-14", 7, 14), ("15-24", 15, 24), ("25-44", 25, 44), ("45-59", 45, 59),
              ("60-79", 60, 79), ("80+", 80, 200))
@@ -87,6 +89,30 @@ def accident_figures(amounts):
 def _moment(text):
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def site_month(text):
+    """'YYYY-MM' of the site's calendar month an event's ISO instant falls in (never the UTC one:
+    in Shanghai 2026-01-31T23:00Z is a February case)."""
+    return sitetime.month_of(_moment(text))
+
+
+# A dispute's mediation (预警 → 排查 → 调处), as incidents names its steps.
+DISPUTE_STAGES = ("warned", "investigated", "mediated")
+
+
+def public_order_figures(rows, months, parts, names):
+    """Public-order events of the period: by kind, by month, by the grids one level down (`parts`:
+    {grid code: the codes in and under it}) and disputes by how far their mediation has gone."""
+    by_month, by_stage = Counter(row["month"] for row in rows), Counter(
+        row["stage"] for row in rows if row["kind"] == "dispute")
+    return {"total": len(rows), "by_kind": dict(Counter(row["kind"] for row in rows).most_common()),
+            "by_month": {month: by_month.get(month, 0) for month in months},
+            "by_grid": [{"grid_code": code, "grid_name": names.get(code, {}).get("name"),
+                         "events": sum(1 for row in rows if row["grid_code"] in codes)}
+                        for code, codes in parts.items()],
+            "disputes": {"total": sum(by_stage.values()),
+                         "by_stage": {stage: by_stage.get(stage, 0) for stage in DISPUTE_STAGES}}}
 
 
 def unit_figures(units):

@@ -2,6 +2,8 @@
 its target and its red / amber / green status. Pure Python; targets can be changed per site."""
 from dataclasses import dataclass, replace
 
+from safecommunity.errors import FieldInvalid
+
 from .domain import CHILDREN, ELDERLY, rate_per_1000
 from .suppression import COUNT
 
@@ -126,6 +128,28 @@ CATALOGUE = (
         "Rental dwellings whose landlord signed the responsibility letter.", "%", "higher", target=100,
         amber=5, source="registry (rental housing)"),
 )
+
+
+# What a site's target may be, by the KPI's unit: a share is 0-100 %, a rate per 1,000 residents at
+# most 1,000, a count of cases, people or accidents whole-number-like and not negative; a change on
+# last year from -100 % (none left) up. Amber is a margin inside the same span.
+TARGET_RANGES = {"%": (0, 100), "‰": (0, 1000), "cases": (0, 100_000), "people": (0, 100_000),
+                 "accidents": (0, 100_000)}
+CHANGE_RANGE = (-100, 10_000)
+
+
+def target_range(kpi):
+    return CHANGE_RANGE if kpi.code.endswith("_change") else TARGET_RANGES[kpi.unit]
+
+
+def check_target(kpi, target, amber):
+    """A site's target and amber margin for the KPI, or FieldInvalid naming what is out of range."""
+    low, high = target_range(kpi)
+    if target is not None and not low <= target <= high:
+        raise FieldInvalid("target", f"{kpi.code} is in {kpi.unit}: a target from {low:g} to {high:g}")
+    if amber > high - low:
+        raise FieldInvalid("amber", f"{kpi.code} is in {kpi.unit}: a margin of at most {high - low:g}")
+    return target, amber
 
 
 def with_targets(catalogue, overrides):

@@ -3,7 +3,7 @@ what to add, so the same code serves live batches and a rebuild of the whole jou
 from collections import Counter, defaultdict
 from itertools import groupby
 
-from .domain import age_band
+from .domain import age_band, site_month
 from .registry_projections import (
     facilities_changed,
     grids_created,
@@ -28,6 +28,7 @@ from .tables import (
     injury_facts,
     injury_rollups,
     projects,
+    public_order,
 )
 
 
@@ -90,7 +91,7 @@ def injury_cells(fields):
 def case_fact(data):
     fields = {name: data[name] for name in CARD_DIMENSIONS}
     return {"case_id": data["case_id"], "grid_code": data.get("grid_code") or NO_GRID,
-            "month": data["injury_time"][:7], **fields, "age_band": age_band(data["age"])}
+            "month": site_month(data["injury_time"]), **fields, "age_band": age_band(data["age"])}
 
 
 def count_case(changes, hierarchy, fact, sign=1):
@@ -165,11 +166,20 @@ ACCIDENT_MEASURES = (("accidents", lambda d: 1), ("deaths", lambda d: d["deaths"
 def accidents_reported(changes, hierarchy, events):
     rollups = changes.increments[accident_rollups]
     for event in events:
-        data, month = event.data, event.data["occurred_at"][:7]
+        data, month = event.data, site_month(event.data["occurred_at"])
         grid = data.get("grid_code")
         for scope in ([grid] + hierarchy.above(grid)) if grid else [DISTRICT]:
             for measure, amount in ACCIDENT_MEASURES:
                 rollups[(scope, month, data["kind"], measure)] += amount(data)
+
+
+def public_order_reported(changes, hierarchy, events):
+    """One row per public-order event, in its site month; a dispute starts at its first step
+    (预警), as incidents reports it, unless the event says how far it has gone."""
+    changes.rows[public_order].extend({
+        "public_order_id": e.data["public_order_id"], "kind": e.data["kind"],
+        "grid_code": e.data.get("grid_code") or NO_GRID, "month": site_month(e.data["occurred_at"]),
+        "stage": e.data.get("stage") or ("warned" if e.data["kind"] == "dispute" else None)} for e in events)
 
 
 def projects_created(changes, hierarchy, events):
@@ -198,6 +208,7 @@ PROJECTIONS = {
     "injury.reported": injuries_reported,
     "injury.amended": injuries_amended,
     "accident.reported": accidents_reported,
+    "public_order.reported": public_order_reported,
     "hazard.reported": hazards_reported,
     **{type_: hazards_changed for type_ in ("hazard.notified", "hazard.rectified", "hazard.verified",
                                             "hazard.reopened", "hazard.escalated", "hazard.overdue",

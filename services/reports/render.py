@@ -3,6 +3,7 @@ import csv
 import html
 import io
 import os
+from datetime import datetime
 from functools import cache
 
 from openpyxl import Workbook
@@ -14,6 +15,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from safecommunity import sitetime
 from safecommunity.errors import NotFound
 
 from .headers import file_headers, page_headers
@@ -23,7 +25,7 @@ from .headers import file_headers, page_headers
 FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
               "/usr/share/fonts/truetype/arphic/uming.ttc")
 CID_FONT = "STSong-Light"
-TABLES = ("kpis", "trend", "by_cause", "by_age_band", "by_grid", "self_evaluation")
+TABLES = ("kpis", "trend", "by_cause", "by_age_band", "by_grid", "public_order", "self_evaluation")
 
 
 def tables(snapshot):
@@ -45,12 +47,22 @@ def tables(snapshot):
                     [[r["grid_code"], r["grid_name"], r["residents"], r["injuries"], r["rate_per_1000"]]
                      for r in figures["by_grid"]]),
     }
+    if "public_order" in figures:  # reports issued before public order was counted have none
+        out["public_order"] = (["breakdown", "value", "events"], public_order_rows(figures["public_order"]))
     if "elements" in snapshot:
         out["self_evaluation"] = (["element", "name_zh", "name_en", "figures", "evidence_items"],
                                   [[e["code"], e["name_zh"], e["name_en"],
                                     "; ".join(f"{label}: {value}" for label, value in e["figures"]),
                                     e["evidence_items"]] for e in snapshot["elements"]])
     return out
+
+
+def public_order_rows(order):
+    """Public-order events by kind, month, grid one level down, and disputes by mediation stage."""
+    return ([["kind", kind, n] for kind, n in order["by_kind"].items()]
+            + [["month", month, n] for month, n in order["by_month"].items()]
+            + [["grid", row["grid_code"], row["events"]] for row in order["by_grid"]]
+            + [["dispute_stage", stage, n] for stage, n in order["disputes"]["by_stage"].items()])
 
 
 def heading(report):
@@ -102,7 +114,7 @@ def as_html(report):
              "th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}"
              "h2{font-size:1.1em;margin-top:1.5em}@media print{body{margin:0}h2{break-after:avoid}}</style>"
              f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)} · "
-             f"generated {html.escape(report['generated_at'])}</p>",
+             f"生成于 generated {html.escape(site_clock(report['generated_at']))}</p>",
              f"<p id='totals'>伤害病例 injury cases <b>{totals['injuries']}</b> · 常住人口 residents "
              f"<b>{totals['residents']}</b> · 每千人 per 1,000 <b>{totals['rate_per_1000']}</b> · "
              f"死亡 deaths <b>{totals['deaths']}</b></p>"]
@@ -154,6 +166,12 @@ def column_widths(grid, width):
     """Widths in proportion to each column's longest text (long ones capped), filling the page."""
     longest = [min(max(len(str(line[i])) for line in grid), 60) + 4 for i in range(len(grid[0]))]
     return [width * n / sum(longest) for n in longest]
+
+
+def site_clock(instant):
+    """An ISO instant as the site's clock reads it, with the zone named (a person reads it)."""
+    moment = sitetime.local(datetime.fromisoformat(instant))
+    return f"{moment:%Y-%m-%d %H:%M} ({sitetime.zone().key})"
 
 
 def _text(value):

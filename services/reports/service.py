@@ -1,11 +1,11 @@
 """Reports: read models built from every event, the KPIs and the dashboard served from them
 (entrypoints only)."""
-from datetime import date
 from functools import cache
 from pathlib import Path
 
 from werkzeug.wrappers import Response
 
+from safecommunity import sitetime
 from safecommunity.consumer import event_handler
 from safecommunity.errors import NotFound
 from safecommunity.scopes import AGGREGATES, PUBLIC
@@ -14,14 +14,14 @@ from safecommunity.web import http, paging, read_json
 
 from . import kpis, render
 from .audience import CallerAudience
-from .dashboard import Selection, catalogue, dashboard, kpi_list
+from .dashboard import Selection, catalogue, dashboard, kpi_list, public_order_section
 from .domain import injury_rates, months_of
 from .headers import page_headers
 from .periodic import PeriodicReport, report_months
 from .projections import project
 from .schemas import DashboardQuerySchema, IssueReportSchema, KpiTargetSchema, RatesQuerySchema
 from .storage import ReportsUnitOfWork
-from .suppression import INJURY_RATES, READ, SUMMARY, shown
+from .suppression import INJURY_RATES, PUBLIC_ORDER, READ, SUMMARY, shown
 
 STATIC = Path(__file__).parent / "static"
 ADMIN = "reports:admin"
@@ -72,17 +72,26 @@ class ReportsService:
     @http("PUT", "/api/reports/kpis/<code>", body=KpiTargetSchema, scope=ADMIN)
     def set_kpi_target(self, request, code):
         """Set the site's own target for a KPI, and how far past it is still amber."""
-        if code not in {kpi.code for kpi in kpis.CATALOGUE}:
-            raise NotFound(f"no KPI {code}")
-        target = KpiTargetSchema().load(read_json(request))
-        self.store.read_models.set_kpi_target(code, target["target"], target["amber"])
+        kpi = next((kpi for kpi in kpis.CATALOGUE if kpi.code == code), None)
+        if kpi is None:
+            raise NotFound(f"no KPI {code[:40]}")
+        command = KpiTargetSchema().load(read_json(request))
+        self.store.read_models.set_kpi_target(code, *kpis.check_target(kpi, command["target"], command["amber"]))
         self.store.commit()
         return next(kpis.describe(kpi) for kpi in catalogue(self.store.read_models) if kpi.code == code)
+
+    @http("GET", "/api/reports/public-order", query=DashboardQuerySchema, scope=AGGREGATES)
+    def show_public_order(self, request):
+        """Public-order events of the selection by kind, month and grid one level down, and disputes
+        by mediation stage (warned 预警, investigated 排查, mediated 调处)."""
+        selection = self._selection(request)
+        answer = {**selection.describe(), "public_order": public_order_section(self.store.read_models, selection)}
+        return shown(answer, PUBLIC_ORDER, self.audience)
 
     @http("GET", "/api/reports/injury-rates", query=RatesQuerySchema, scope=AGGREGATES)
     def show_injury_rates(self, request):
         """Per grid: residents, injuries in the year and injuries per 1,000 residents."""
-        year = RatesQuerySchema().load(request.args).get("year", date.today().year)
+        year = RatesQuerySchema().load(request.args).get("year", sitetime.today().year)
         models = self.store.read_models
         grids, district = injury_rates(models.own_injuries_by_grid(months_of(year)),
                                        models.own_residents_by_grid(), models.grids())
@@ -131,7 +140,7 @@ class ReportsService:
 
     def _selection(self, request):
         query = DashboardQuerySchema().load(request.args)
-        return Selection(self.store.read_models, query.get("year", date.today().year), query["month"],
+        return Selection(self.store.read_models, query.get("year", sitetime.today().year), query["month"],
                          query["grid"])
 
 

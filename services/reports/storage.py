@@ -3,6 +3,7 @@ issued reports. Live and rebuild run the same projection code (projections.py), 
 where live consumption would have."""
 import io
 import json
+import re
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,6 +34,7 @@ from .tables import (
     population_stats,
     population_tags,
     projects,
+    public_order,
     rentals,
     tag_sensitivity,
     unit_stats,
@@ -278,6 +280,15 @@ class ReadModels:
                                     .group_by(c.kind, c.measure)).all()
         return {(kind, measure): float(amount) for kind, measure, amount in rows}
 
+    def public_order(self, grids, months):
+        """Public-order rows of those months in those grids (all of them, those with no grid
+        included, for None)."""
+        c = public_order.c
+        query = select(c.kind, c.grid_code, c.month, c.stage).where(c.month.in_(months))
+        if grids is not None:
+            query = query.where(c.grid_code.in_(grids))
+        return [dict(row._mapping) for row in self.session.execute(query).all()]
+
     def projects(self):
         rows = self.session.execute(select(projects).order_by(projects.c.name)).all()
         return [dict(row._mapping) for row in rows]
@@ -308,6 +319,9 @@ class ReportArchive:
     """Periodic reports as they were issued."""
 
     COLUMNS = ("id", "kind", "year", "period", "grid_code", "generated_at")
+    # ids are ids.new_id()'s; anything else is no report, found without asking the database (which
+    # PostgreSQL would refuse for a NUL, say)
+    ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
     def __init__(self, uow):
         self.uow = uow
@@ -319,10 +333,10 @@ class ReportArchive:
         self.uow.track(report)
 
     def get(self, report_id):
-        row = self.uow.session.execute(select(generated_reports)
-                                       .where(generated_reports.c.id == report_id)).first()
-        if row is None:
-            raise NotFound(f"no report {report_id}")
+        row = self.ID.fullmatch(report_id) and self.uow.session.execute(
+            select(generated_reports).where(generated_reports.c.id == report_id)).first()
+        if not row:
+            raise NotFound(f"no report {report_id[:40]}")
         return {**self._summary(row), "snapshot": json.loads(row.snapshot)}
 
     def list(self, limit, offset):

@@ -116,6 +116,9 @@ COUNTS = {EVERY: COUNT}
 RATE_ROW = {"residents": COUNT, "injuries": COUNT, "rate_per_1000": computed_from("injuries", "residents")}
 SHARE_ROW = {"injuries": COUNT, "share": computed_from("injuries", "/totals/injuries")}
 
+PUBLIC_ORDER_FIGURES = {"total": COUNT, "by_kind": COUNTS, "by_month": COUNTS, "by_grid": [{"events": COUNT}],
+                        "disputes": {"total": COUNT, "by_stage": COUNTS}}
+
 DASHBOARD = {
     "totals": {"injuries": COUNT, "injuries_last_year": COUNT, "residents": COUNT, "deaths": COUNT,
                "rate_per_1000": computed_from("injuries", "residents")},
@@ -133,6 +136,7 @@ DASHBOARD = {
                 "overdue_now": COUNT, "major_open_now": COUNT, "by_category": COUNTS},
     "accidents": {"accidents": COUNT, "deaths": COUNT, "injuries": COUNT, "mass_casualty": COUNT,
                   "economic_loss": computed_from("accidents"), "by_kind": COUNTS},
+    "public_order": PUBLIC_ORDER_FIGURES,
     "registry": {
         "tags": COUNTS,
         "units": {"total": COUNT, "by_type": COUNTS, "by_risk_grade": COUNTS},
@@ -144,6 +148,7 @@ DASHBOARD = {
         "volunteers": {"active": COUNT, "certified": COUNT, "by_type": COUNTS,
                        "per_100_residents": computed_from("active", "/totals/residents")}},
 }
+PUBLIC_ORDER = {"public_order": PUBLIC_ORDER_FIGURES}
 KPIS = {}  # the KPI list's rows go through hide_kpis
 INJURY_RATES = {"grids": [RATE_ROW], "district": RATE_ROW}
 SUMMARY = {"injuries": COUNT, "residents": COUNT, "grids": COUNT, "projects": COUNT}  # events_kept: ops'

@@ -163,6 +163,18 @@ accident_rollups = Table(
     Column("amount", Float, nullable=False),
 )
 
+# One row per public-order event (alert, burglary, dispute, petition), in the site's month it
+# happened in; a dispute's stage of mediation (warned 预警, investigated 排查, mediated 调处).
+public_order = Table(
+    "public_order", metadata,
+    Column("public_order_id", String(36), primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("grid_code", String(40), nullable=False),   # "" when none
+    Column("month", String(7), nullable=False),
+    Column("stage", String(20)),                       # disputes only
+    Index("ix_public_order_month_grid", "month", "grid_code"),
+)
+
 projects = Table(
     "projects", metadata,
     Column("project_id", String(36), primary_key=True),
@@ -193,7 +205,7 @@ generated_reports = Table(
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
                population_tags, tag_sensitivity, unit_stats, facilities, rentals, volunteers, hazards,
-               accident_rollups, projects)
+               accident_rollups, public_order, projects)
 BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
             grid_residents: "residents", population_tags: "residents", tag_sensitivity: "events",

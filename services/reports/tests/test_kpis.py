@@ -1,5 +1,8 @@
 from collections import Counter
 
+import pytest
+
+from safecommunity.errors import FieldInvalid
 from services.reports import kpis
 
 
@@ -47,3 +50,28 @@ def test_status_is_green_at_target_amber_within_the_margin_and_red_beyond():
 def test_a_site_sets_its_own_targets():
     catalogue = kpis.with_targets(kpis.CATALOGUE, {"injury_rate": {"target": 2.0, "amber": 1.5}})
     assert values(kpis.evaluate(catalogue, figures()))["injury_rate"] == (3.0, kpis.AMBER)
+
+
+def kpi(code):
+    return next(kpi for kpi in kpis.CATALOGUE if kpi.code == code)
+
+
+def test_every_kpi_of_the_catalogue_has_a_span_its_target_must_lie_in():
+    assert all(kpis.target_range(kpi)[0] < kpis.target_range(kpi)[1] for kpi in kpis.CATALOGUE)
+
+
+def test_a_target_outside_what_the_kpis_unit_allows_is_refused_naming_the_span():
+    for code, target in (("hazard_rectification_rate", 101), ("hazard_rectification_rate", -1),
+                         ("injury_rate", 10 ** 30), ("injury_deaths", -1), ("injury_rate_change", -101)):
+        with pytest.raises(FieldInvalid) as refused:
+            kpis.check_target(kpi(code), target, 0)
+        assert "target" in refused.value.messages, code
+    with pytest.raises(FieldInvalid) as refused:
+        kpis.check_target(kpi("hazard_rectification_rate"), 95, 500)
+    assert refused.value.messages == {"amber": ["hazard_rectification_rate is in %: a margin of at most 100"]}
+
+
+def test_a_target_within_the_span_or_none_at_all_is_taken():
+    assert kpis.check_target(kpi("hazard_rectification_rate"), 100, 5) == (100, 5)
+    assert kpis.check_target(kpi("injury_rate_change"), -10, 5) == (-10, 5)
+    assert kpis.check_target(kpi("injury_rate"), None, 0) == (None, 0)

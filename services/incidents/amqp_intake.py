@@ -30,6 +30,7 @@ from safecommunity.broker import connect
 from safecommunity.consumer import RETRY_EVERY, Batch, as_text, consume_until_stopped, run_in_worker
 from safecommunity.database import Database
 from safecommunity.deadletters import DeadLetters
+from safecommunity.text import MAX_JSON_DEPTH, json_depth_exceeds
 
 from .dependencies import setting
 from .intake import INTAKE_KINDS
@@ -75,8 +76,14 @@ def read_message(routing_key, body, message_id=None):
     if len(body) > MAX_BODY:
         return unreadable(f"message is larger than {MAX_BODY} bytes; send one card per message")
     try:
-        card = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+    except UnicodeDecodeError as exc:
+        return unreadable(f"not JSON: not UTF-8 (byte {exc.object[exc.start]:#04x} at {exc.start})")
+    if json_depth_exceeds(text):  # the parser would recurse until Python's stack runs out
+        return unreadable(f"not JSON: nests objects and arrays deeper than {MAX_JSON_DEPTH}")
+    try:
+        card = json.loads(text)
+    except ValueError as exc:
         return unreadable(f"not JSON: {exc}")
     if not isinstance(card, dict):
         return unreadable("must be one JSON object (one card per message)")

@@ -4,9 +4,14 @@ same transaction), in batches, with a progress bar and a row-level error report.
 
 The CSV has a header row naming card fields (source and external_id as in the API; `source` may
 be left out and is then --source). Coded fields may hold our codes or the card's numbers; times
-without an offset are read in --timezone. The running incidents service's outbox relay publishes
-the events (its poll interval after the import's commits)."""
+without an offset are read in --timezone (default: the site's, SITE_TIMEZONE). The file is read
+in UTF-8 (with or without a BOM) or GB18030, or as --encoding says; a file that is not text, has an
+over-long line, an invalid character or a column that is no card field is refused whole (exit 2,
+nothing imported). The running incidents service's outbox relay publishes the events (its poll
+interval after the import's commits)."""
 import csv
+import io
+import re
 import sys
 import time
 import zlib
@@ -15,9 +20,16 @@ from datetime import datetime, timedelta
 import eventlet
 import eventlet.queue
 
+from safecommunity import sitetime
+from safecommunity.errors import InvalidRequest
+from safecommunity.text import decode_text_file
+
 from .codes import CODE_TABLES, from_card_number
 
 TIMES = ("injury_time", "visit_time", "report_time")
+WHOLE_NUMBER = re.compile(r"[+-]?\d{1,9}")
+EXTRA = "more_columns_than_the_header"  # a row's values past the header's columns: refused, named so
+FILE_REFUSED = 2  # exit status: nothing imported (1: some rows refused)
 
 
 def add_commands(subparsers):
@@ -27,7 +39,9 @@ def add_commands(subparsers):
     imports.add_argument("file")
     imports.add_argument("--source", required=True, help="the reporting institution (de-duplication key)")
     imports.add_argument("--errors", help="row-level error report, CSV (default FILE.errors.csv)")
-    imports.add_argument("--timezone", default="+08:00", help="offset of times written without one")
+    imports.add_argument("--timezone", help="offset (+08:00) or zone name of times written without an offset "
+                                            "(default: the site's, SITE_TIMEZONE)")
+    imports.add_argument("--encoding", help="the file's encoding: utf-8 or gb18030 (default: found from the file)")
     imports.add_argument("--batch", type=int, default=1000, help="cards per transaction (default 1000)")
     imports.add_argument("--lanes", type=int, default=2,
                          help="batches in flight at once, on as many connections (default 2)")
@@ -36,17 +50,51 @@ def add_commands(subparsers):
 
 def cmd_import_injuries(args):
     from safecommunity.cli import engine_for
+    try:
+        zone = zone_of(args.timezone)
+        text = read_export(args.file, args.encoding)
+    except (InvalidRequest, OSError) as exc:
+        print(f"{args.file}: {exc}; nothing imported", file=sys.stderr)
+        return FILE_REFUSED
     engine = engine_for(args, "incidents")
-    zone = datetime.fromisoformat(f"2000-01-01T00:00:00{args.timezone}").tzinfo
     errors_path = args.errors or f"{args.file}.errors.csv"
-    totals = import_file(engine, args.file, args.source, zone, errors_path, args.batch, sys.stderr, args.lanes)
+    totals = import_file(engine, text, args.source, zone, errors_path, args.batch, sys.stderr, args.lanes)
     print(f"{totals['rows']:,} rows: {totals['created']:,} created, {totals['amended']:,} amended, "
           f"{totals['duplicate']:,} duplicate, {totals['rejected']:,} rejected"
           + (f" (reasons in {errors_path})" if totals["rejected"] else ""))
     return 1 if totals["rejected"] else 0
 
 
-def import_file(engine, path, source, zone, errors_path, batch_size, out, lanes=2):
+def zone_of(name):
+    """--timezone as a tzinfo: an offset (+08:00) or a zone name (Asia/Shanghai); the site's if none."""
+    if not name:
+        return sitetime.zone()
+    try:
+        return datetime.fromisoformat(f"2000-01-01T00:00:00{name}").tzinfo
+    except ValueError:
+        pass
+    try:
+        return sitetime.zone_named(name)
+    except SystemExit:
+        raise InvalidRequest(f"--timezone {name!r} is neither an offset (+08:00) nor a zone name") from None
+
+
+def read_export(path, encoding=None):
+    """The file's text, checked whole before any row goes in (text.decode_text_file) and its header
+    naming only card fields."""
+    from .intake import CARD
+
+    with open(path, "rb") as file:
+        text = decode_text_file(file.read(), encoding)
+    header = next(csv.reader(io.StringIO(text, newline="")), [])
+    unknown = [name for name in (column.strip() for column in header)
+               if name and name not in CARD.schema.load_fields]
+    if unknown:
+        raise InvalidRequest(f"the header names columns that are no card fields: {', '.join(unknown)[:500]}")
+    return text
+
+
+def import_file(engine, text, source, zone, errors_path, batch_size, out, lanes=2):
     """Cards go to `lanes` lanes by their (source, external_id), so every record's rows stay in one
     lane, in file order; each lane takes in its batches on its own connection. While one lane waits
     for PostgreSQL, another validates: one lane left the process waiting about half the time."""
@@ -55,9 +103,8 @@ def import_file(engine, path, source, zone, errors_path, batch_size, out, lanes=
     if engine.dialect.name == "sqlite":
         lanes = 1  # one writer at a time there: a second lane would only queue
     totals = dict.fromkeys(("rows",) + STATUSES, 0)
-    progress = Progress(_count_rows(path), out)
-    with open(path, newline="", encoding="utf-8-sig") as file, \
-            open(errors_path, "w", newline="", encoding="utf-8") as report:
+    progress = Progress(max(text.count("\n") + (not text.endswith("\n")) - 1, 0), out)
+    with open(errors_path, "w", newline="", encoding="utf-8") as report:
         errors = csv.writer(report)
         errors.writerow(["line", "external_id", "field", "reason"])
 
@@ -72,7 +119,9 @@ def import_file(engine, path, source, zone, errors_path, batch_size, out, lanes=
 
         workers = [Lane(engine, batch_size, record) for _ in range(max(lanes, 1))]
         try:
-            for line, row in enumerate(csv.DictReader(file), start=2):  # line 1 is the header
+            reader = csv.DictReader(io.StringIO(text, newline=""), restkey=EXTRA)
+            for row in reader:
+                line = reader.line_num  # the file's line where the row ends (line 1 is the header)
                 card = card_from_row(row, source, zone)
                 workers[_lane_of(card, line, len(workers))].add(line, card)
         finally:
@@ -141,12 +190,14 @@ class Lane:
 
 def card_from_row(row, source, zone):
     """A CSV row as a card: blanks left out, card numbers made codes, times given an offset."""
-    card = {key.strip(): value.strip() for key, value in row.items() if key and value and value.strip()}
+    row = {**row, EXTRA: ",".join(row[EXTRA])} if row.get(EXTRA) else row
+    card = {key.strip(): value.strip() for key, value in row.items()
+            if key and key.strip() and isinstance(value, str) and value.strip()}
     card.setdefault("source", source)
     for name in set(card) & set(CODE_TABLES):
         card[name] = from_card_number(name, card[name])
-    if card.get("age", "").isdigit():
-        card["age"] = int(card["age"])
+    if WHOLE_NUMBER.fullmatch(card.get("age", "")):
+        card["age"] = int(card["age"])  # else left for the schema to refuse, as a string
     for name in set(card) & set(TIMES):
         try:
             moment = datetime.fromisoformat(card[name])
@@ -154,11 +205,6 @@ def card_from_row(row, source, zone):
             continue  # the schema names the field and the problem
         card[name] = moment if moment.tzinfo else moment.replace(tzinfo=zone)
     return card
-
-
-def _count_rows(path):
-    with open(path, "rb") as file:
-        return max(sum(1 for _ in file) - 1, 0)
 
 
 class Progress:

@@ -1,4 +1,6 @@
 """What the entrypoints do beyond load-call-commit: shared steps of several commands."""
+import json
+import re
 from datetime import datetime
 
 from marshmallow import ValidationError
@@ -6,10 +8,16 @@ from marshmallow import ValidationError
 from safecommunity.bodies import MULTIPART_ENVELOPE
 from safecommunity.database import as_utc, utcnow
 from safecommunity.errors import FieldInvalid, IllegalTransition, InvalidRequest, NotFound
+from safecommunity.text import text_problem
+from safecommunity.web import read_json
 
+from .checks import grid_errors
 from .domain import new_id
-from .intake import RECORD_KINDS, REJECTED, take_in_records
-from .schemas import HAZARD_ACTIONS
+from .intake import RECORD_KINDS, REJECTED, load, take_in_records
+from .rules import warnings_for
+from .schemas import HAZARD_ACTIONS, AmendInjurySchema, InjuryCaseSchema
+
+AMEND = AmendInjurySchema()
 
 
 def report_one(store, kind, body, policy=None):
@@ -19,6 +27,35 @@ def report_one(store, kind, body, policy=None):
     if result["status"] == REJECTED:
         raise ValidationError(result["errors"])
     return result["status"], result[RECORD_KINDS[kind].id_name]
+
+
+def read_batch(request, key):
+    """A batch body as read_json reads it, except that invalid text inside one item refuses that
+    item alone (the intake checks each item's text, as it does each AMQP message's), not the batch."""
+    try:
+        return read_json(request)
+    except ValidationError as exc:
+        inside = re.compile(rf"{re.escape(key)}\.\d+(\.|$)")
+        if not exc.messages or not all(inside.match(str(path)) for path in exc.messages):
+            raise
+        return json.loads(request.get_data().decode("utf-8"))  # read_json found it UTF-8 JSON, not too deep
+
+
+def amend_case(store, case_id, body, require_sources):
+    """`PUT injuries/<id>`: the corrected card, checked exactly as a new card is (schema, text, the
+    grid), as a new version of the case; only its own source may correct it."""
+    command = load(AMEND, body)
+    case = store.cases.get(case_id, for_update=True)
+    require_sources([case.source])
+    errors = grid_errors(command, store.grids.known({command["grid_code"]} - {None}))
+    if errors:
+        raise ValidationError(errors)
+    changed = case.amend(command, actor=command["amended_by"], reason=command["reason"])
+    store.cases.save(case)
+    answer = {"status": "amended" if changed else "unchanged", "changed": changed,
+              "case": InjuryCaseSchema().dump(case)}
+    warnings = warnings_for(command)
+    return {**answer, "warnings": warnings} if warnings else answer
 
 
 def unit_views(events):
@@ -64,6 +101,9 @@ def read_upload(request, max_bytes):
 
 
 def attach(store, files, hazard_id, data, content_type, filename, uploaded_by):
+    problem = text_problem(filename) if filename else None
+    if problem:
+        raise FieldInvalid("filename", problem)
     hazard = store.hazards.get(hazard_id)
     if hazard.status == "closed":
         raise IllegalTransition(f"hazard {hazard_id} is closed; nothing more can be attached")

@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 
 from safecommunity.fastschema import Loader
 
+from .checks import grid_errors, printable, text_errors
 from .domain import Accident, Hazard, InjuryCase, IntakeRejection, PublicOrderEvent
 from .rules import warnings_for
 from .schemas import ReportAccidentSchema, ReportHazardSchema, ReportInjurySchema, ReportPublicOrderSchema
@@ -46,7 +47,7 @@ def take_in(store, cards, channel="http"):
     results, valid = {}, []
     for index, card in enumerate(cards):
         try:
-            valid.append((index, CARD.load(card)))
+            valid.append((index, load(CARD, card)))
         except ValidationError as exc:
             results[index] = rejected(index, exc.messages)
     known = store.grids.known({card["grid_code"] for _, card in valid if card["grid_code"]})
@@ -55,8 +56,8 @@ def take_in(store, cards, channel="http"):
     new, amended = [], {}
     for index, card in valid:
         key = (card["source"], card["external_id"])
-        if card["grid_code"] and card["grid_code"] not in known:
-            results[index] = rejected(index, {"grid_code": [f"no grid {card['grid_code']}"]})
+        if grid_errors(card, known):
+            results[index] = rejected(index, grid_errors(card, known))
             continue
         result = {"index": index}
         case = stored.get(key)
@@ -92,7 +93,7 @@ def take_in_records(store, kind, items, policy=None):
     results, valid = {}, []
     for index, item in enumerate(items):
         try:
-            valid.append((index, schema.load(item)))
+            valid.append((index, load(schema, item)))
         except ValidationError as exc:
             results[index] = rejected(index, exc.messages)
     units = Units(store.units.find({f["unit_id"] for _, f in valid if f.get("unit_id")},
@@ -139,8 +140,7 @@ def place(fields, units, grids):
         errors["unit_id"] = [f"is not the unit with credit code {code}"]
     elif unit_id and unit is None:
         errors["unit_id"] = [f"no unit {unit_id}"]
-    if fields["grid_code"] and fields["grid_code"] not in grids:
-        errors["grid_code"] = [f"no grid {fields['grid_code']}"]
+    errors.update(grid_errors(fields, grids))
     if unit and not errors:
         fields.update(unit_id=unit["unit_id"], grid_code=fields["grid_code"] or unit["grid_code"],
                       unit_name=fields["unit_name"] or unit["name"])
@@ -152,8 +152,8 @@ def take_in_messages(store, messages, policy=None):
     one is kept for its sender. Results in the order of the readable messages, kind by kind."""
     readable = []
     for message in messages:
-        where = {"department": message.department, "kind": message.kind, "routing_key": message.routing_key[:200],
-                 "message_id": _short(message.message_id, 200)}
+        where = {"department": printable(message.department, 60), "kind": printable(message.kind, 30),
+                 "routing_key": printable(message.routing_key, 200), "message_id": printable(message.message_id, 200)}
         card = dict(message.card or {})
         card.setdefault("source", message.department)
         if message.problem:
@@ -179,6 +179,14 @@ def take_in_messages(store, messages, policy=None):
     return results
 
 
+def load(schema, record):
+    """The record as the schema loads it, once its text is valid text (else the reasons)."""
+    errors = text_errors(record)
+    if errors:
+        raise ValidationError(errors)
+    return schema.load(record)
+
+
 def rejected(index, messages):
     return {"index": index, "status": REJECTED,
             "errors": messages if isinstance(messages, dict) else {"_schema": messages}}
@@ -194,14 +202,10 @@ def refuse(store, channel, reasons, card=None, **where):
     """Keep a refused message for its sender and tell the platform (intake.rejected)."""
     card = card if isinstance(card, dict) else {}
     rejection = IntakeRejection.refuse(channel=channel, reasons=_flat(reasons),
-                                       source=_short(card.get("source")), external_id=_short(card.get("external_id")),
-                                       **where)
+                                       source=printable(card.get("source"), 60),
+                                       external_id=printable(card.get("external_id"), 60), **where)
     store.rejections.add_many([rejection])
     return rejection
-
-
-def _short(value, most=60):
-    return str(value)[:most] if value is not None else None
 
 
 def _flat(reasons):

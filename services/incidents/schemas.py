@@ -1,30 +1,16 @@
-"""Incidents HTTP input and output. Requests are strict: unknown fields are refused."""
+"""Incidents HTTP input and output. Requests are strict: unknown fields are refused; every text has
+a longest length and every number and time its bounds, all from inputs.py."""
 from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from safecommunity.contracts import RESIDENCE_TYPES, SEXES
 from safecommunity.contracts import incidents as contracts
 
-from .codes import codes
+from . import inputs as i
 from .domain import DETAIL_FIELDS, DISPUTE_STEPS
+from .inputs import coded, count, instant, one_of, query_text, text
 from .rules import check_case
 
 MAX_BATCH = 1000
-
-
-def one_of(choices):
-    return validate.OneOf(choices)
-
-
-def text(most, required=False):
-    if required:
-        return fields.String(required=True, validate=validate.Length(min=1, max=most))
-    return fields.String(load_default=None, allow_none=True, validate=validate.Length(max=most))
-
-
-def coded(name, required=False):
-    if required:
-        return fields.String(required=True, validate=one_of(codes(name)))
-    return fields.String(load_default=None, allow_none=True, validate=one_of(codes(name)))
 
 
 class Strict(Schema):
@@ -34,12 +20,11 @@ class Strict(Schema):
 
 class CardSchema(Strict):
     """The surveillance card without its identity (source, external id): what an amendment sends."""
-    grid_code = fields.String(load_default=None, allow_none=True)
-    report_time = fields.AwareDateTime(load_default=None, allow_none=True)
-    injury_time = fields.AwareDateTime(required=True)
-    visit_time = fields.AwareDateTime(required=True)
+    grid_code = text(i.GRID_CODE)
+    report_time = instant()
+    injury_time, visit_time = instant(required=True), instant(required=True)
     sex = fields.String(required=True, validate=one_of(SEXES))
-    age = fields.Integer(required=True, strict=True, validate=validate.Range(0, 120))
+    age = count(i.AGE)
     residence_type = fields.String(required=True, validate=one_of(RESIDENCE_TYPES))
     education, occupation, alcohol = coded("education"), coded("occupation"), coded("alcohol")
     cause = fields.String(required=True, validate=one_of(contracts.CAUSES))
@@ -53,7 +38,7 @@ class CardSchema(Strict):
     transport_mode, road_user_role = coded("transport_mode"), coded("road_user_role")
     counterpart, protection = coded("counterpart"), coded("protection")
     fall_type, fall_cause, product_relation = coded("fall_type"), coded("fall_cause"), coded("product_relation")
-    description = text(2000)
+    description = text(i.REASON)
 
     @validates_schema(skip_on_field_errors=True)
     def card_rules(self, data, **_kwargs):
@@ -63,24 +48,23 @@ class CardSchema(Strict):
 
 
 class ReportInjurySchema(CardSchema):
-    source = text(60, required=True)
-    external_id = text(60, required=True)
+    source = text(i.SOURCE, required=True)
+    external_id = text(i.EXTERNAL_ID, required=True)
 
 
 class AmendInjurySchema(CardSchema):
-    reason = text(500, required=True)
-    amended_by = text(120, required=True)
-
-
-class BatchSchema(Strict):
-    cases = fields.List(fields.Dict(), required=True,
-                        validate=validate.Length(min=1, max=MAX_BATCH, error=f"send 1 to {MAX_BATCH} cases"))
+    reason = text(i.REASON, required=True)
+    amended_by = text(i.PERSON, required=True)
 
 
 def _items(what):
     """Each item is checked by the intake on its own: one that is not even an object is refused alone."""
     return fields.List(fields.Raw(), required=True,
                        validate=validate.Length(min=1, max=MAX_BATCH, error=f"send 1 to {MAX_BATCH} {what}"))
+
+
+class BatchSchema(Strict):
+    cases = _items("cases")
 
 
 class AccidentBatchSchema(Strict):
@@ -97,8 +81,8 @@ class HazardBatchSchema(Strict):
 
 class QuerySchema(Strict):
     limit, offset = fields.Integer(), fields.Integer()  # read by safecommunity.web.paging
-    since, until = fields.AwareDateTime(), fields.AwareDateTime()
-    grid_code = fields.String()
+    since, until = i.Instant(), i.Instant()
+    grid_code = query_text(i.GRID_CODE)
 
 
 class InjuryQuerySchema(QuerySchema):
@@ -106,7 +90,7 @@ class InjuryQuerySchema(QuerySchema):
     place = fields.String(validate=one_of(contracts.PLACES))
     severity = fields.String(validate=one_of(contracts.SEVERITIES))
     outcome = fields.String(validate=one_of(contracts.OUTCOMES))
-    source = fields.String()
+    source = query_text(i.SOURCE)
 
 
 class InjuryCaseSchema(Schema):
@@ -127,22 +111,21 @@ class InjuryCaseSchema(Schema):
 # -- accidents and public order -------------------------------------------------------------------
 
 class ReportAccidentSchema(Strict):
-    source, external_id = text(60, required=True), text(60, required=True)
+    source, external_id = text(i.SOURCE, required=True), text(i.EXTERNAL_ID, required=True)
     kind = fields.String(required=True, validate=one_of(contracts.ACCIDENT_KINDS))
-    occurred_at = fields.AwareDateTime(required=True)
-    grid_code = fields.String(load_default=None, allow_none=True)
-    unit_credit_code, unit_id = text(18), text(36)  # a unit incidents heard of from registry
-    unit_name, address, description = text(200), text(300), text(4000)
-    deaths = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100000))
-    injuries = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100000))
-    economic_loss = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    occurred_at = instant(required=True)
+    grid_code = text(i.GRID_CODE)
+    unit_credit_code, unit_id = text(i.CREDIT_CODE), text(i.RECORD_ID)  # a unit incidents heard of from registry
+    unit_name, address, description = text(i.NAME), text(i.ADDRESS), text(i.DESCRIPTION)
+    deaths, injuries = count(i.PEOPLE), count(i.PEOPLE)
+    economic_loss = fields.Float(load_default=None, allow_none=True, validate=validate.Range(*i.YUAN))
     mass_casualty = fields.Boolean(load_default=None, allow_none=True)
 
 
 class AccidentQuerySchema(QuerySchema):
     kind = fields.String(validate=one_of(contracts.ACCIDENT_KINDS))
     mass_casualty = fields.Boolean()
-    unit_id = fields.String()
+    unit_id = query_text(i.RECORD_ID)
 
 
 class AccidentSchema(ReportAccidentSchema):
@@ -150,11 +133,11 @@ class AccidentSchema(ReportAccidentSchema):
 
 
 class ReportPublicOrderSchema(Strict):
-    source, external_id = text(60, required=True), text(60, required=True)
+    source, external_id = text(i.SOURCE, required=True), text(i.EXTERNAL_ID, required=True)
     kind = fields.String(required=True, validate=one_of(contracts.PUBLIC_ORDER_KINDS))
-    occurred_at = fields.AwareDateTime(required=True)
-    grid_code = fields.String(load_default=None, allow_none=True)
-    address, description = text(300), text(4000)
+    occurred_at = instant(required=True)
+    grid_code = text(i.GRID_CODE)
+    address, description = text(i.ADDRESS), text(i.DESCRIPTION)
 
 
 class PublicOrderQuerySchema(QuerySchema):
@@ -168,35 +151,36 @@ class PublicOrderSchema(ReportPublicOrderSchema):
 
 class DisputeStepSchema(Strict):
     step = fields.String(required=True, validate=one_of(DISPUTE_STEPS[1:]))
-    actor = text(120, required=True)
-    note = text(2000)
+    actor = text(i.PERSON, required=True)
+    note = text(i.REASON)
 
 
 # -- hazards ----------------------------------------------------------------------------------------
 
 class ReportHazardSchema(Strict):
-    source = text(60, required=True)
-    external_id = text(60)
+    source = text(i.SOURCE, required=True)
+    external_id = text(i.EXTERNAL_ID)
     found_by = coded("hazard_found_by", required=True)
     category = fields.String(required=True, validate=one_of(contracts.HAZARD_CATEGORIES))
     severity = fields.String(required=True, validate=one_of(contracts.HAZARD_SEVERITIES))
-    description = text(4000, required=True)
-    reported_by = text(120, required=True)
-    grid_code = fields.String(load_default=None, allow_none=True)
-    unit_credit_code, unit_id = text(18), text(36)  # a unit incidents heard of from registry
-    unit_name, address, responsible_party = text(200), text(300), text(200)
+    description = text(i.DESCRIPTION, required=True)
+    reported_by = text(i.PERSON, required=True)
+    grid_code = text(i.GRID_CODE)
+    unit_credit_code, unit_id = text(i.CREDIT_CODE), text(i.RECORD_ID)  # a unit incidents heard of from registry
+    unit_name, address, responsible_party = text(i.NAME), text(i.ADDRESS), text(i.NAME)
     latitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     longitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
 
 
 class HazardCommandSchema(Strict):
-    actor = text(120, required=True)
-    reason = text(2000)
-    evidence = fields.List(fields.String(), load_default=list, validate=validate.Length(max=50))
+    actor = text(i.PERSON, required=True)
+    reason = text(i.REASON)
+    evidence = fields.List(fields.String(validate=validate.Length(min=1, max=i.RECORD_ID)), load_default=list,
+                           validate=validate.Length(max=i.EVIDENCE))
 
 
 class NotifySchema(HazardCommandSchema):
-    responsible_party = text(200)
+    responsible_party = text(i.NAME)
 
 
 class VerifySchema(HazardCommandSchema):
@@ -204,8 +188,8 @@ class VerifySchema(HazardCommandSchema):
 
 
 class EscalateSchema(HazardCommandSchema):
-    to_department = text(120, required=True)
-    reason = text(2000, required=True)
+    to_department = text(i.PERSON, required=True)
+    reason = text(i.REASON, required=True)
 
 
 # action in the URL -> its command schema (the domain method has the same name)
@@ -219,8 +203,8 @@ class HazardQuerySchema(QuerySchema):
     category = fields.String(validate=one_of(contracts.HAZARD_CATEGORIES))
     severity = fields.String(validate=one_of(contracts.HAZARD_SEVERITIES))
     overdue = fields.Boolean()
-    source = fields.String()
-    unit_id = fields.String()
+    source = query_text(i.SOURCE)
+    unit_id = query_text(i.RECORD_ID)
 
 
 class HazardSchema(ReportHazardSchema):
@@ -231,8 +215,8 @@ class HazardSchema(ReportHazardSchema):
 
 
 class AttachmentQuerySchema(Strict):
-    filename = text(200)
-    uploaded_by = text(120, required=True)
+    filename = text(i.NAME)
+    uploaded_by = text(i.PERSON, required=True)
 
 
 class UnitQuerySchema(Strict):
@@ -241,4 +225,4 @@ class UnitQuerySchema(Strict):
 
 class RejectionQuerySchema(Strict):
     limit, offset = fields.Integer(), fields.Integer()
-    department = fields.String()
+    department = query_text(i.SOURCE)

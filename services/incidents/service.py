@@ -14,7 +14,16 @@ from safecommunity.web import http, paging, read_json
 from . import schemas as s
 from .amqp_intake import declare_intake, intake
 from .codes import CODE_TABLES
-from .commands import attach, check_deadlines, hazard_action, read_upload, report_one, unit_views
+from .commands import (
+    amend_case,
+    attach,
+    check_deadlines,
+    hazard_action,
+    read_batch,
+    read_upload,
+    report_one,
+    unit_views,
+)
 from .dependencies import Attachments, Policy, timer_every
 from .intake import CREATED, INTAKE_KINDS, REJECTED, counts, take_in, take_in_messages, take_in_records
 from .rules import rule_table
@@ -45,20 +54,15 @@ class IncidentsService:
 
     @http("POST", "/api/incidents/injuries/batch", scope=WRITE)
     def report_injuries(self, request):
-        results = take_in(self.store, self._own(BATCH.load(read_json(request))["cases"]))
+        results = take_in(self.store, self._own(BATCH.load(read_batch(request, "cases"))["cases"]))
         self.store.commit()
         return {"counts": counts(results), "results": results}
 
     @http("PUT", "/api/incidents/injuries/<case_id>", scope=WRITE)
     def amend_injury(self, request, case_id):
-        command = s.AmendInjurySchema().load(read_json(request))
-        case = self.store.cases.get(case_id, for_update=True)
-        self.caller.require_sources([case.source])
-        changed = case.amend(command, actor=command["amended_by"], reason=command["reason"])
-        self.store.cases.save(case)
+        answer = amend_case(self.store, case_id, read_json(request), self.caller.require_sources)
         self.store.commit()
-        return {"status": "amended" if changed else "unchanged", "changed": changed,
-                "case": s.InjuryCaseSchema().dump(case)}
+        return answer
 
     @http("GET", "/api/incidents/injuries/<case_id>", scope=READ)
     def show_injury(self, request, case_id):
@@ -90,7 +94,7 @@ class IncidentsService:
 
     @http("POST", "/api/incidents/accidents/batch", body=s.AccidentBatchSchema, scope=WRITE)
     def report_accidents(self, request):
-        return self._take_in_batch("accident", s.AccidentBatchSchema().load(read_json(request))["accidents"])
+        return self._take_in_batch("accident", request, s.AccidentBatchSchema, "accidents")
 
     @http("GET", "/api/incidents/accidents", scope=READ)
     def list_accidents(self, request):
@@ -111,7 +115,7 @@ class IncidentsService:
 
     @http("POST", "/api/incidents/public-order/batch", body=s.PublicOrderBatchSchema, scope=WRITE)
     def report_public_order_events(self, request):
-        return self._take_in_batch("public_order", s.PublicOrderBatchSchema().load(read_json(request))["events"])
+        return self._take_in_batch("public_order", request, s.PublicOrderBatchSchema, "events")
 
     @http("POST", "/api/incidents/public-order/<event_id>/steps", scope=WRITE)
     def advance_dispute(self, request, event_id):
@@ -143,7 +147,7 @@ class IncidentsService:
 
     @http("POST", "/api/incidents/hazards/batch", body=s.HazardBatchSchema, scope=WRITE)
     def report_hazards(self, request):
-        return self._take_in_batch("hazard", s.HazardBatchSchema().load(read_json(request))["hazards"])
+        return self._take_in_batch("hazard", request, s.HazardBatchSchema, "hazards")
 
     @http("POST", "/api/incidents/hazards/<hazard_id>/<action>", scope=WRITE)
     def act_on_hazard(self, request, hazard_id, action):
@@ -187,8 +191,9 @@ class IncidentsService:
     def check_hazard_deadlines(self):
         check_deadlines(self.store, self.policy)
 
-    def _take_in_batch(self, kind, items):
+    def _take_in_batch(self, kind, request, schema, key):
         """1 to 1,000 records: the good ones stored, the bad ones change nothing; a result each."""
+        items = schema().load(read_batch(request, key))[key]
         results = take_in_records(self.store, kind, self._own(items), self.policy)
         self.store.commit()
         return {"counts": counts(results), "results": results}

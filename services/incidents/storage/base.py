@@ -6,6 +6,7 @@ from sqlalchemy import or_, select, update
 from safecommunity.bulk import insert_rows
 from safecommunity.database import as_utc
 from safecommunity.errors import NotFound
+from safecommunity.text import text_problem
 
 from ..domain import Hazard, InjuryCase, PublicOrderEvent
 from .tables import history
@@ -13,6 +14,16 @@ from .tables import history
 SUBJECTS = {InjuryCase: "injury", Hazard: "hazard", PublicOrderEvent: "public_order"}
 TIMES = ("injury_time", "visit_time", "report_time", "reported_at", "deadline", "rectified_at", "overdue_raised_at",
          "next_reminder_at", "closed_at", "occurred_at", "uploaded_at", "rejected_at", "at", "as_of")
+
+
+def plausible_id(item_id, most=36):
+    """Whether an id from a URL could name a row: a query with a NUL in it is an error on
+    PostgreSQL, not an empty answer."""
+    return isinstance(item_id, str) and 0 < len(item_id) <= most and text_problem(item_id) is None
+
+
+def not_found(what, item_id):
+    return NotFound(f"no {what} {item_id}" if plausible_id(item_id) else f"no {what} with that id")
 
 
 def _columns(table):
@@ -92,10 +103,12 @@ class Repository:
     def get(self, item_id, for_update=False):
         if item_id in self.written and not for_update:
             return self.written[item_id]
+        if not plausible_id(item_id):
+            raise not_found(self.what, item_id)
         query = select(self.table).where(self.table.c.id == item_id)
         row = self.session.execute(query.with_for_update() if for_update else query).first()
         if row is None:
-            raise NotFound(f"no {self.what} {item_id}")
+            raise not_found(self.what, item_id)
         return self._load(row)
 
     def list(self, filters, limit, offset):

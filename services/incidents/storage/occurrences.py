@@ -2,10 +2,9 @@
 from sqlalchemy import insert, select
 
 from safecommunity.database import utcnow
-from safecommunity.errors import NotFound
 
 from ..domain import NOT_YET_RECTIFIED, Accident, Hazard, PublicOrderEvent
-from .base import Repository, _filtered, _row
+from .base import Repository, _filtered, _row, not_found, plausible_id
 from .tables import accidents, attachments, hazards, public_order_events
 
 
@@ -51,9 +50,11 @@ class HazardRepository(Repository):
         self.session.execute(insert(attachments), values)
 
     def attachment(self, attachment_id):
+        if not plausible_id(attachment_id):
+            raise not_found("attachment", attachment_id)
         row = self.session.execute(select(attachments).where(attachments.c.id == attachment_id)).first()
         if row is None:
-            raise NotFound(f"no attachment {attachment_id}")
+            raise not_found("attachment", attachment_id)
         return _row(row)
 
 

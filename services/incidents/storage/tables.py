@@ -1,4 +1,6 @@
 """Incidents tables (SQLAlchemy Table definitions) and their metadata."""
+from datetime import timezone
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -11,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 
@@ -18,14 +21,33 @@ from safecommunity.tables import ID, add_backbone_tables
 
 metadata = add_backbone_tables(MetaData())
 
+
+class Moment(TypeDecorator):
+    """A moment, written in UTC and read back aware in UTC. SQLite keeps a datetime's clock
+    reading and drops its offset: 08:10+08:00 stored as it is would come back as 08:10 UTC."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None or value.tzinfo is None:  # naive: UTC already (what SQLite hands back)
+            return value
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
 injury_cases = Table(
     "injury_cases", metadata,
     Column("id", String(36), primary_key=True),
     Column("source", String(60), nullable=False),
     Column("external_id", String(60), nullable=False),
     Column("grid_code", String(40), index=True),
-    Column("injury_time", DateTime(timezone=True), nullable=False),
-    Column("visit_time", DateTime(timezone=True), nullable=False, index=True),
+    Column("injury_time", Moment(), nullable=False),
+    Column("visit_time", Moment(), nullable=False, index=True),
     Column("sex", String(10), nullable=False),
     Column("age", Integer, nullable=False),
     Column("residence_type", String(20), nullable=False),
@@ -38,7 +60,7 @@ injury_cases = Table(
     Column("severity", String(10), nullable=False),
     Column("outcome", String(30), nullable=False),
     Column("description", Text),
-    Column("report_time", DateTime(timezone=True)),
+    Column("report_time", Moment()),
     Column("details", JSON),  # optional card fields and sub-forms
     Column("version", Integer, nullable=False, server_default="1"),
     UniqueConstraint("source", "external_id", name="uq_injury_cases_source_external_id"),
@@ -56,7 +78,7 @@ history = Table(
     Column("to_status", String(20)),
     Column("actor", String(120), nullable=False),
     Column("caller", String(120)),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", Moment(), nullable=False),
     Column("reason", Text),
     Column("evidence", JSON, nullable=False),
     Column("details", JSON, nullable=False),
@@ -74,8 +96,8 @@ hazards = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("description", Text, nullable=False),
     Column("reported_by", String(120), nullable=False),
-    Column("reported_at", DateTime(timezone=True), nullable=False),
-    Column("deadline", DateTime(timezone=True), nullable=False),
+    Column("reported_at", Moment(), nullable=False),
+    Column("deadline", Moment(), nullable=False),
     Column("grid_code", String(40), index=True),
     Column("unit_id", String(36), index=True),
     Column("unit_name", String(200)),
@@ -85,10 +107,10 @@ hazards = Table(
     Column("responsible_party", String(200)),
     Column("escalated_to", String(120)),
     Column("escalation_level", Integer, nullable=False),
-    Column("rectified_at", DateTime(timezone=True)),
-    Column("overdue_raised_at", DateTime(timezone=True)),
-    Column("next_reminder_at", DateTime(timezone=True), index=True),
-    Column("closed_at", DateTime(timezone=True)),
+    Column("rectified_at", Moment()),
+    Column("overdue_raised_at", Moment()),
+    Column("next_reminder_at", Moment(), index=True),
+    Column("closed_at", Moment()),
     UniqueConstraint("source", "external_id", name="uq_hazards_source_external_id"),
     Index("ix_hazards_deadline", "deadline"),
 )
@@ -102,7 +124,7 @@ attachments = Table(
     Column("size", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("uploaded_by", String(120), nullable=False),
-    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("uploaded_at", Moment(), nullable=False),
 )
 
 accidents = Table(
@@ -111,7 +133,7 @@ accidents = Table(
     Column("source", String(60), nullable=False),
     Column("external_id", String(60), nullable=False),
     Column("kind", String(30), nullable=False, index=True),
-    Column("occurred_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("occurred_at", Moment(), nullable=False, index=True),
     Column("grid_code", String(40), index=True),
     Column("unit_id", String(36), index=True),
     Column("unit_name", String(200)),
@@ -130,7 +152,7 @@ public_order_events = Table(
     Column("source", String(60), nullable=False),
     Column("external_id", String(60), nullable=False),
     Column("kind", String(30), nullable=False, index=True),
-    Column("occurred_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("occurred_at", Moment(), nullable=False, index=True),
     Column("grid_code", String(40), index=True),
     Column("address", String(300)),
     Column("description", Text),
@@ -149,7 +171,7 @@ intake_rejections = Table(
     Column("routing_key", String(200)),
     Column("message_id", String(200)),
     Column("reasons", JSON, nullable=False),
-    Column("rejected_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("rejected_at", Moment(), nullable=False, index=True),
 )
 
 # This service's own view of registry's grids, kept from grid.created events.
@@ -168,6 +190,6 @@ known_units = Table(
     Column("name", String(200), nullable=False),
     Column("type", String(40), nullable=False),
     Column("grid_code", String(40), nullable=False),
-    Column("as_of", DateTime(timezone=True), nullable=False),  # time of the newest event applied
+    Column("as_of", Moment(), nullable=False),  # time of the newest event applied
 )
 UNIT_COLUMNS = ("unit_id", "credit_code", "name", "type", "grid_code", "as_of")

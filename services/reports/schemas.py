@@ -39,3 +39,14 @@ class IssueReportSchema(Schema):
     year = fields.Integer(required=True, strict=True, validate=YEARS)
     period = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(1, 12))
     grid = fields.String(load_default=None, allow_none=True, validate=GRID)
+
+
+class NoQuerySchema(Schema):
+    """A route that takes no query parameters: any is a 400 naming it, not silently ignored."""
+    class Meta:
+        unknown = RAISE
+
+
+class PageQuerySchema(NoQuerySchema):
+    limit = fields.Integer(validate=validate.Range(1, 500))     # as web.paging bounds them
+    offset = fields.Integer(validate=validate.Range(0, 10_000_000))

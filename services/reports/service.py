@@ -19,7 +19,14 @@ from .domain import injury_rates, months_of
 from .headers import page_headers
 from .periodic import PeriodicReport, report_months
 from .projections import project
-from .schemas import DashboardQuerySchema, IssueReportSchema, KpiTargetSchema, RatesQuerySchema
+from .schemas import (
+    DashboardQuerySchema,
+    IssueReportSchema,
+    KpiTargetSchema,
+    NoQuerySchema,
+    PageQuerySchema,
+    RatesQuerySchema,
+)
 from .storage import ReportsUnitOfWork
 from .suppression import INJURY_RATES, PUBLIC_ORDER, READ, SUMMARY, shown
 
@@ -98,9 +105,10 @@ class ReportsService:
         return shown({"year": year, "per": "1,000 residents", "grids": grids, "district": district}, INJURY_RATES,
                      self.audience)
 
-    @http("GET", "/api/reports/grids", scope=AGGREGATES)
+    @http("GET", "/api/reports/grids", query=NoQuerySchema, scope=AGGREGATES)
     def list_grids(self, request):
         """The grids reports knows, for the dashboard's filter."""
+        NoQuerySchema().load(request.args)
         return {"grids": sorted(self.store.read_models.grids().values(), key=lambda grid: grid["code"])}
 
     @http("POST", "/api/reports/periodic", body=IssueReportSchema, scope=ADMIN)
@@ -115,27 +123,31 @@ class ReportsService:
         self.store.commit()
         return 201, {**self.store.reports.get(report.id), "links": render.links(report.id)}
 
-    @http("GET", "/api/reports/periodic", scope=READ)
+    @http("GET", "/api/reports/periodic", query=PageQuerySchema, scope=READ)
     def list_reports(self, request):
         """Issued reports, newest first (limit, offset)."""
+        PageQuerySchema().load(request.args)
         limit, offset = paging(request)
         return {"reports": [{**row, "links": render.links(row["id"])}
                             for row in self.store.reports.list(limit, offset)]}
 
-    @http("GET", "/api/reports/periodic/<report_id>", scope=READ)
+    @http("GET", "/api/reports/periodic/<report_id>", query=NoQuerySchema, scope=READ)
     def show_report(self, request, report_id):
         """One issued report with its snapshot."""
+        NoQuerySchema().load(request.args)
         return self.store.reports.get(report_id)
 
-    @http("GET", "/api/reports/periodic/<report_id>/<name>.<fmt>", scope=READ)
+    @http("GET", "/api/reports/periodic/<report_id>/<name>.<fmt>", query=NoQuerySchema, scope=READ)
     def download_report(self, request, report_id, name, fmt):
         """report.html, report.pdf, tables.xlsx, or one table as <table>.csv."""
+        NoQuerySchema().load(request.args)
         body, content_type, headers = render.download(self.store.reports.get(report_id), name, fmt)
         return Response(body, content_type=content_type, headers=headers)
 
-    @http("GET", "/api/reports/summary", scope=AGGREGATES)
+    @http("GET", "/api/reports/summary", query=NoQuerySchema, scope=AGGREGATES)
     def show_summary(self, request):
         """Totals: injuries, residents, grids, projects, events kept (that one exact for everyone)."""
+        NoQuerySchema().load(request.args)
         return shown(self.store.read_models.totals(), SUMMARY, self.audience)
 
     def _selection(self, request):

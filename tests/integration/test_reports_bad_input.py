@@ -1,0 +1,183 @@
+"""A hand corpus of bad input against every reports route on an embedded platform: wrong types,
+nulls, huge numbers and strings, bodies that are no object, weird IDs in paths and bad query
+parameters are a 4xx with a reason, never a 5xx; a route added without a place in the corpus fails
+the coverage test."""
+import pytest
+import requests
+
+from safecommunity.testing import ServiceProcess, free_port, wait_until
+
+HUGE = 10**30
+BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, True, "", "x" * 5000, [], {}, "2026-02-30", "网格" * 30, "\u202e"]
+BAD_BODIES = ["", "null", "[]", '"text"', "42", "{not json", '{"bogus": 1}', '{"a": "\\u0000"}', '{"\\ud800": 1}',
+              '{"target": 1e400}', '{"target": NaN}', '{"year": 2026, "kind": "annual", "year": 1e400}']
+BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fkpis", "1%20OR%201=1", "%E2%80%AE", "-1", str(HUGE),
+           "00000000-0000-0000-0000-000000000000"]
+BAD_QUERY = ["x" * 5000, "\x00", "-1", "0", str(HUGE), "", "abc", "1.5", "2026-02-30", "13", "1999", "2101"]
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """registry (for a grid) and reports, embedded, with one issued report to aim at."""
+    folder = tmp_path_factory.mktemp("reports-bad-input")
+    env = {"SAFECOMMUNITY_DATA": str(folder / "data"), "AMQP_URI": None, "DATABASE_URL": None}
+    running = ServiceProcess(["registry", "reports"], free_port(), env, log_path=folder / "platform.log")
+    running.start(migrate=True)
+    try:
+        api = Client(running.url, running.admin_token())
+        api.made("/api/registry/grids", {"code": "RD", "name": "District 区", "level": "district"})
+        api.made("/api/registry/grids", {"code": "RD-G1", "name": "Grid 网格", "level": "grid", "parent_code": "RD"})
+        wait_until(lambda: len(api.send("GET", "/api/reports/grids").json()["grids"]) == 2,
+                   message="reports to know the grids")
+        report = api.made("/api/reports/periodic", {"kind": "monthly", "year": 2026, "period": 1})
+        yield api, report["id"]
+    finally:
+        running.stop()
+
+
+class Client:
+    def __init__(self, url, token):
+        self.url, self.session = url, requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def send(self, method, path, body=None, raw=None, params=None):
+        headers = {"Content-Type": "application/json"} if raw is not None else {}
+        return self.session.request(method, self.url + path, json=body, data=raw, params=params,
+                                    headers=headers, timeout=60)
+
+    def made(self, path, body):
+        answer = self.send("POST", path, body)
+        assert answer.status_code == 201, (path, answer.text)
+        return answer.json()
+
+
+SELECTION = ["year", "month", "grid"]
+
+
+def routes(report_id):
+    """(method, path, a valid body or None, query parameters) for every reports route."""
+    r, one = "/api/reports", f"/api/reports/periodic/{report_id}"
+    return [
+        ("GET", f"{r}/dashboard", None, SELECTION),
+        ("GET", f"{r}/kpis", None, SELECTION),
+        ("PUT", f"{r}/kpis/hazard_rectification_rate", {"target": 98.5, "amber": 3}, []),
+        ("GET", f"{r}/public-order", None, SELECTION),
+        ("GET", f"{r}/injury-rates", None, ["year"]),
+        ("GET", f"{r}/grids", None, []),
+        ("POST", f"{r}/periodic", {"kind": "quarterly", "year": 2026, "period": 2, "grid": "RD-G1"}, []),
+        ("GET", f"{r}/periodic", None, ["limit", "offset"]),
+        ("GET", one, None, []),
+        ("GET", f"{one}/report.html", None, []),
+        ("GET", f"{one}/report.pdf", None, []),
+        ("GET", f"{one}/tables.xlsx", None, []),
+        ("GET", f"{one}/kpis.csv", None, []),
+        ("GET", f"{r}/summary", None, []),
+    ]
+
+
+def assert_refused_with_reasons(api, cases):
+    """No case is answered 5xx, nor 4xx without a reason; each is (method, path, body, raw, params)."""
+    wrong = []
+    for method, path, body, raw, params in cases:
+        answer = api.send(method, path, body=body, raw=raw, params=params)
+        reasoned = answer.headers.get("Content-Type", "").startswith("application/json") and (
+            answer.json().get("fields") or answer.json().get("message"))
+        if answer.status_code >= 500 or (answer.status_code >= 400 and not reasoned):
+            wrong.append((answer.status_code, method, path[:120], str(body or raw or params)[:160], answer.text[:200]))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_every_reports_route_is_in_the_corpus_and_its_good_input_is_taken(platform):
+    api, report_id = platform
+    names = {report_id, "hazard_rectification_rate", "report.html", "report.pdf", "tables.xlsx", "kpis.csv"}
+    covered = {(method, _shape(path, names)) for method, path, _, _ in routes(report_id)}
+    paths = api.send("GET", "/api/reports/openapi.json").json()["paths"]
+    served = {(verb.upper(), _shape(path, ())) for path, verbs in paths.items() for verb in verbs
+              if path.startswith("/api/reports/") and path.rsplit("/", 1)[-1] not in OPS_PATHS}
+    assert served - covered == set()
+    for method, path, body, _ in routes(report_id):
+        assert api.send(method, path, body=body).status_code in (200, 201), path
+
+
+def test_a_bad_value_in_any_field_of_any_body_is_a_4xx_with_a_reason_never_a_5xx(platform):
+    api, report_id = platform
+    cases = []
+    for method, path, body, _ in routes(report_id):
+        if body is None:
+            continue
+        for name in body:
+            cases += [(method, path, {**body, name: value}, None, None) for value in BAD_VALUES
+                      if not (name in ("target", "grid") and value is None)]   # null: no target, the district
+        cases += [(method, path, {**body, "bogus": 1}, None, None)]
+    assert_refused_with_reasons(api, cases)
+
+
+def test_a_body_that_is_not_an_object_of_valid_text_is_a_400(platform):
+    api, report_id = platform
+    cases = [(method, path, None, raw, None) for method, path, body, _ in routes(report_id) if body is not None
+             for raw in BAD_BODIES]
+    assert_refused_with_reasons(api, cases)
+    for method, path, body, _ in routes(report_id):
+        if body is not None:
+            assert api.send(method, path, raw='{"bogus": 1}').status_code == 400, path
+
+
+def test_a_kpi_target_past_what_its_unit_allows_or_a_null_where_none_is_meant_is_a_400_naming_it(platform):
+    api, _ = platform
+    for code, body, field in (("injury_rate", {"target": HUGE}, "target"),
+                              ("hazard_rectification_rate", {"target": 101}, "target"),
+                              ("injury_deaths", {"target": -1}, "target"),
+                              ("hazard_rectification_rate", {"target": 95, "amber": None}, "amber"),
+                              ("hazard_rectification_rate", {"target": 95, "amber": 500}, "amber"),
+                              ("injury_rate", {}, "target")):
+        answer = api.send("PUT", f"/api/reports/kpis/{code}", body)
+        assert answer.status_code == 400 and field in answer.json()["fields"], (code, body, answer.text)
+    answer = api.send("PUT", "/api/reports/kpis/injury_rate", {"target": None})
+    assert answer.status_code == 200 and answer.json()["target"] is None       # null: the site sets no target
+
+
+def test_a_periodic_report_outside_its_bounds_is_a_400_naming_the_field(platform):
+    api, _ = platform
+    for body, field in (({"kind": "monthly", "year": 2026, "period": 13}, "period"),
+                        ({"kind": "quarterly", "year": 2026, "period": 5}, "period"),
+                        ({"kind": "annual", "year": HUGE}, "year"),
+                        ({"kind": "annual", "year": "2026"}, "year"),
+                        ({"kind": None, "year": 2026}, "kind"),
+                        ({"kind": "annual", "year": None}, "year"),
+                        ({"kind": "annual", "year": 2026, "grid": "G" * 41}, "grid"),
+                        ({"kind": "annual", "year": 2026, "grid": "NOPE"}, "grid")):
+        answer = api.send("POST", "/api/reports/periodic", body)
+        assert answer.status_code == 400 and field in answer.json()["fields"], (body, answer.text)
+
+
+def test_weird_ids_in_paths_are_a_404_or_a_400(platform):
+    api, report_id = platform
+    cases = []
+    for method, path, body, _ in routes(report_id):
+        for value in (report_id, "hazard_rectification_rate", "report.html", "kpis.csv"):
+            if f"/{value}" in path:
+                cases += [(method, path.replace(f"/{value}", f"/{bad}", 1), body, None, None) for bad in BAD_IDS]
+    assert_refused_with_reasons(api, cases)
+    for bad in BAD_IDS:
+        assert api.send("GET", f"/api/reports/periodic/{bad}").status_code in (400, 404), bad
+
+
+def test_bad_query_parameters_are_a_400_naming_the_parameter(platform):
+    api, report_id = platform
+    cases = [("GET", path, None, None, {name: value}) for method, path, _, names in routes(report_id)
+             if method == "GET" for name in names + ["bogus"] for value in BAD_QUERY]
+    assert_refused_with_reasons(api, cases)
+    for path, name, value in (("/api/reports/dashboard", "year", str(HUGE)), ("/api/reports/kpis", "month", "13"),
+                              ("/api/reports/public-order", "grid", "G" * 41),
+                              ("/api/reports/periodic", "limit", str(HUGE)), ("/api/reports/summary", "bogus", "1"),
+                              ("/api/reports/grids", "bogus", "1")):
+        answer = api.send("GET", path, params={name: value})
+        assert answer.status_code == 400 and name in answer.json()["fields"], (path, name, answer.text)
+
+
+OPS_PATHS = {"health", "ready", "metrics", "openapi.json", "dead-letters", "replay", "{row_id}"}
+
+
+def _shape(path, values):
+    """A path with its record IDs as `<>`, as the OpenAPI document's `{name}`."""
+    return "/".join("<>" if part in values or part.startswith("{") else part for part in path.split("/"))

@@ -41,7 +41,7 @@ class ValidText(validate.Validator):
 
 
 def text(most, required=False):
-    checks = [validate.Length(min=1 if required else 0, max=most), ValidText()]
+    checks = [validate.Length(min=1, max=most) if required else validate.Length(max=most), ValidText()]
     if required:
         return fields.String(required=True, validate=checks)
     return fields.String(load_default=None, allow_none=True, validate=checks)

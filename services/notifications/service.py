@@ -4,10 +4,11 @@ from safecommunity.storage import Store
 from safecommunity.web import http, paging
 
 from .domain import notices_for_injury
-from .schemas import DeliverySchema
+from .schemas import DeliveryQuerySchema, DeliverySchema
 from .storage import NotificationsUnitOfWork
 
 READ = "notifications:read"
+
 
 class NotificationsService:
     name = "notifications"
@@ -22,8 +23,9 @@ class NotificationsService:
 
     @http("GET", "/api/notifications/deliveries", scope=READ)
     def list_deliveries(self, request):
+        query = DeliveryQuerySchema().load(request.args)
         limit, offset = paging(request)
-        notices = self.store.deliveries.list(limit, offset, request.args.get("recipient"))
+        notices = self.store.deliveries.list(limit, offset, query.get("recipient"))
         return {"deliveries": DeliverySchema(many=True).dump(notices)}
 
 

@@ -1,19 +1,41 @@
-"""Projects HTTP input and output. Requests are strict: unknown fields are refused."""
-from marshmallow import RAISE, Schema, fields, validate
+"""Projects HTTP input and output. Requests are strict: unknown fields are refused, every text and
+date bounded (the bounds are here, the tables' columns as wide)."""
+from datetime import date
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from safecommunity.text import text_problem
 
 from .domain import INTERVENTION_AREAS, STATUSES
 
+NAME_MAX = 200  # a project's, working group's or target group's name
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2199, 12, 31)  # a safe-community programme's years
 
-class CreateProjectSchema(Schema):
+
+class Strict(Schema):
     class Meta:
         unknown = RAISE
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+class CreateProjectSchema(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_MAX))
     intervention_area = fields.String(required=True, validate=validate.OneOf(INTERVENTION_AREAS))
     status = fields.String(load_default="new", validate=validate.OneOf(STATUSES))
-    working_group = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    target_group = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    start_date = fields.Date(load_default=None, allow_none=True)
+    working_group = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NAME_MAX))
+    target_group = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NAME_MAX))
+    start_date = fields.Date(load_default=None, allow_none=True, validate=validate.Range(FIRST_DAY, LAST_DAY))
+
+
+def valid_text(value):
+    if reason := text_problem(value):
+        raise ValidationError(reason)
+
+
+class ProjectQuerySchema(Strict):
+    """limit and offset, read by paging(); nothing else."""
+
+    limit = fields.String(validate=[validate.Length(max=20), valid_text])
+    offset = fields.String(validate=[validate.Length(max=20), valid_text])
 
 
 class ProjectSchema(Schema):

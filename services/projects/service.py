@@ -3,10 +3,11 @@ from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
 from .domain import Project
-from .schemas import CreateProjectSchema, ProjectSchema
+from .schemas import CreateProjectSchema, ProjectQuerySchema, ProjectSchema
 from .storage import ProjectsUnitOfWork
 
 READ, WRITE = "projects:read", "projects:write"
+
 
 class ProjectsService:
     name = "projects"
@@ -21,6 +22,7 @@ class ProjectsService:
 
     @http("GET", "/api/projects/projects", scope=READ)
     def list_projects(self, request):
+        ProjectQuerySchema().load(request.args)
         limit, offset = paging(request)
         return {"projects": ProjectSchema(many=True).dump(self.store.projects.list(limit, offset))}
 

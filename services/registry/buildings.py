@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from safecommunity import sitetime
 from safecommunity.errors import Conflict
 
 from .domain import new_id
@@ -34,7 +35,7 @@ class Compound:
 
     @classmethod
     def register(cls, registered_on=None, **fields):
-        return cls(registered_on=registered_on or date.today(), **fields)
+        return cls(registered_on=registered_on or sitetime.today(), **fields)
 
 
 @dataclass
@@ -52,10 +53,10 @@ class Building:
 
     @classmethod
     def register(cls, registered_on=None, **fields):
-        return cls(id=new_id(), registered_on=registered_on or date.today(), **fields)
+        return cls(id=new_id(), registered_on=registered_on or sitetime.today(), **fields)
 
     def age(self, today=None):
-        return None if self.year_built is None else (today or date.today()).year - self.year_built
+        return None if self.year_built is None else (today or sitetime.today()).year - self.year_built
 
     def update(self, **changes):
         changed = [name for name in BUILDING_UPDATABLE if name in changes and changes[name] != getattr(self, name)]
@@ -74,7 +75,8 @@ class Household:
 
     @classmethod
     def register(cls, building_id, room, registered_on=None, members=()):
-        household = cls(id=new_id(), building_id=building_id, room=room, registered_on=registered_on or date.today())
+        household = cls(id=new_id(), building_id=building_id, room=room,
+                        registered_on=registered_on or sitetime.today())
         household.members = {resident_id: household.registered_on for resident_id in members}
         return household
 

@@ -1,6 +1,6 @@
 """Registry commands for `safecommunity`: bulk imports (tokens are `safecommunity token`).
 
-    safecommunity registry import residents|units|facilities FILE.csv|FILE.xlsx [--token TOKEN]
+    safecommunity registry import residents|units|facilities FILE.csv|FILE.xlsx [--encoding gb18030] [--token TOKEN]
 
 The import writes straight to the registry's database through the registry's own code, its
 events into the outbox in the same transactions; a running registry's relay publishes them.
@@ -26,6 +26,8 @@ def add_commands(commands):
     bulk.add_argument("kind", choices=sorted(IMPORTERS))
     bulk.add_argument("file", type=Path)
     bulk.add_argument("--errors", type=Path, help="write every row error to this JSON file")
+    bulk.add_argument("--encoding", help="a CSV file's encoding: utf-8, gb18030, gbk or gb2312 (default: UTF-8 if "
+                                         "the file is UTF-8, with or without a BOM, else GB18030)")
     bulk.add_argument("--token", help="who imports (default: SAFECOMMUNITY_TOKEN, else embedded mode's admin token)")
     bulk.set_defaults(command=cmd_import)
 
@@ -79,15 +81,21 @@ def caller_of(config, token):
 
 
 def cmd_import(args):
+    from safecommunity.errors import DomainError
+
     caller = importing_caller(args)
     data = args.file.read_bytes()
     fmt = "xlsx" if args.file.suffix.lower() in (".xlsx", ".xlsm") else "csv"
-    total = count_rows(data, fmt)
-    header, rows = read_rows(data, fmt)
+    try:
+        header, rows = read_rows(data, fmt, args.encoding)
+    except DomainError as refused:  # the file's own problem: not text, a line too long, no workbook
+        raise SystemExit(f"{args.file}: {refused}; nothing was imported") from None
     store = unit_of_work(args, caller.subject)
-    bar = ProgressBar(total)
+    bar = ProgressBar(rows.total)
     try:
         report = IMPORTERS[args.kind](store, caller.scopes).run(header, rows, progress=bar.update)
+    except DomainError as refused:  # a header without a required column, or a concurrent change
+        raise SystemExit(f"\n{args.file}: {refused}") from None
     finally:
         store.close()
     bar.done()
@@ -98,15 +106,6 @@ def cmd_import(args):
     if args.errors:
         args.errors.write_text(json.dumps(report.errors, ensure_ascii=False, indent=1))
     return 1 if report.errors else 0
-
-
-def count_rows(data, fmt):
-    if fmt == "xlsx":
-        import io
-
-        from openpyxl import load_workbook
-        return max(load_workbook(io.BytesIO(data), read_only=True).worksheets[0].max_row - 1, 0)
-    return max(data.count(b"\n") - 1 + (not data.endswith(b"\n")), 0)
 
 
 class ProgressBar:

@@ -4,6 +4,7 @@ tags), never a name, an ID number, a phone or an address."""
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from safecommunity import sitetime
 from safecommunity.domain import Aggregate
 from safecommunity.errors import Conflict, FieldInvalid, IllegalTransition, NotFound
 from safecommunity.ids import new_id
@@ -82,7 +83,7 @@ class Resident(Aggregate):
     @classmethod
     def register(cls, name, sex, birth_date, residence_type, grid, registered_on=None, tags=(), **personal):
         resident = cls(id=new_id(), name=name, sex=sex, birth_date=birth_date, residence_type=residence_type,
-                       grid_code=grid.code, registered_on=registered_on or date.today(), **personal)
+                       grid_code=grid.code, registered_on=registered_on or sitetime.today(), **personal)
         resident._check()
         for tag_type, attributes in tags:
             resident._attach(tag_type, attributes, resident.registered_on)
@@ -200,7 +201,7 @@ class Unit(Aggregate):
 
     @classmethod
     def register(cls, registered_on=None, **fields):
-        unit = cls(id=new_id(), registered_on=registered_on or date.today(), **fields)
+        unit = cls(id=new_id(), registered_on=registered_on or sitetime.today(), **fields)
         unit._check()
         unit.record("unit.registered", unit_id=unit.id, **unit.public(), registered_on=unit.registered_on)
         return unit
@@ -222,7 +223,7 @@ class Unit(Aggregate):
             setattr(self, name, changes[name])
         self.record("unit.updated", unit_id=self.id, **self.public(), changed=sorted(changed))
         if self.risk_grade != previous_grade:
-            self._graded(previous_grade, date.today())
+            self._graded(previous_grade, sitetime.today())
         return True
 
     def grade_risk(self, grade, on):
@@ -260,7 +261,7 @@ class Facility(Aggregate):
 
     @classmethod
     def register(cls, registered_on=None, **fields):
-        facility = cls(id=new_id(), registered_on=registered_on or date.today(), **fields)
+        facility = cls(id=new_id(), registered_on=registered_on or sitetime.today(), **fields)
         facility.next_inspection_due = facility._due_after(facility.last_inspected_on or facility.registered_on)
         facility.record("facility.registered", facility_id=facility.id, **facility.public())
         return facility
@@ -275,7 +276,7 @@ class Facility(Aggregate):
         return self.next_inspection_due < today
 
     def inspect(self, on, status, today=None):
-        if on > (today or date.today()):
+        if on > (today or sitetime.today()):
             raise FieldInvalid("inspected_on", "must not be in the future")
         if self.last_inspected_on and on < self.last_inspected_on:
             raise FieldInvalid("inspected_on", f"must not be before the last inspection ({self.last_inspected_on})")

@@ -4,6 +4,7 @@ Pure Python. Events carry what reports counts by: never the address, the landlor
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from safecommunity import sitetime
 from safecommunity.domain import Aggregate
 from safecommunity.errors import Conflict, FieldInvalid
 
@@ -37,7 +38,7 @@ class Rental(Aggregate):
 
     @classmethod
     def register(cls, registered_on=None, tenants=(), **fields):
-        rental = cls(id=new_id(), registered_on=registered_on or date.today(), **fields)
+        rental = cls(id=new_id(), registered_on=registered_on or sitetime.today(), **fields)
         rental._check()
         for resident_id in tenants:
             rental.tenants[resident_id] = rental.registered_on
@@ -65,7 +66,7 @@ class Rental(Aggregate):
     def update(self, **changes):
         """Apply changed fields; True if anything changed (then rental.updated is recorded)."""
         if changes.get("letter_signed") is True and "signed_on" not in changes and self.signed_on is None:
-            changes["signed_on"] = date.today()
+            changes["signed_on"] = sitetime.today()
         if changes.get("letter_signed") is False and "signed_on" not in changes:
             changes["signed_on"] = None
         changed = [name for name in RENTAL_UPDATABLE if name in changes and changes[name] != getattr(self, name)]

@@ -12,6 +12,9 @@ ATTRIBUTE_TYPES = ("bool", "int", "text", "date", "choice", "secret")  # secret:
 # An attribute spec may also say {"health": true}: health data (a diagnosis, a disability grade, a
 # fall-risk score), masked like a secret without the PII scope whatever its type.
 HEALTH = "health"
+SPEC_KEYS = {"type", "choices", "min", "max", HEALTH}
+WHOLE_NUMBERS = (-(2**31), 2**31 - 1)  # an int attribute's bounds when its spec gives none (a database integer)
+MOST_CHOICES, CHOICE_MAX = 100, 100
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,9 @@ def _check_value(spec, value):
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             return "must be a whole number"
-        if not spec.get("min", value) <= value <= spec.get("max", value):
-            return f"must be {spec.get('min')} to {spec.get('max')}"
+        least, most = spec.get("min", WHOLE_NUMBERS[0]), spec.get("max", WHOLE_NUMBERS[1])
+        if not least <= value <= most:
+            return f"must be {least} to {most}"
     if kind in ("text", "secret") and (not isinstance(value, str) or len(value) > 200):
         return "must be text of at most 200 characters"
     if kind == "date":
@@ -82,13 +86,31 @@ def check_attribute_specs(attributes):
     """{attribute: [reason]} for attribute definitions a new tag type cannot have."""
     errors = {}
     for name, spec in attributes.items():
-        if not isinstance(spec, dict) or spec.get("type") not in ATTRIBUTE_TYPES:
-            errors[name] = [f"needs a type, one of {', '.join(ATTRIBUTE_TYPES)}"]
-        elif spec["type"] == "choice" and not (isinstance(spec.get("choices"), list) and spec["choices"]):
-            errors[name] = ["a choice needs a non-empty list of choices"]
-        elif not isinstance(spec.get(HEALTH, False), bool):
-            errors[name] = ["health must be true or false"]
+        if reason := _spec_problem(spec):
+            errors[name] = [reason]
     return errors
+
+
+def _spec_problem(spec):
+    if not isinstance(spec, dict) or spec.get("type") not in ATTRIBUTE_TYPES:
+        return f"needs a type, one of {', '.join(ATTRIBUTE_TYPES)}"
+    if unknown := sorted(set(spec) - SPEC_KEYS):
+        return f"has unknown keys {', '.join(unknown)}; a spec takes {', '.join(sorted(SPEC_KEYS))}"
+    if spec["type"] == "choice" and not _choices_sound(spec.get("choices")):
+        return f"a choice needs a list of 1 to {MOST_CHOICES} texts of at most {CHOICE_MAX} characters"
+    if not isinstance(spec.get(HEALTH, False), bool):
+        return "health must be true or false"
+    bounds = [spec.get(key, limit) for key, limit in zip(("min", "max"), WHOLE_NUMBERS, strict=True)]
+    if not all(type(bound) is int and WHOLE_NUMBERS[0] <= bound <= WHOLE_NUMBERS[1] for bound in bounds):
+        return f"min and max must be whole numbers from {WHOLE_NUMBERS[0]} to {WHOLE_NUMBERS[1]}"
+    if bounds[0] > bounds[1]:
+        return "min must not be above max"
+    return None
+
+
+def _choices_sound(choices):
+    return (isinstance(choices, list) and 0 < len(choices) <= MOST_CHOICES
+            and all(isinstance(choice, str) and 0 < len(choice) <= CHOICE_MAX for choice in choices))
 
 
 def _health(spec):

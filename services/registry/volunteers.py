@@ -5,6 +5,7 @@ are certified: never who they are or whom they serve."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from safecommunity import sitetime
 from safecommunity.domain import Aggregate
 from safecommunity.errors import Conflict, FieldInvalid, IllegalTransition
 
@@ -44,7 +45,7 @@ class Volunteer(Aggregate):
     @classmethod
     def register(cls, resident_id, grid_code, registered_on=None, **fields):
         volunteer = cls(id=new_id(), resident_id=resident_id, grid_code=grid_code,
-                        registered_on=registered_on or date.today(), **fields)
+                        registered_on=registered_on or sitetime.today(), **fields)
         volunteer._check()
         volunteer.record("volunteer.registered", **volunteer.public(), registered_on=volunteer.registered_on)
         return volunteer
@@ -56,7 +57,7 @@ class Volunteer(Aggregate):
     def certified(self, on=None):
         """Holds a duty certificate valid on the day (today by default)."""
         expires = self.certificate_expires_on
-        return bool(self.certificate_number) and (expires is None or expires >= (on or date.today()))
+        return bool(self.certificate_number) and (expires is None or expires >= (on or sitetime.today()))
 
     def public(self):
         return {"volunteer_id": self.id, "grid_code": self.grid_code, "type": self.type,
@@ -141,7 +142,7 @@ class Team(Aggregate):
 
     @classmethod
     def form(cls, name, type, registered_on=None, members=(), **fields):
-        team = cls(id=new_id(), name=name, type=type, registered_on=registered_on or date.today(), **fields)
+        team = cls(id=new_id(), name=name, type=type, registered_on=registered_on or sitetime.today(), **fields)
         team.members = {volunteer_id: team.registered_on for volunteer_id in members}
         return team
 

@@ -1,9 +1,10 @@
 """Entrypoints for departments, the roles and people in roles (a grid's responsible persons too).
 
 A mix-in of RegistryService (service.py), which gives it `store` and `caller`."""
-from safecommunity.web import http, paging, read_json
+from safecommunity.web import paging, read_json
 
 from .. import handlers as do
+from ..edge import http
 from ..handlers import READ, WRITE
 from ..offices import Department, roles
 from ..schemas import (
@@ -12,12 +13,15 @@ from ..schemas import (
     DepartmentQuerySchema,
     DepartmentSchema,
     EndTermSchema,
+    NoQuerySchema,
+    Query,
 )
 
 
 class OfficesEntrypoints:
     @http("GET", "/api/registry/grids/<code>/people", scope=READ)
     def list_grid_people(self, request, code):
+        Query().load(request.args)
         limit, offset = paging(request)
         people = do.grid_people(self.store, self.caller, code, limit, offset)
         return {"limit": limit, "offset": offset, "assignments": people}
@@ -40,6 +44,7 @@ class OfficesEntrypoints:
 
     @http("GET", "/api/registry/roles", scope=READ)
     def list_roles(self, request):
+        NoQuerySchema().load(request.args)
         return {"roles": roles()}
 
     @http("POST", "/api/registry/assignments", scope=WRITE)

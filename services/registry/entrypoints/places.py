@@ -2,10 +2,11 @@
 
 A mix-in of RegistryService (service.py), which gives it `store` and `caller`."""
 from safecommunity.errors import FieldInvalid
-from safecommunity.web import http, paging, read_json
+from safecommunity.web import paging, read_json
 
 from .. import handlers as do
 from ..domain import Grid
+from ..edge import http
 from ..handlers import ADMIN, READ, WRITE
 from ..schemas import (
     CreateGridSchema,
@@ -14,6 +15,7 @@ from ..schemas import (
     GradeRiskSchema,
     GridSchema,
     InspectFacilitySchema,
+    NoQuerySchema,
     RegisterFacilitySchema,
     RegisterUnitSchema,
     TagTypeSchema,
@@ -37,6 +39,7 @@ class PlacesEntrypoints:
 
     @http("GET", "/api/registry/grids", scope=READ)
     def list_grids(self, request):
+        NoQuerySchema().load(request.args)
         return {"grids": GridSchema(many=True).dump(self.store.grids.list())}
 
     @http("GET", "/api/registry/grids/<code>", scope=READ)
@@ -45,6 +48,7 @@ class PlacesEntrypoints:
 
     @http("GET", "/api/registry/tag-types", scope=READ)
     def list_tag_types(self, request):
+        NoQuerySchema().load(request.args)
         return {"tag_types": [vars(t) for t in self.store.taxonomy.tag_types().values()]}
 
     @http("POST", "/api/registry/tag-types", scope=ADMIN)
@@ -58,6 +62,7 @@ class PlacesEntrypoints:
 
     @http("GET", "/api/registry/unit-types", scope=READ)
     def list_unit_types(self, request):
+        NoQuerySchema().load(request.args)
         return {"unit_types": self.store.taxonomy.unit_types()}
 
     @http("POST", "/api/registry/unit-types", scope=ADMIN)
@@ -69,6 +74,7 @@ class PlacesEntrypoints:
 
     @http("GET", "/api/registry/facility-types", scope=READ)
     def list_facility_types(self, request):
+        NoQuerySchema().load(request.args)
         return {"facility_types": do.facility_types()}
 
     @http("POST", "/api/registry/units", scope=WRITE)

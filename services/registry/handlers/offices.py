@@ -1,5 +1,6 @@
 """Steps for people in roles (assignments) and a grid's responsible persons."""
-from datetime import date
+
+from safecommunity import sitetime
 
 from ..offices import Assignment
 from ..schemas import AssignmentSchema
@@ -36,5 +37,5 @@ def end_term(store, assignment_id, command):
 def grid_people(store, caller, code, limit, offset):
     """Who holds a role on the grid today (its responsible persons)."""
     store.grids.get(code)
-    found = store.assignments.search({"grid_code": code, "active_on": date.today()}, limit, offset)
+    found = store.assignments.search({"grid_code": code, "active_on": sitetime.today()}, limit, offset)
     return show_assignments(store, caller, found)

@@ -1,7 +1,7 @@
 """Steps for residents: registering, updating, tagging (sensitive tags need their scope), searching, moving out."""
 from contextlib import contextmanager
-from datetime import date
 
+from safecommunity import sitetime
 from safecommunity.errors import Conflict, FieldInvalid
 
 from ..domain import Resident
@@ -118,14 +118,14 @@ def tag_resident(store, caller, resident_id, command):
     resident = store.residents.get(resident_id)
     tag_type = store.taxonomy.tag_type("tag", command["tag"])
     require_tag_scope(caller, tag_type)
-    resident.tag(tag_type, command["attributes"], command["tagged_on"] or date.today())
+    resident.tag(tag_type, command["attributes"], command["tagged_on"] or sitetime.today())
     return saved(store, store.residents, resident)
 
 
 def untag_resident(store, caller, resident_id, code):
     resident = store.residents.get(resident_id)
     require_tag_scope(caller, store.taxonomy.tag_type("tag", code))
-    resident.untag(code, date.today())
+    resident.untag(code, sitetime.today())
     return saved(store, store.residents, resident)
 
 

@@ -1,6 +1,6 @@
 """Steps for volunteers, their pairings and volunteer teams."""
-from datetime import date
 
+from safecommunity import sitetime
 from safecommunity.errors import FieldInvalid
 
 from ..schemas import TeamSchema, VolunteerSchema
@@ -51,7 +51,7 @@ def pair_volunteer(store, volunteer_id, command):
 
 def unpair_volunteer(store, volunteer_id, resident_id):
     volunteer = store.volunteers.get(volunteer_id)
-    volunteer.unpair(resident_id, date.today())
+    volunteer.unpair(resident_id, sitetime.today())
     return saved(store, store.volunteers, volunteer)
 
 

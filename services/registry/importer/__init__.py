@@ -5,6 +5,8 @@ in, bad rows are reported as (row, field, message) and change nothing. Rows are 
 ID-number hash (residents), the credit code (units) or the facility code, so importing the same
 file again changes nothing and publishes nothing. Import tags are only ever added, never removed.
 """
+from marshmallow import Schema, fields, validate
+
 from safecommunity.errors import InvalidRequest
 
 from ..handlers.common import WRITE
@@ -30,18 +32,26 @@ def require_import_scopes(caller, kind):
         caller.require(scope)
 
 
+class ImportQuerySchema(Schema):
+    """?encoding=gb18030 (or utf-8, gbk, gb2312): a CSV file's, when it is not found (UTF-8 is tried first)."""
+
+    encoding = fields.String(validate=validate.Length(max=20))
+
+
 def import_upload(store, kind, request, caller):
-    """An HTTP upload (text/csv or XLSX as the body): the import's report."""
+    """An HTTP upload (text/csv or XLSX as the body): the import's report. A CSV file's encoding is
+    ?encoding=, else the Content-Type's charset, else found."""
     require_import_scopes(caller, kind)
     formats = {"text/csv": "csv", XLSX: "xlsx"}
     if request.mimetype not in formats:
         raise InvalidRequest("send the file as the body, Content-Type text/csv or " + XLSX, status=415)
-    header, rows = read_rows(request.get_data(), formats[request.mimetype])
+    encoding = ImportQuerySchema().load(request.args).get("encoding") or request.mimetype_params.get("charset")
+    header, rows = read_rows(request.get_data(), formats[request.mimetype], encoding)
     return IMPORTERS[kind](store, caller.scopes).run(header, rows).as_dict()
 
 
 __all__ = [
     "CHUNK", "FALSE", "IMPORT_SCOPES", "IMPORTERS", "MOST_ERRORS_SHOWN", "TRUE", "XLSX", "FacilityImporter",
     "FacilityRowSchema", "ImportRowSchema", "Importer", "Report", "ResidentImporter", "ResidentRowSchema",
-    "UnitImporter", "UnitRowSchema", "import_upload", "read_rows", "require_import_scopes",
+    "ImportQuerySchema", "UnitImporter", "UnitRowSchema", "import_upload", "read_rows", "require_import_scopes",
 ]

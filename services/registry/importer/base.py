@@ -1,8 +1,10 @@
 """The import's Report and the Importer base: checking rows and writing them a chunk at a time."""
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 
-from safecommunity.errors import DomainError, InvalidRequest
+from safecommunity.errors import Conflict, DomainError, InvalidRequest
 from safecommunity.fastschema import Loader
+from safecommunity.text import text_problem
 
 CHUNK = 2000
 MOST_ERRORS_SHOWN = 1000
@@ -62,6 +64,9 @@ class Importer:
         """The rows of a chunk that are valid on their own, with their row numbers."""
         valid, seen = [], {}
         for number, raw in batch:
+            if problems := {column: [reason] for column, text in raw.items() if (reason := text_problem(text))}:
+                report.reject(number, problems)  # a NUL or control character in a cell: that row and column
+                continue
             try:
                 row = self.prepare(self.loader.load(raw), raw)
             except ValidationError as exc:
@@ -94,7 +99,12 @@ class Importer:
                 new.append(record)
             elif outcome == "updated":
                 self.save(record)
-        self.add_many(new)
+        try:
+            self.add_many(new)
+        except IntegrityError:  # a request registered one of these keys since existing() looked
+            self.store.rollback()
+            raise Conflict(f"a record of rows {valid[0][0]}-{valid[-1][0]} was registered meanwhile; import the "
+                           "file again (rows imported so far are kept, and not imported twice)") from None
         self.store.commit()
         report.rows += size
         if progress:

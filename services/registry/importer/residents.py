@@ -1,8 +1,9 @@
 """Importing residents, with their tags and tag attributes."""
 import copy
-from datetime import date
 
 from marshmallow import ValidationError
+
+from safecommunity import sitetime
 
 from ..codes import parse_id_number
 from ..domain import Resident
@@ -80,7 +81,7 @@ class ResidentImporter(Importer):
         changed = copy.deepcopy(resident)  # all of the row or nothing of it
         updated = changed.update(**fields)
         for tag_type, attributes in tags:
-            changed.tag(tag_type, attributes, row.get("registered_on") or date.today())
+            changed.tag(tag_type, attributes, row.get("registered_on") or sitetime.today())
         return ("updated", changed) if updated or tags else ("unchanged", resident)
 
     def save(self, resident):

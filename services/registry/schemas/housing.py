@@ -1,46 +1,62 @@
 """HTTP input and output for rental housing and tenants, compounds, buildings and households."""
-from datetime import date
-
 from marshmallow import Schema, fields, validate
 
 from ..codes import check_phone
-from .common import CODE, Checked, Query, Strict, not_after_this_year, past_date
+from .common import (
+    ADDRESS_MAX,
+    CODE,
+    PERSON_NAME_MAX,
+    ROOM_MAX,
+    Checked,
+    Query,
+    Strict,
+    code_of,
+    filled,
+    ids_of,
+    not_after_this_year,
+    past_day,
+    record_id,
+    text,
+    today,
+)
+
+STOREYS, LIFTS, YEARS = validate.Range(1, 200), validate.Range(0, 200), validate.Range(1800, 2200)
 
 
 class RentalFieldsSchema(Strict):
-    grid_code = fields.String()
-    address = fields.String(validate=validate.Length(min=1, max=300))
-    landlord_resident_id = fields.String(allow_none=True)
-    landlord_name = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    grid_code = code_of()
+    address = filled(ADDRESS_MAX)
+    landlord_resident_id = record_id(allow_none=True)
+    landlord_name = filled(PERSON_NAME_MAX, allow_none=True)
     landlord_phone = Checked(check_phone, allow_none=True)
     group_rental = fields.Boolean()
     basement = fields.Boolean()
     letter_signed = fields.Boolean()
-    signed_on = fields.Date(allow_none=True, validate=past_date)
+    signed_on = past_day(allow_none=True)
 
 
 class RegisterRentalSchema(RentalFieldsSchema):
-    grid_code = fields.String(required=True)
-    address = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    grid_code = code_of(required=True)
+    address = filled(ADDRESS_MAX, required=True)
     group_rental = fields.Boolean(load_default=False)
     basement = fields.Boolean(load_default=False)
     letter_signed = fields.Boolean(load_default=False)
-    registered_on = fields.Date(load_default=None, validate=past_date)
-    tenants = fields.List(fields.String(), load_default=list)
+    registered_on = past_day(load_default=None)
+    tenants = ids_of(load_default=list)
 
 
 class TenantInputSchema(Strict):
-    resident_id = fields.String(required=True)
-    since = fields.Date(load_default=date.today, validate=past_date)
+    resident_id = record_id(required=True)
+    since = past_day(load_default=today)
 
 
 class InspectRentalSchema(Strict):
     score = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
-    inspected_on = fields.Date(load_default=date.today, validate=past_date)
+    inspected_on = past_day(load_default=today)
 
 
 class RentalQuerySchema(Query):
-    grid_code = fields.String()
+    grid_code = code_of()
     group_rental = fields.Boolean()
     letter_signed = fields.Boolean()
 
@@ -69,16 +85,16 @@ class RentalSchema(Schema):
 
 class RegisterCompoundSchema(Strict):
     code = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    grid_code = fields.String(required=True)
-    property_manager = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
-    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    registered_on = fields.Date(load_default=None, validate=past_date)
+    name = filled(required=True)
+    grid_code = code_of(required=True)
+    property_manager = filled(load_default=None, allow_none=True)
+    address = text(ADDRESS_MAX, load_default=None, allow_none=True)
+    registered_on = past_day(load_default=None)
 
 
 class CompoundQuerySchema(Query):
-    grid_code = fields.String()
-    name = fields.String()
+    grid_code = code_of()
+    name = filled()
     property_managed = fields.Boolean()
 
 
@@ -92,32 +108,31 @@ class CompoundSchema(Schema):
 
 
 class BuildingFieldsSchema(Strict):
-    grid_code = fields.String()
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    compound_code = fields.String(allow_none=True)
-    compound = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))  # a name: see README
-    address = fields.String(allow_none=True, validate=validate.Length(max=300))
-    storeys = fields.Integer(strict=True, validate=validate.Range(1, 200))
-    year_built = fields.Integer(strict=True, allow_none=True,
-                                validate=[validate.Range(1800, 2200), not_after_this_year])
-    property_manager = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
-    lifts = fields.Integer(strict=True, validate=validate.Range(0, 200))
+    grid_code = code_of()
+    name = filled()
+    compound_code = code_of(allow_none=True)
+    compound = filled(allow_none=True)  # a name: see README
+    address = text(ADDRESS_MAX, allow_none=True)
+    storeys = fields.Integer(strict=True, validate=STOREYS)
+    year_built = fields.Integer(strict=True, allow_none=True, validate=[YEARS, not_after_this_year])
+    property_manager = filled(allow_none=True)
+    lifts = fields.Integer(strict=True, validate=LIFTS)
 
 
 class RegisterBuildingSchema(BuildingFieldsSchema):
-    grid_code = fields.String(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    storeys = fields.Integer(required=True, strict=True, validate=validate.Range(1, 200))
-    lifts = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 200))
-    registered_on = fields.Date(load_default=None, validate=past_date)
+    grid_code = code_of(required=True)
+    name = filled(required=True)
+    storeys = fields.Integer(required=True, strict=True, validate=STOREYS)
+    lifts = fields.Integer(load_default=0, strict=True, validate=LIFTS)
+    registered_on = past_day(load_default=None)
 
 
 class BuildingQuerySchema(Query):
-    grid_code = fields.String()
-    compound_code = fields.String()
-    compound = fields.String()  # the compound's name
+    grid_code = code_of()
+    compound_code = code_of()
+    compound = filled()  # the compound's name
     property_managed = fields.Boolean()
-    built_before = fields.Integer(validate=validate.Range(1800, 2200))
+    built_before = fields.Integer(validate=YEARS)
 
 
 class BuildingSchema(Schema):
@@ -135,20 +150,20 @@ class BuildingSchema(Schema):
 
 
 class RegisterHouseholdSchema(Strict):
-    building_id = fields.String(required=True)
-    room = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    registered_on = fields.Date(load_default=None, validate=past_date)
-    members = fields.List(fields.String(), load_default=list)
+    building_id = record_id(required=True)
+    room = filled(ROOM_MAX, required=True)
+    registered_on = past_day(load_default=None)
+    members = ids_of(load_default=list)
 
 
 class HouseholdMemberInputSchema(Strict):
-    resident_id = fields.String(required=True)
-    since = fields.Date(load_default=date.today, validate=past_date)
+    resident_id = record_id(required=True)
+    since = past_day(load_default=today)
 
 
 class HouseholdQuerySchema(Query):
-    building_id = fields.String()
-    resident_id = fields.String()
+    building_id = record_id()
+    resident_id = record_id()
 
 
 class HouseholdSchema(Schema):

@@ -1,16 +1,14 @@
 """HTTP input and output for departments and people in roles (assignments)."""
-from datetime import date
-
 from marshmallow import Schema, fields, validate
 
 from ..codes import check_phone
 from ..offices import DEPARTMENT_KINDS, ROLES
-from .common import CODE, Checked, Query, Strict
+from .common import CODE, PERSON_NAME_MAX, Checked, Query, Strict, code_of, day, filled, record_id, today
 
 
 class DepartmentSchema(Strict):
     code = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = filled(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(DEPARTMENT_KINDS))
 
 
@@ -20,25 +18,25 @@ class DepartmentQuerySchema(Query):
 
 class AppointSchema(Strict):
     role = fields.String(required=True, validate=validate.OneOf(sorted(ROLES)))
-    department_code = fields.String(load_default=None, allow_none=True)
-    grid_code = fields.String(load_default=None, allow_none=True)
-    resident_id = fields.String(load_default=None, allow_none=True)
-    person_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
+    department_code = code_of(load_default=None, allow_none=True)
+    grid_code = code_of(load_default=None, allow_none=True)
+    resident_id = record_id(load_default=None, allow_none=True)
+    person_name = filled(PERSON_NAME_MAX, load_default=None, allow_none=True)
     person_phone = Checked(check_phone, load_default=None, allow_none=True)
-    term_from = fields.Date(load_default=date.today)
-    term_to = fields.Date(load_default=None, allow_none=True)
+    term_from = day(load_default=today)
+    term_to = day(load_default=None, allow_none=True)
 
 
 class EndTermSchema(Strict):
-    ended_on = fields.Date(load_default=date.today)
+    ended_on = day(load_default=today)
 
 
 class AssignmentQuerySchema(Query):
     role = fields.String(validate=validate.OneOf(sorted(ROLES)))
-    grid_code = fields.String()
-    department = fields.String()
-    resident_id = fields.String()
-    active_on = fields.Date()
+    grid_code = code_of()
+    department = code_of()
+    resident_id = record_id()
+    active_on = day()
 
 
 class AssignmentSchema(Schema):

@@ -1,55 +1,69 @@
 """HTTP input and output for residents and their group tags."""
-from datetime import date
-
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from safecommunity import sitetime
 from safecommunity.contracts import RESIDENCE_TYPES, SEXES
 
 from ..codes import check_phone
-from .common import Checked, Query, Strict, id_number, past_date
+from .common import (
+    ADDRESS_MAX,
+    MOST_LISTED,
+    PERSON_NAME_MAX,
+    Checked,
+    Query,
+    Strict,
+    code_of,
+    day,
+    filled,
+    id_number,
+    past_date,
+    past_day,
+    text,
+    today,
+)
 
 
 class TagInputSchema(Strict):
-    tag = fields.String(required=True)
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
-    tagged_on = fields.Date(load_default=None, validate=past_date)
+    tag = code_of(required=True)
+    attributes = fields.Dict(keys=text(40), load_default=dict)  # each value checked by the tag type
+    tagged_on = past_day(load_default=None)
 
 
 class ResidentFieldsSchema(Strict):
-    name = fields.String(validate=validate.Length(min=1, max=100))
+    name = filled(PERSON_NAME_MAX)
     sex = fields.String(validate=validate.OneOf(SEXES))
-    birth_date = fields.Date()
+    birth_date = day()
     residence_type = fields.String(validate=validate.OneOf(RESIDENCE_TYPES))
-    grid_code = fields.String()
+    grid_code = code_of()
     id_number = id_number(allow_none=True)
     phone = Checked(check_phone, allow_none=True)
-    address = fields.String(allow_none=True, validate=validate.Length(max=300))
-    permit_expires_on = fields.Date(allow_none=True)
+    address = text(ADDRESS_MAX, allow_none=True)
+    permit_expires_on = day(allow_none=True)
 
     @validates("birth_date")
     def birth_date_is_past(self, value, **_kwargs):
         past_date(value)
-        if value.year < date.today().year - 130:
+        if value.year < sitetime.today().year - 130:
             raise ValidationError("more than 130 years ago")
 
 
 class RegisterResidentSchema(ResidentFieldsSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = filled(PERSON_NAME_MAX, required=True)
     sex = fields.String(required=True, validate=validate.OneOf(SEXES))
-    birth_date = fields.Date(required=True)
+    birth_date = day(required=True)
     residence_type = fields.String(required=True, validate=validate.OneOf(RESIDENCE_TYPES))
-    grid_code = fields.String(required=True)
-    registered_on = fields.Date(load_default=None, validate=past_date)
-    tags = fields.List(fields.Nested(TagInputSchema), load_default=list)
+    grid_code = code_of(required=True)
+    registered_on = past_day(load_default=None)
+    tags = fields.List(fields.Nested(TagInputSchema), load_default=list, validate=validate.Length(max=MOST_LISTED))
 
 
 class MoveOutSchema(Strict):
-    moved_out_on = fields.Date(load_default=date.today, validate=past_date)
+    moved_out_on = past_day(load_default=today)
 
 
 class ResidentQuerySchema(Query):
-    grid_code = fields.String()
-    tag = fields.String()
+    grid_code = code_of()
+    tag = code_of()
     age_min = fields.Integer(validate=validate.Range(0, 150))
     age_max = fields.Integer(validate=validate.Range(0, 150))
     residence_type = fields.String(validate=validate.OneOf(RESIDENCE_TYPES))

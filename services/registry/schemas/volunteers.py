@@ -1,38 +1,36 @@
 """HTTP input and output for volunteers, their pairings and volunteer teams."""
-from datetime import date
-
 from marshmallow import Schema, fields, validate
 
 from ..volunteers import TEAM_TYPES, VOLUNTEER_TYPES
-from .common import Query, Strict, past_date
+from .common import CERTIFICATE_MAX, Query, Strict, code_of, day, filled, ids_of, past_day, record_id, today
 
 
 class VolunteerFieldsSchema(Strict):
     type = fields.String(validate=validate.OneOf(VOLUNTEER_TYPES))
-    certificate_number = fields.String(allow_none=True, validate=validate.Length(min=1, max=60))
-    certificate_expires_on = fields.Date(allow_none=True)
+    certificate_number = filled(CERTIFICATE_MAX, allow_none=True)
+    certificate_expires_on = day(allow_none=True)
 
 
 class RegisterVolunteerSchema(VolunteerFieldsSchema):
-    resident_id = fields.String(required=True)
+    resident_id = record_id(required=True)
     type = fields.String(required=True, validate=validate.OneOf(VOLUNTEER_TYPES))
-    registered_on = fields.Date(load_default=None, validate=past_date)
+    registered_on = past_day(load_default=None)
 
 
 class LeaveSchema(Strict):
-    left_on = fields.Date(load_default=date.today, validate=past_date)
+    left_on = past_day(load_default=today)
 
 
 class PairInputSchema(Strict):
-    resident_id = fields.String(required=True)
-    since = fields.Date(load_default=date.today, validate=past_date)
+    resident_id = record_id(required=True)
+    since = past_day(load_default=today)
 
 
 class VolunteerQuerySchema(Query):
-    grid_code = fields.String()
+    grid_code = code_of()
     type = fields.String(validate=validate.OneOf(VOLUNTEER_TYPES))
     status = fields.String(load_default="active", validate=validate.OneOf(("active", "left", "all")))
-    serves = fields.String()  # a resident id: the volunteers paired with them now
+    serves = record_id()  # a resident id: the volunteers paired with them now
 
 
 class PairingSchema(Schema):
@@ -55,21 +53,21 @@ class VolunteerSchema(Schema):
 
 
 class FormTeamSchema(Strict):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = filled(required=True)
     type = fields.String(required=True, validate=validate.OneOf(TEAM_TYPES))
-    grid_code = fields.String(load_default=None, allow_none=True)
-    unit_id = fields.String(load_default=None, allow_none=True)
-    registered_on = fields.Date(load_default=None, validate=past_date)
-    members = fields.List(fields.String(), load_default=list)
+    grid_code = code_of(load_default=None, allow_none=True)
+    unit_id = record_id(load_default=None, allow_none=True)
+    registered_on = past_day(load_default=None)
+    members = ids_of(load_default=list)
 
 
 class MemberInputSchema(Strict):
-    volunteer_id = fields.String(required=True)
-    since = fields.Date(load_default=date.today, validate=past_date)
+    volunteer_id = record_id(required=True)
+    since = past_day(load_default=today)
 
 
 class TeamQuerySchema(Query):
-    grid_code = fields.String()
+    grid_code = code_of()
     type = fields.String(validate=validate.OneOf(TEAM_TYPES))
 
 

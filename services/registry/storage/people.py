@@ -1,9 +1,12 @@
 """Repositories of people: residents and their tags, volunteers and teams, departments and people
 in roles. Personal data is sealed on the way in and opened on the way out with the Protector."""
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
+from safecommunity import sitetime
 from safecommunity.bulk import insert_rows
 from safecommunity.errors import Conflict, FieldInvalid, NotFound
 
@@ -47,12 +50,14 @@ class ResidentRepository(Repository):
 
     def add(self, resident):
         self._check_unique(resident)
-        self.add_many([resident])
+        with self._unique_id_number(resident):
+            self.add_many([resident])
 
     def save(self, resident):
         self._check_unique(resident)
-        self.session.execute(update(residents).where(residents.c.id == resident.id)
-                             .values(**_resident_row(resident, self.uow.protector)))
+        with self._unique_id_number(resident):
+            self.session.execute(update(residents).where(residents.c.id == resident.id)
+                                 .values(**_resident_row(resident, self.uow.protector)))
         self.session.execute(delete(resident_tags).where(resident_tags.c.resident_id == resident.id))
         self._insert_tags([resident])
         self.uow.track(resident)
@@ -63,6 +68,18 @@ class ResidentRepository(Repository):
             residents.c.id_number_hash == digest, residents.c.id != resident.id))
         if other:
             raise IdNumberTaken(other)
+
+    @contextmanager
+    def _unique_id_number(self, resident):
+        """A concurrent request that registered the same ID number first, between the check and
+        the write, makes the database refuse the write: the same IdNumberTaken as when it came
+        first in turn (the transaction is rolled back, as the handler does for that one too)."""
+        try:
+            yield
+        except IntegrityError:
+            self.session.rollback()
+            self._check_unique(resident)
+            raise Conflict("conflicting change, try again") from None
 
     def _insert_tags(self, people):
         rows = [{"resident_id": p.id, "tag": code, "attributes": attributes,
@@ -94,7 +111,7 @@ class ResidentRepository(Repository):
     def search(self, query, limit, offset, today=None):
         """Residents matching the query (grid, tag, ages, residence type, status), oldest id first."""
         statement = select(residents)
-        for condition in _resident_filters(query, today or date.today()):
+        for condition in _resident_filters(query, today or sitetime.today()):
             statement = statement.where(condition)
         if query.get("tag"):
             tagged = select(resident_tags.c.resident_id).where(resident_tags.c.resident_id == residents.c.id,

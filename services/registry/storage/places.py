@@ -1,9 +1,9 @@
 """Repositories of places: grids, the code lists, units, facilities, compounds, buildings and
 households."""
-from datetime import date
 
 from sqlalchemy import delete, insert, select, update
 
+from safecommunity import sitetime
 from safecommunity.bulk import insert_rows
 from safecommunity.errors import Conflict, FieldInvalid, NotFound
 
@@ -178,7 +178,7 @@ class FacilityRepository(Repository):
             if query.get(name):
                 statement = statement.where(matches(getattr(facilities.c, name), query[name]))
         if query.get("overdue"):
-            statement = statement.where(facilities.c.next_inspection_due < (today or date.today()))
+            statement = statement.where(facilities.c.next_inspection_due < (today or sitetime.today()))
         return self._load(statement.order_by(facilities.c.id).limit(limit).offset(offset))
 
 

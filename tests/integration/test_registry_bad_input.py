@@ -1,0 +1,282 @@
+"""A hand corpus of bad input (wrong types, nulls, huge strings and numbers, bodies that are no
+object, weird IDs in paths, bad query parameters) against every route of registry, projects and
+notifications, on an embedded platform (SQLite) and on PostgreSQL: never a 5xx, always a 4xx with a
+reason, and a route added without a place in the corpus fails the coverage test."""
+import pytest
+import requests
+
+from safecommunity.testing import admin_token
+from tests.conftest import base_url
+from tests.integration.test_registry import PII_KEYS, credit_code, id_number
+
+SERVICES = ["registry", "projects", "notifications"]
+HUGE = 10**30
+BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, True, "", "x" * 5000, [], {}, "2026-02-30", "9999-12-31"]
+BAD_BODIES = ["", "null", "[]", '"text"', "42", "{not json", '{"bogus": 1}', '{"a": "\\u0000"}', '{"\\ud800": 1}']
+BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fgrids", "1%20OR%201=1", "%E2%80%AE", "-1", str(HUGE)]
+BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def platform(request, start_services):
+    """registry, projects and notifications, embedded or on PostgreSQL and RabbitMQ, with one
+    record of each kind to aim at."""
+    config = request.getfixturevalue("embedded_config" if request.param == "sqlite" else "distributed_config")
+    config = {**config, **PII_KEYS}
+    start_services(config, SERVICES)
+    api = Client(base_url(config), admin_token(config))
+    return api, seed(api)
+
+
+class Client:
+    def __init__(self, url, token):
+        self.url, self.session = url, requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def send(self, method, path, body=None, raw=None, params=None):
+        headers = {"Content-Type": "application/json"} if raw is not None else {}
+        return self.session.request(method, self.url + path, json=body, data=raw, params=params,
+                                    headers=headers, timeout=30)
+
+    def made(self, path, body):
+        answer = self.send("POST", path, body)
+        assert answer.status_code == 201, (path, answer.text)
+        return answer.json()
+
+
+def seed(api):
+    ids = {}
+    api.made("/api/registry/grids", {"code": "BD", "name": "District 区", "level": "district"})
+    api.made("/api/registry/grids", {"code": "BD-G1", "name": "Grid 网格", "level": "grid", "parent_code": "BD"})
+    ids["resident"] = api.made("/api/registry/residents", resident_body(serial="11"))["id"]
+    ids["elder"] = api.made("/api/registry/residents", resident_body(serial="12", tags=[{"tag": "elderly"}]))["id"]
+    ids["unit"] = api.made("/api/registry/units", unit_body())["id"]
+    ids["facility"] = api.made("/api/registry/facilities", facility_body("F-1"))["id"]
+    ids["rental"] = api.made("/api/registry/rentals", rental_body())["id"]
+    ids["volunteer"] = api.made("/api/registry/volunteers", {"resident_id": ids["resident"], "type": "teacher",
+                                                             "certificate_number": "C-1"})["id"]
+    ids["team"] = api.made("/api/registry/volunteer-teams", {"name": "Patrol 巡逻队", "type": "patrol"})["id"]
+    api.made("/api/registry/compounds", {"code": "CP-1", "name": "Willow Court", "grid_code": "BD-G1"})
+    ids["building"] = api.made("/api/registry/buildings", building_body())["id"]
+    ids["household"] = api.made("/api/registry/households", {"building_id": ids["building"], "room": "101"})["id"]
+    api.made("/api/registry/departments", {"code": "FIRE", "name": "Fire 消防", "kind": "fire"})
+    ids["assignment"] = api.made("/api/registry/assignments", appoint_body())["id"]
+    ids["project"] = api.made("/api/projects/projects", project_body())["id"]
+    return ids
+
+
+def resident_body(serial="21", **overrides):
+    return {"name": "Li Hua", "sex": "female", "birth_date": "1948-05-02", "residence_type": "permanent",
+            "grid_code": "BD-G1", "id_number": id_number(serial=serial), "phone": "13812345678",
+            "address": "1 Elm Road", **overrides}
+
+
+def unit_body(**overrides):
+    return {"name": "Dragon Restaurant", "type": "small_restaurant", "grid_code": "BD-G1",
+            "credit_code": credit_code(), "scale": "small", "industry": "catering", "risk_grade": "low",
+            "safety_officer": "Zhang San", "safety_officer_phone": "13700000000", "special_workers": 2,
+            "certified_special_workers": 1, "address": "2 Elm Road", "latitude": 32.1, "longitude": 118.9,
+            **overrides}
+
+
+def facility_body(code, **overrides):
+    return {"code": code, "type": "hydrant", "grid_code": "BD-G1", "location": "gate", "latitude": 32.1,
+            "longitude": 118.9, "status": "in_order", "expires_on": "2030-01-01", **overrides}
+
+
+def rental_body(**overrides):
+    return {"grid_code": "BD-G1", "address": "8 Willow Lane", "landlord_name": "Zhao Lei",
+            "landlord_phone": "13911112222", "group_rental": False, "basement": True, "letter_signed": True,
+            "signed_on": "2026-01-05", **overrides}
+
+
+def building_body(**overrides):
+    return {"grid_code": "BD-G1", "name": "No. 3", "storeys": 6, "compound_code": "CP-1", "address": "3 Elm Road",
+            "year_built": 1986, "property_manager": "Green Property", "lifts": 1, **overrides}
+
+
+def appoint_body(**overrides):
+    return {"role": "grid_head", "grid_code": "BD-G1", "person_name": "Wang Wu", "person_phone": "13600000000",
+            "term_from": "2026-01-01", "term_to": "2028-12-31", **overrides}
+
+
+def project_body(**overrides):
+    return {"name": "Safe homes 平安家庭", "intervention_area": "home", "status": "new", "working_group": "Home group",
+            "target_group": "elderly", "start_date": "2026-03-01", **overrides}
+
+
+def routes(ids):
+    """(method, path, a valid body or None, query parameters) for every route but the imports,
+    which take files (test_registry_imports.py)."""
+    r, pr = "/api/registry", "/api/projects"
+    unit, facility, rental = f"{r}/units/{ids['unit']}", f"{r}/facilities/{ids['facility']}", f"{r}/rentals/{ids['rental']}"
+    person, volunteer, team = f"{r}/residents/{ids['elder']}", f"{r}/volunteers/{ids['volunteer']}", \
+        f"{r}/volunteer-teams/{ids['team']}"
+    return [
+        ("POST", f"{r}/grids", {"code": "BD-G2", "name": "Grid 2", "level": "grid", "parent_code": "BD"}, []),
+        ("GET", f"{r}/grids", None, []),
+        ("GET", f"{r}/grids/BD", None, []),
+        ("GET", f"{r}/grids/BD-G1/people", None, ["limit", "offset"]),
+        ("GET", f"{r}/tag-types", None, []),
+        ("POST", f"{r}/tag-types", {"code": "pregnant", "name": "Pregnant 孕妇", "sensitive": False, "min_age": 14,
+                                    "max_age": 60, "attributes": {"week": {"type": "int", "min": 0, "max": 45}}}, []),
+        ("GET", f"{r}/unit-types", None, []),
+        ("POST", f"{r}/unit-types", {"code": "kiosk", "name": "Kiosk 报亭", "category": "nine_small_places"}, []),
+        ("GET", f"{r}/facility-types", None, []),
+        ("POST", f"{r}/units", unit_body(credit_code=None), []),
+        ("GET", f"{r}/units", None, ["type", "grid_code", "risk_grade", "limit", "offset"]),
+        ("GET", unit, None, []),
+        ("PATCH", unit, unit_body(credit_code=None), []),
+        ("POST", f"{unit}/risk-grade", {"risk_grade": "high", "graded_on": "2026-01-02"}, []),
+        ("POST", f"{r}/facilities", facility_body("F-2", unit_id=ids["unit"], last_inspected_on="2026-01-01"), []),
+        ("GET", f"{r}/facilities", None, ["type", "grid_code", "status", "unit_id", "overdue", "limit", "offset"]),
+        ("GET", facility, None, []),
+        ("PATCH", facility, facility_body("F-1"), []),
+        ("POST", f"{facility}/inspections", {"inspected_on": "2026-01-03", "status": "faulty"}, []),
+        ("POST", f"{r}/residents", resident_body(tags=[{"tag": "elderly", "attributes": {"living_alone": True}}]),
+         []),
+        ("GET", f"{r}/residents", None, ["grid_code", "tag", "age_min", "age_max", "residence_type", "sex", "status",
+                                         "id_number", "limit", "offset"]),
+        ("GET", person, None, []),
+        ("PATCH", person, resident_body(serial="12", permit_expires_on=None), []),
+        ("POST", f"{person}/tags", {"tag": "elderly", "attributes": {"fall_risk_score": 5}, "tagged_on": "2026-01-01"},
+         []),
+        ("DELETE", f"{person}/tags/student", None, []),
+        ("POST", f"{r}/rentals", rental_body(tenants=[ids["elder"]]), []),
+        ("GET", f"{r}/rentals", None, ["grid_code", "group_rental", "letter_signed", "limit", "offset"]),
+        ("GET", rental, None, []),
+        ("PATCH", rental, rental_body(), []),
+        ("POST", f"{rental}/tenants", {"resident_id": ids["resident"], "since": "2026-01-01"}, []),
+        ("DELETE", f"{rental}/tenants/{ids['resident']}", None, []),
+        ("POST", f"{rental}/inspections", {"score": 8, "inspected_on": "2026-01-04"}, []),
+        ("POST", f"{r}/compounds", {"code": "CP-2", "name": "Pine Court", "grid_code": "BD-G1",
+                                    "property_manager": "Green", "address": "Pine Road", "registered_on": "2026-01-01"},
+         []),
+        ("GET", f"{r}/compounds", None, ["grid_code", "name", "property_managed", "limit", "offset"]),
+        ("GET", f"{r}/compounds/CP-1", None, []),
+        ("POST", f"{r}/buildings", building_body(name="No. 4", registered_on="2026-01-01"), []),
+        ("GET", f"{r}/buildings", None, ["grid_code", "compound_code", "compound", "property_managed", "built_before",
+                                         "limit", "offset"]),
+        ("GET", f"{r}/buildings/{ids['building']}", None, []),
+        ("PATCH", f"{r}/buildings/{ids['building']}", building_body(), []),
+        ("POST", f"{r}/households", {"building_id": ids["building"], "room": "102", "members": [ids["resident"]],
+                                     "registered_on": "2026-01-01"}, []),
+        ("GET", f"{r}/households", None, ["building_id", "resident_id", "limit", "offset"]),
+        ("GET", f"{r}/households/{ids['household']}", None, []),
+        ("POST", f"{r}/households/{ids['household']}/members", {"resident_id": ids["elder"], "since": "2026-01-01"},
+         []),
+        ("DELETE", f"{r}/households/{ids['household']}/members/{ids['elder']}", None, []),
+        ("POST", f"{r}/volunteers", {"resident_id": ids["elder"], "type": "retiree", "certificate_number": "C-2",
+                                     "certificate_expires_on": "2030-01-01", "registered_on": "2026-01-01"}, []),
+        ("GET", f"{r}/volunteers", None, ["grid_code", "type", "status", "serves", "limit", "offset"]),
+        ("GET", volunteer, None, []),
+        ("PATCH", volunteer, {"type": "teacher", "certificate_number": "C-1", "certificate_expires_on": "2031-01-01"},
+         []),
+        ("POST", f"{volunteer}/pairings", {"resident_id": ids["elder"], "since": "2026-01-01"}, []),
+        ("DELETE", f"{volunteer}/pairings/{ids['elder']}", None, []),
+        ("POST", f"{r}/volunteer-teams", {"name": "Cyclists", "type": "cycling_team", "grid_code": "BD-G1",
+                                          "unit_id": ids["unit"], "members": [ids["volunteer"]],
+                                          "registered_on": "2026-01-01"}, []),
+        ("GET", f"{r}/volunteer-teams", None, ["grid_code", "type", "limit", "offset"]),
+        ("GET", team, None, []),
+        ("POST", f"{team}/members", {"volunteer_id": ids["volunteer"], "since": "2026-01-01"}, []),
+        ("DELETE", f"{team}/members/{ids['volunteer']}", None, []),
+        ("POST", f"{r}/departments", {"code": "POLICE", "name": "Police 派出所", "kind": "police"}, []),
+        ("GET", f"{r}/departments", None, ["kind"]),
+        ("GET", f"{r}/departments/FIRE", None, []),
+        ("GET", f"{r}/roles", None, []),
+        ("POST", f"{r}/assignments", appoint_body(), []),
+        ("GET", f"{r}/assignments", None, ["role", "grid_code", "department", "resident_id", "active_on", "limit",
+                                           "offset"]),
+        ("GET", f"{r}/assignments/{ids['assignment']}", None, []),
+        ("POST", f"{r}/assignments/{ids['assignment']}/end", {"ended_on": "2026-06-30"}, []),
+        ("GET", f"{r}/audit", None, ["subject", "resource_id", "resource_type", "since", "limit", "offset"]),
+        ("POST", f"{r}/volunteers/{ids['volunteer']}/leave", {"left_on": "2026-06-30"}, []),
+        ("POST", f"{r}/residents/{ids['resident']}/move-out", {"moved_out_on": "2026-06-30"}, []),
+        ("POST", f"{pr}/projects", project_body(), []),
+        ("GET", f"{pr}/projects", None, ["limit", "offset"]),
+        ("GET", f"{pr}/projects/{ids['project']}", None, []),
+        ("GET", "/api/notifications/deliveries", None, ["recipient", "limit", "offset"]),
+    ]
+
+
+def assert_refused_with_reasons(api, cases):
+    """No case is answered 5xx, nor 4xx without a reason; each is (method, path, body, raw, params)."""
+    wrong = []
+    for method, path, body, raw, params in cases:
+        answer = api.send(method, path, body=body, raw=raw, params=params)
+        reasoned = answer.headers.get("Content-Type", "").startswith("application/json") and (
+            answer.json().get("fields") or answer.json().get("message"))
+        if answer.status_code >= 500 or (answer.status_code >= 400 and not reasoned):
+            wrong.append((answer.status_code, method, path, str(body or raw or params)[:160], answer.text[:200]))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_every_route_of_the_three_services_is_in_the_corpus(platform):
+    api, ids = platform
+    values = set(ids.values()) | SEEDED_CODES
+    covered = {(method, _shape(path, values)) for method, path, _, _ in routes(ids)}
+    covered.add(("POST", "/api/registry/imports/<>"))
+    assert _served(api) - covered == set()
+
+
+def test_a_bad_value_in_any_field_of_any_body_is_a_4xx_with_a_reason_never_a_5xx(platform):
+    api, ids = platform
+    cases = []
+    for method, path, body, _ in routes(ids):
+        if body is None:
+            continue
+        for name in body:
+            cases += [(method, path, {**body, name: value}, None, None) for value in BAD_VALUES]
+        cases += [(method, path, {**body, "bogus": 1}, None, None)]
+    assert_refused_with_reasons(api, cases)
+
+
+def test_a_body_that_is_not_an_object_of_valid_text_is_a_400(platform):
+    api, ids = platform
+    cases = [(method, path, None, raw, None) for method, path, body, _ in routes(ids) if body is not None
+             for raw in BAD_BODIES]
+    assert_refused_with_reasons(api, cases)
+    for method, path, body, _ in routes(ids):
+        if body is not None:
+            assert api.send(method, path, raw='{"bogus": 1}').status_code == 400, path
+
+
+def test_weird_ids_in_paths_are_a_404_or_a_400(platform):
+    api, ids = platform
+    cases = []
+    for method, path, body, _ in routes(ids):
+        for value in set(ids.values()) | SEEDED_CODES:
+            if f"/{value}" in path:
+                cases += [(method, path.replace(f"/{value}", f"/{bad}", 1), body, None, None) for bad in BAD_IDS]
+    assert_refused_with_reasons(api, cases)
+
+
+def test_bad_query_parameters_are_a_400_naming_the_parameter(platform):
+    api, ids = platform
+    cases = [("GET", path, None, None, {name: value}) for method, path, _, names in routes(ids)
+             if method == "GET" for name in names + ["bogus"] for value in BAD_QUERY]
+    assert_refused_with_reasons(api, cases)
+    assert "offset" in api.send("GET", "/api/registry/residents", params={"offset": str(HUGE)}).json()["fields"]
+    assert api.send("GET", "/api/registry/grids", params={"bogus": "1"}).status_code == 400
+
+
+SEEDED_CODES = {"BD", "BD-G1", "CP-1", "FIRE", "student"}
+
+
+def _shape(path, values):
+    """A path with its record IDs and codes as `<>`, as the OpenAPI document's `{name}`."""
+    return "/".join("<>" if part in values or part.startswith("{") else part for part in path.split("/"))
+
+
+def _served(api):
+    """(method, path shape) of every route the three services serve, from their OpenAPI documents."""
+    found = set()
+    for name in SERVICES:
+        paths = api.send("GET", f"/api/{name}/openapi.json").json()["paths"]
+        found |= {(verb.upper(), _shape(path, ())) for path, verbs in paths.items() for verb in verbs
+                  if path.startswith(f"/api/{name}/") and path.rsplit("/", 1)[-1] not in OPS_PATHS}
+    return found
+
+
+OPS_PATHS = {"health", "ready", "metrics", "openapi.json", "dead-letters", "replay", "{row_id}"}

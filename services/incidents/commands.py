@@ -96,8 +96,14 @@ def read_upload(request, max_bytes):
         upload = request.files.get("file")
         if upload is None:
             raise FieldInvalid("file", "send the file in a multipart field named file")
-        return upload.read(max_bytes + 1), upload.mimetype, upload.filename
+        return upload.read(max_bytes + 1), upload.mimetype, _sent_name(upload.filename)
     return request.get_data(), request.mimetype, None
+
+
+def _sent_name(filename):
+    """A multipart file name as the user named it: browsers (WHATWG's multipart encoding) send CR and
+    LF as %0D and %0A, and " as %22, which werkzeug already turns back."""
+    return filename.replace("%0D", "\r").replace("%0A", "\n") if filename else filename
 
 
 def attach(store, files, hazard_id, data, content_type, filename, uploaded_by):

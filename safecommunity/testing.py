@@ -66,15 +66,19 @@ class RabbitVhost:
 class PostgresDatabases:
     """A fresh database per service: DATABASE_URL with {service}, dropped afterwards."""
 
-    def __init__(self):
+    def __init__(self, server=POSTGRES):
+        self.server = server
         self.prefix = f"sc_test_{uuid.uuid4().hex[:10]}"
-        self.url = f"{POSTGRES}/{self.prefix}_{{service}}"
+        self.url = f"{server}/{self.prefix}_{{service}}"
 
     def __enter__(self):
         return self
 
+    def name(self, service):
+        return f"{self.prefix}_{service}"
+
     def __exit__(self, *exc):
-        engine = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+        engine = create_engine(f"{self.server}/postgres", isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
             names = connection.scalars(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
                                        {"p": f"{self.prefix}_%"}).all()
@@ -84,6 +88,38 @@ class PostgresDatabases:
 
     def engine(self, service):
         return create_engine(self.url.format(service=service))
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own (Debian's pg_createcluster, trust auth, a free port),
+    which it may stop, start and restart without disturbing anyone else's; dropped afterwards."""
+
+    def __init__(self):
+        self.version = sorted(os.listdir("/etc/postgresql"), key=lambda v: [int(p) for p in v.split(".")])[-1]
+        self.name, self.port = f"sc{uuid.uuid4().hex[:8]}", free_port()
+        self.server = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        subprocess.run(["pg_createcluster", self.version, self.name, "-p", str(self.port), "--start", "--",
+                        "--auth=trust"], check=True, capture_output=True)
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["pg_dropcluster", "--stop", self.version, self.name], capture_output=True)
+
+    def ctl(self, action, *options):
+        """pg_ctlcluster start|stop|restart; returns once the server has done it."""
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, action, *options],
+                       check=True, capture_output=True)
+
+    def sql(self, statement, database="postgres"):
+        engine = create_engine(f"{self.server}/{database}", isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                result = connection.execute(text(statement))
+                return result.all() if result.returns_rows else None
+        finally:
+            engine.dispose()
 
 
 class ServiceProcess:

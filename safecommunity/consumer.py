@@ -206,8 +206,9 @@ class EventBus(SharedExtension):
                 for row in self.dead_letters.claim_due(consumers):
                     self._retry(row)
                 self._measure()
-            except Exception:
-                log.exception("%s could not retry dead letters", self.service)
+            except Exception as exc:
+                if not is_outage(exc):
+                    log.exception("%s could not retry dead letters", self.service)
             eventlet.sleep(RETRY_EVERY)
 
     def _retry(self, row):

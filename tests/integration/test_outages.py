@@ -29,7 +29,9 @@ def postgres():
 def platform(postgres, vhost, tmp_path):
     with PostgresDatabases(postgres.server) as databases:
         migrate(databases.url, list(SERVICES))
-        env = {"AMQP_URI": vhost.uri, "DATABASE_URL": databases.url, "OUTBOX_POLL_INTERVAL": "0.2"}
+        # the hazard timer every second, so it too meets the outage
+        env = {"AMQP_URI": vhost.uri, "DATABASE_URL": databases.url, "OUTBOX_POLL_INTERVAL": "0.2",
+               "HAZARD_CHECK_INTERVAL": "1"}
         processes = {name: ServiceProcess([name], free_port(), env, log_path=tmp_path / f"{name}.log").start()
                      for name in SERVICES}
         token = processes["incidents"].admin_token()

@@ -1,11 +1,13 @@
-"""A hand corpus of bad input against every reports route on an embedded platform: wrong types,
+"""A hand corpus of bad input against every reports route, embedded and on PostgreSQL: wrong types,
 nulls, huge numbers and strings, bodies that are no object, weird IDs in paths and bad query
 parameters are a 4xx with a reason, never a 5xx; a route added without a place in the corpus fails
 the coverage test."""
+from contextlib import ExitStack
+
 import pytest
 import requests
 
-from safecommunity.testing import ServiceProcess, free_port, wait_until
+from safecommunity.testing import PostgresDatabases, RabbitVhost, ServiceProcess, free_port, wait_until
 
 HUGE = 10**30
 BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, True, "", "x" * 5000, [], {}, "2026-02-30", "网格" * 30, "\u202e"]
@@ -16,11 +18,21 @@ BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fkpis", "1%20OR%201=1",
 BAD_QUERY = ["x" * 5000, "\x00", "-1", "0", str(HUGE), "", "abc", "1.5", "2026-02-30", "13", "1999", "2101"]
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    """registry (for a grid) and reports, embedded, with one issued report to aim at."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def platform(request, tmp_path_factory):
+    """registry (for a grid) and reports, embedded or on RabbitMQ and PostgreSQL (which refuses a
+    NUL in a query the way SQLite does not), with one issued report to aim at."""
     folder = tmp_path_factory.mktemp("reports-bad-input")
-    env = {"SAFECOMMUNITY_DATA": str(folder / "data"), "AMQP_URI": None, "DATABASE_URL": None}
+    with ExitStack() as stack:
+        env = {"SAFECOMMUNITY_DATA": str(folder / "data"), "AMQP_URI": None, "DATABASE_URL": None}
+        if request.param == "postgresql":
+            request.getfixturevalue("infrastructure")
+            env.update(AMQP_URI=stack.enter_context(RabbitVhost()).uri,
+                       DATABASE_URL=stack.enter_context(PostgresDatabases()).url)
+        yield from running_platform(env, folder)
+
+
+def running_platform(env, folder):
     running = ServiceProcess(["registry", "reports"], free_port(), env, log_path=folder / "platform.log")
     running.start(migrate=True)
     try:

@@ -109,9 +109,9 @@ def routes(ids):
     """(method, path, a valid body or None, query parameters) for every route but the imports,
     which take files (test_registry_imports.py)."""
     r, pr = "/api/registry", "/api/projects"
-    unit, facility, rental = f"{r}/units/{ids['unit']}", f"{r}/facilities/{ids['facility']}", f"{r}/rentals/{ids['rental']}"
-    person, volunteer, team = f"{r}/residents/{ids['elder']}", f"{r}/volunteers/{ids['volunteer']}", \
-        f"{r}/volunteer-teams/{ids['team']}"
+    unit, facility = f"{r}/units/{ids['unit']}", f"{r}/facilities/{ids['facility']}"
+    rental, person = f"{r}/rentals/{ids['rental']}", f"{r}/residents/{ids['elder']}"
+    volunteer, team = f"{r}/volunteers/{ids['volunteer']}", f"{r}/volunteer-teams/{ids['team']}"
     return [
         ("POST", f"{r}/grids", {"code": "BD-G2", "name": "Grid 2", "level": "grid", "parent_code": "BD"}, []),
         ("GET", f"{r}/grids", None, []),

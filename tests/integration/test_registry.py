@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from openpyxl import Workbook
 from sqlalchemy import text
 
+from safecommunity import sitetime
 from safecommunity.testing import admin_token
 from services.registry.codes import credit_check_char, id_check_char
 from tests.conftest import base_url
@@ -159,7 +160,7 @@ def test_every_change_is_an_event_carrying_no_personal_data(registry):
     person = clerk.post("/residents", resident(tags=[{"tag": "elderly", "attributes": {"care_class": "A"}}]))
     clerk.call("PATCH", f"/residents/{person['id']}", 200, {"grid_code": "XL-G2", "phone": "13900000000"})
     clerk.call("DELETE", f"/residents/{person['id']}/tags/elderly", 200)
-    clerk.post(f"/residents/{person['id']}/move-out", {"moved_out_on": date.today().isoformat()}, expect=200)
+    clerk.post(f"/residents/{person['id']}/move-out", {"moved_out_on": sitetime.today().isoformat()}, expect=200)
     clerk.post(f"/residents/{person['id']}/move-out", {}, expect=409)
     unit = clerk.post("/units", {"name": "Dragon Restaurant", "type": "small_restaurant", "grid_code": "XL-G1",
                                  "credit_code": credit_code(), "safety_officer": "Zhang San",
@@ -169,7 +170,7 @@ def test_every_change_is_an_event_carrying_no_personal_data(registry):
     clerk.post(f"/units/{unit['id']}/risk-grade", {"risk_grade": "high"}, expect=200)
     hydrant = clerk.post("/facilities", {"code": "HYD-1", "type": "hydrant", "grid_code": "XL-G1",
                                          "unit_id": unit["id"],
-                                         "last_inspected_on": (date.today() - timedelta(days=40)).isoformat()})
+                                         "last_inspected_on": (sitetime.today() - timedelta(days=40)).isoformat()})
     assert [f["code"] for f in clerk.get("/facilities", overdue="true")["facilities"]] == ["HYD-1"]
     clerk.post(f"/facilities/{hydrant['id']}/inspections", {"status": "faulty"}, expect=200)
     assert clerk.get("/facilities", overdue="true")["facilities"] == []

@@ -1,8 +1,9 @@
 """The registry's housing and people against real PostgreSQL: rentals with their tenants kept
 current, landlords masked and audited, events without personal data, 400/404/409 cases."""
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
+from safecommunity import sitetime
 from tests.integration import test_registry as base
 from tests.integration.test_registry import audit_rows, id_number, outbox, resident
 
@@ -29,9 +30,9 @@ def test_a_rental_keeps_its_tenants_current_and_its_events_name_nobody(registry)
     clerk.call("DELETE", f"{path}/tenants/{tenant['id']}", 409)
     shown = clerk.post(f"{path}/inspections", {"score": 9}, expect=200)
     assert [t["resident_id"] for t in shown["tenants"]] == [other["id"]]
-    assert (shown["inspection_score"], shown["inspected_on"]) == (9, date.today().isoformat())
+    assert (shown["inspection_score"], shown["inspected_on"]) == (9, sitetime.today().isoformat())
     signed = clerk.call("PATCH", path, 200, {"letter_signed": True, "group_rental": True})
-    assert signed["signed_on"] == date.today().isoformat()
+    assert signed["signed_on"] == sitetime.today().isoformat()
 
     assert [r["id"] for r in clerk.get("/rentals", grid_code="XL-G1", letter_signed="true")["rentals"]] == [
         made["id"]]
@@ -64,7 +65,7 @@ def test_a_landlord_in_the_clear_needs_the_pii_scope_and_is_audited(registry):
 def test_bad_rental_input_is_a_400_an_unknown_rental_a_404_and_nothing_is_stored(registry):
     clerk = registry["clerk"]
     person = clerk.post("/residents", resident())
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (sitetime.today() + timedelta(days=1)).isoformat()
     cases = [(rental(grid_code="NOPE"), "grid_code"),
              (rental(tenants=["no-such-resident"]), "tenants.0"),
              (rental(tenants=[person["id"], person["id"]]), "tenants.1"),
@@ -108,7 +109,7 @@ def test_volunteers_serve_the_elderly_with_a_duty_certificate_and_leave_once(reg
     assert (made["grid_code"], made["certified"]) == ("XL-G2", False)
     path = f"/volunteers/{made['id']}"
     clerk.post(f"{path}/pairings", {"resident_id": first["id"]}, expect=409)  # no duty certificate yet
-    expires = (date.today() + timedelta(days=365)).isoformat()
+    expires = (sitetime.today() + timedelta(days=365)).isoformat()
     updated = clerk.call("PATCH", path, 200, {"certificate_number": "SG-2026-7", "certificate_expires_on": expires})
     assert updated["certified"] is True and updated["certificate_number"] == "***"
     for elderly in (first, second):  # 1:N
@@ -127,7 +128,7 @@ def test_volunteers_serve_the_elderly_with_a_duty_certificate_and_leave_once(reg
     clerk.post(f"/volunteer-teams/{team['id']}/members", {"volunteer_id": made["id"]}, expect=409)
 
     left = clerk.post(f"{path}/leave", {}, expect=200)
-    assert left["left_on"] == date.today().isoformat() and all(p["until"] for p in left["pairings"])
+    assert left["left_on"] == sitetime.today().isoformat() and all(p["until"] for p in left["pairings"])
     clerk.post(f"{path}/leave", {}, expect=409)
     assert clerk.get(f"/volunteer-teams/{team['id']}")["members"] == []
     assert clerk.get("/volunteers")["volunteers"] == []
@@ -184,7 +185,7 @@ def test_people_hold_several_roles_with_terms_and_a_grid_lists_its_responsible_p
     assert [d["code"] for d in clerk.get("/departments", kind="police")["departments"]] == ["XL-PS"]
     assert "grid_head" in {r["code"] for r in clerk.get("/roles")["roles"]}
     person = clerk.post("/residents", resident())
-    last_year = (date.today() - timedelta(days=365)).isoformat()
+    last_year = (sitetime.today() - timedelta(days=365)).isoformat()
     head = clerk.post("/assignments", {"role": "grid_head", "grid_code": "XL-G1", "resident_id": person["id"],
                                        "term_from": last_year})
     officer = clerk.post("/assignments", {"role": "grid_information_officer", "grid_code": "XL-G1",
@@ -202,7 +203,7 @@ def test_people_hold_several_roles_with_terms_and_a_grid_lists_its_responsible_p
     assert [a["id"] for a in clerk.get("/assignments", department="XL-PS")["assignments"]] != []
     assert [a["id"] for a in clerk.get("/assignments", role="building_head", active_on=last_year)[
         "assignments"]] == [old["id"]]
-    yesterday = (date.today() - timedelta(days=1)).isoformat()  # term_to is the last day in office
+    yesterday = (sitetime.today() - timedelta(days=1)).isoformat()  # term_to is the last day in office
     clerk.post(f"/assignments/{head['id']}/end", {"ended_on": yesterday}, expect=200)
     clerk.post(f"/assignments/{head['id']}/end", {}, expect=409)
     assert [a["id"] for a in clerk.get("/grids/XL-G1/people")["assignments"]] == [officer["id"]]

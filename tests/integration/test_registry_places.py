@@ -1,12 +1,12 @@
 """The registry against real PostgreSQL: searches by a grid cover the grids below it, a move-out
 takes the resident off what only a resident is on, one active volunteer per resident is the
 database's rule too (a lost race is a 409), compounds are records buildings belong to."""
-from datetime import date
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
+from safecommunity import sitetime
 from safecommunity.errors import Conflict
 from services.registry.storage import RegistryUnitOfWork
 from services.registry.tests.test_seeds import check_the_health_migration
@@ -73,10 +73,10 @@ def test_moving_out_ends_tenancy_household_volunteering_and_pairings_in_one_comm
 
     assert [t["resident_id"] for t in clerk.get(f"/rentals/{rental['id']}")["tenants"]] == [flatmate["id"]]
     assert [m["resident_id"] for m in clerk.get(f"/households/{home['id']}")["members"]] == [flatmate["id"]]
-    assert clerk.get(f"/volunteers/{theirs['id']}")["left_on"] == date.today().isoformat()
+    assert clerk.get(f"/volunteers/{theirs['id']}")["left_on"] == sitetime.today().isoformat()
     assert clerk.get(f"/volunteer-teams/{team['id']}")["members"] == []
     assert clerk.get("/volunteers", serves=leaving["id"])["volunteers"] == []
-    assert clerk.get(f"/volunteers/{helper['id']}")["pairings"][0]["until"] == date.today().isoformat()
+    assert clerk.get(f"/volunteers/{helper['id']}")["pairings"][0]["until"] == sitetime.today().isoformat()
     events = outbox(registry["engine"])[before:]
     assert [e["type"] for e in events] == ["resident.moved_out", "rental.updated", "volunteer.left"]
     assert (events[1]["data"]["tenants"], events[1]["data"]["changed"]) == (1, ["tenants"])
@@ -133,7 +133,7 @@ def test_compounds_are_records_with_a_grid_and_buildings_belong_to_them(registry
     made = clerk.post("/compounds", {"code": "WC", "name": "Willow Court", "grid_code": "XL-C",
                                      "property_manager": "Green Property", "address": "1 Willow Road"})
     assert made == {"code": "WC", "name": "Willow Court", "grid_code": "XL-C", "property_manager": "Green Property",
-                    "address": "1 Willow Road", "registered_on": date.today().isoformat()}
+                    "address": "1 Willow Road", "registered_on": sitetime.today().isoformat()}
     clerk.post("/compounds", {"code": "PY", "name": "Pine Yard", "grid_code": "XL-G1"})
     clerk.post("/compounds", {"code": "WC", "name": "Again", "grid_code": "XL-C"}, expect=409)
     cases = [({"code": "X1", "name": "X", "grid_code": "NOPE"}, "grid_code"),

@@ -112,7 +112,7 @@ class Access(SharedExtension):
 
     def check_ready(self):
         with self.tokens.engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
+            connection.exec_driver_sql("SELECT 1").scalar()  # read to the end: an open statement pins a snapshot
         return self.dependency
 
     def caller_from(self, request):

@@ -154,5 +154,5 @@ class Database(SharedExtension):
 
     def check_ready(self):
         with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            connection.execute(text("SELECT 1")).scalar()  # read to the end: an open statement pins a snapshot
         return self.dependency

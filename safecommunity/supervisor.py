@@ -30,8 +30,10 @@ class Supervisor:
         self._stopped = Event()
 
     def start(self):
-        for name in self.classes:
-            self._start(name)
+        """All at once, as nameko's runner does: one started alone would serve (and say it is ready)
+        while the others are still starting."""
+        for starting in [eventlet.spawn(self._start, name) for name in self.classes]:
+            starting.wait()  # a service that cannot start stops the process, with its reason
 
     def _start(self, name):
         container = ServiceContainer(self.classes[name], self.config)

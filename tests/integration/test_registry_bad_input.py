@@ -14,7 +14,8 @@ HUGE = 10**30
 BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, True, "", "x" * 5000, [], {}, "2026-02-30", "9999-12-31"]
 BAD_BODIES = ["", "null", "[]", '"text"', "42", "{not json", '{"bogus": 1}', '{"a": "\\u0000"}', '{"\\ud800": 1}']
 BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fgrids", "1%20OR%201=1", "%E2%80%AE", "-1", str(HUGE)]
-BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30"]
+BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30", "0001-01-01T00:00:00+14:00",
+             "9999-12-31T23:59:59-14:00"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 import eventlet
 from kombu import Consumer, Exchange, Queue, binding
 from nameko.extensions import Entrypoint, SharedExtension
-from sqlalchemy.exc import DBAPIError
 
 from safecommunity import metrics
 from safecommunity.broker import connect
 from safecommunity.consumer import RETRY_EVERY, Batch, as_text, consume_until_stopped, run_in_worker
 from safecommunity.database import Database
 from safecommunity.deadletters import DeadLetters
+from safecommunity.outages import is_outage
 from safecommunity.text import MAX_JSON_DEPTH, json_depth_exceeds
 
 from .dependencies import setting
@@ -126,6 +126,8 @@ class IntakeConsumer(SharedExtension):
 
     kill = stop
 
+    dependency = "intake"
+
     def check_ready(self):
         if not self.connected:
             raise ConnectionError("AMQP intake is not connected to the broker")
@@ -168,7 +170,7 @@ class IntakeConsumer(SharedExtension):
         exc_info = self._entrypoint().handle([item for _, item in pairs])
         if exc_info is None:
             return
-        if issubclass(exc_info[0], DBAPIError):  # the database, not the message: try again later
+        if is_outage(exc_info[1]):  # the database, not the message: leave it on the queue, try again shortly
             raise exc_info[1]
         if len(pairs) > 1:
             for pair in pairs:
@@ -192,8 +194,9 @@ class IntakeConsumer(SharedExtension):
             try:
                 for row in self.dead_letters.claim_due([CONSUMER]):
                     self._replay(row)
-            except Exception:
-                log.exception("AMQP intake could not replay parked messages")
+            except Exception as exc:
+                if not is_outage(exc):
+                    log.exception("AMQP intake could not replay parked messages")
             eventlet.sleep(RETRY_EVERY)
 
     def _replay(self, row):

@@ -11,6 +11,7 @@ from nameko.timer import Timer
 
 from safecommunity.config import database_url
 from safecommunity.errors import FieldInvalid, InvalidRequest
+from safecommunity.outages import OUTAGES
 
 from .policy import HazardPolicy
 
@@ -114,6 +115,7 @@ class SettingTimer(Timer):
 
     def __init__(self, setting_name, **kwargs):
         self.setting_name = setting_name
+        kwargs.setdefault("expected_exceptions", OUTAGES)  # the database away: a warning, and the next turn
         super().__init__(interval=SETTINGS[setting_name], **kwargs)
 
     def setup(self):

@@ -2,6 +2,8 @@
 object, weird IDs in paths, bad query parameters) against every route of registry, projects and
 notifications, on an embedded platform (SQLite) and on PostgreSQL: never a 5xx, always a 4xx with a
 reason, and a route added without a place in the corpus fails the coverage test."""
+import json
+
 import pytest
 import requests
 
@@ -11,7 +13,7 @@ from tests.integration.test_registry import PII_KEYS, credit_code, id_number
 
 SERVICES = ["registry", "projects", "notifications"]
 HUGE = 10**30
-BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, True, "", "x" * 5000, [], {}, "2026-02-30", "9999-12-31"]
+BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, float("nan"), True, "", "x" * 5000, [], {}, "2026-02-30", "9999-12-31"]
 BAD_BODIES = ["", "null", "[]", '"text"', "42", "{not json", '{"bogus": 1}', '{"a": "\\u0000"}', '{"\\ud800": 1}']
 BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fgrids", "1%20OR%201=1", "%E2%80%AE", "-1", str(HUGE)]
 BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30", "0001-01-01T00:00:00+14:00",
@@ -35,9 +37,11 @@ class Client:
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def send(self, method, path, body=None, raw=None, params=None):
+        """`body` as JSON, NaN and Infinity as Python writes them (which a JSON parser may take); `raw` as it is."""
+        if body is not None:
+            raw = json.dumps(body)
         headers = {"Content-Type": "application/json"} if raw is not None else {}
-        return self.session.request(method, self.url + path, json=body, data=raw, params=params,
-                                    headers=headers, timeout=30)
+        return self.session.request(method, self.url + path, data=raw, params=params, headers=headers, timeout=30)
 
     def made(self, path, body):
         answer = self.send("POST", path, body)
@@ -231,6 +235,13 @@ def test_a_bad_value_in_any_field_of_any_body_is_a_4xx_with_a_reason_never_a_5xx
             cases += [(method, path, {**body, name: value}, None, None) for value in BAD_VALUES]
         cases += [(method, path, {**body, "bogus": 1}, None, None)]
     assert_refused_with_reasons(api, cases)
+
+
+def test_a_units_risk_grade_cannot_be_patched_away_and_stays_as_it_was(platform):
+    api, ids = platform
+    answer = api.send("PATCH", f"/api/registry/units/{ids['unit']}", {"risk_grade": None})
+    assert (answer.status_code, answer.json()["fields"]) == (400, {"risk_grade": ["Field may not be null."]})
+    assert api.send("GET", f"/api/registry/units/{ids['unit']}").json()["risk_grade"] == "low"
 
 
 def test_a_body_that_is_not_an_object_of_valid_text_is_a_400(platform):

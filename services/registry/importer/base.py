@@ -65,7 +65,7 @@ class Importer:
         valid, seen = [], {}
         for number, raw in batch:
             if problems := {column: [reason] for column, text in raw.items() if (reason := text_problem(text))}:
-                report.reject(number, problems)  # a NUL or control character in a cell: that row and column
+                report.reject(number, problems)  # a character that is not text: that row's, naming the column
                 continue
             try:
                 row = self.prepare(self.loader.load(raw), raw)

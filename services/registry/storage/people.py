@@ -73,11 +73,11 @@ class ResidentRepository(Repository):
     def _unique_id_number(self, resident):
         """A concurrent request that registered the same ID number first, between the check and
         the write, makes the database refuse the write: the same IdNumberTaken as when it came
-        first in turn (the transaction is rolled back, as the handler does for that one too)."""
+        first in turn (the work is rolled back, as the handler does for that one too)."""
         try:
             yield
         except IntegrityError:
-            self.session.rollback()
+            self.uow.rollback()
             self._check_unique(resident)
             raise Conflict("conflicting change, try again") from None
 

@@ -4,7 +4,8 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from safecommunity.contracts import RESIDENCE_TYPES, SEXES
 
 from ..codes import check_credit_code, check_phone
-from ..schemas import Checked, RegisterFacilitySchema, RegisterUnitSchema, id_number, past_date
+from ..schemas import Checked, RegisterFacilitySchema, RegisterUnitSchema, id_number
+from ..schemas.common import ADDRESS_MAX, CODE_MAX, PERSON_NAME_MAX, code_of, day, filled, past_day, text
 
 
 class ImportRowSchema(Schema):
@@ -14,16 +15,16 @@ class ImportRowSchema(Schema):
 
 class ResidentRowSchema(ImportRowSchema):
     id_number = id_number(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = filled(PERSON_NAME_MAX, required=True)
     sex = fields.String(validate=validate.OneOf(SEXES))  # taken from the ID number when absent
-    birth_date = fields.Date(validate=past_date)         # likewise
+    birth_date = past_day()                              # likewise
     residence_type = fields.String(required=True, validate=validate.OneOf(RESIDENCE_TYPES))
-    grid_code = fields.String(required=True)
+    grid_code = code_of(required=True)
     phone = Checked(check_phone)
-    address = fields.String(validate=validate.Length(max=300))
-    registered_on = fields.Date(validate=past_date)
-    permit_expires_on = fields.Date()
-    tags = fields.String()  # tag codes separated by ';'
+    address = text(ADDRESS_MAX)
+    registered_on = past_day()
+    permit_expires_on = day()
+    tags = text(20 * (CODE_MAX + 1))  # tag codes separated by ';'
 
 
 class UnitRowSchema(RegisterUnitSchema):
@@ -37,4 +38,4 @@ class FacilityRowSchema(RegisterFacilitySchema):
     class Meta:
         unknown = EXCLUDE
 
-    unit_credit_code = fields.String()
+    unit_credit_code = code_of()

@@ -23,6 +23,7 @@ OUTCOMES = ("treated_and_left", "observed", "transferred", "admitted", "died", "
 ACCIDENT_KINDS = ("traffic", "fire", "work", "gas", "drowning", "poisoning", "food_poisoning",
                   "special_equipment", "school", "other")
 PUBLIC_ORDER_KINDS = ("criminal_alert", "burglary", "dispute", "petition", "other")
+DISPUTE_STAGES = ("warned", "investigated", "mediated")  # 预警 → 排查 → 调处
 HAZARD_CATEGORIES = ("fire", "electrical", "gas", "structural", "traffic", "chemical", "special_equipment",
                      "food", "public_order", "environment", "other")
 HAZARD_SEVERITIES = ("general", "major")
@@ -74,6 +75,16 @@ class PublicOrderReportedSchema(Payload):
     kind = fields.String(required=True, validate=one_of(PUBLIC_ORDER_KINDS))
     occurred_at = fields.DateTime(required=True)
     grid_code = fields.String(allow_none=True, load_default=None)
+
+
+class PublicOrderAdvancedSchema(Payload):
+    """A dispute took its next step of mediation: 预警 warned → 排查 investigated → 调处 mediated."""
+    public_order_id = fields.String(required=True)
+    source = fields.String(required=True)
+    kind = fields.String(required=True, validate=one_of(PUBLIC_ORDER_KINDS))
+    grid_code = fields.String(allow_none=True, load_default=None)
+    stage = fields.String(required=True, validate=one_of(DISPUTE_STAGES))
+    at = fields.DateTime(required=True)
 
 
 class HazardEventSchema(Payload):
@@ -130,6 +141,8 @@ EVENTS = (
           "A department reported an accident (traffic, fire, work...) with its deaths, injuries and loss."),
     _spec("public_order.reported", PublicOrderReportedSchema(),
           "A public-order event (alert, burglary, dispute, petition) was reported."),
+    _spec("public_order.advanced", PublicOrderAdvancedSchema(),
+          "A dispute took its next step of mediation (warned, investigated, mediated)."),
     _spec("hazard.reported", HazardReportedSchema(), "A hazard was reported, with its deadline from the policy."),
     _spec("hazard.notified", HazardNotifiedSchema(),
           "A rectification notice was served on the party responsible for a hazard."),

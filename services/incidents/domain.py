@@ -19,7 +19,7 @@ DETAIL_FIELDS = ("education", "occupation", "alcohol", "transport_mode", "road_u
 AMENDABLE = (tuple(f for f in CASE_FIELDS if f not in ("source", "external_id")) + ("report_time", "description")
              + DETAIL_FIELDS)
 MASS_CASUALTY_DEATHS, MASS_CASUALTY_INJURED = 3, 10  # 群死群伤, as 较大事故 begins
-DISPUTE_STEPS = ("warned", "investigated", "mediated")  # 预警 → 排查 → 调处
+DISPUTE_STEPS = ("warned", "investigated", "mediated")  # 预警 → 排查 → 调处; as the contract's DISPUTE_STAGES
 
 
 def now_utc():
@@ -166,8 +166,11 @@ class PublicOrderEvent(WithHistory):
         expected = DISPUTE_STEPS[DISPUTE_STEPS.index(self.stage) + 1] if self.stage != DISPUTE_STEPS[-1] else None
         if step != expected:
             raise IllegalTransition(f"dispute {self.id} is {self.stage}; the next step is {expected or 'none'}")
-        self.log(HistoryEntry(step, self.stage, step, actor, at or now_utc(), note))
+        at = at or now_utc()
+        self.log(HistoryEntry(step, self.stage, step, actor, at, note))
         self.stage = step
+        self.record("public_order.advanced", public_order_id=self.id, source=self.source, kind=self.kind,
+                    grid_code=self.grid_code, stage=step, at=at)
 
 
 # -- hazards ------------------------------------------------------------------------------------

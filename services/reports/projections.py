@@ -182,6 +182,13 @@ def public_order_reported(changes, hierarchy, events):
         "stage": e.data.get("stage") or ("warned" if e.data["kind"] == "dispute" else None)} for e in events)
 
 
+def public_order_advanced(changes, hierarchy, events):
+    """A dispute's stage as mediation goes on; counted by stage (调处 mediated: the dispute settled)."""
+    for event in events:
+        changes.updates.append((public_order, {"public_order_id": event.data["public_order_id"]},
+                                {"stage": event.data["stage"]}))
+
+
 def projects_created(changes, hierarchy, events):
     changes.rows[projects].extend({"project_id": e.data["project_id"], "name": e.data["name"],
                                    "intervention_area": e.data["intervention_area"], "status": e.data["status"]}
@@ -209,6 +216,7 @@ PROJECTIONS = {
     "injury.amended": injuries_amended,
     "accident.reported": accidents_reported,
     "public_order.reported": public_order_reported,
+    "public_order.advanced": public_order_advanced,
     "hazard.reported": hazards_reported,
     **{type_: hazards_changed for type_ in ("hazard.notified", "hazard.rectified", "hazard.verified",
                                             "hazard.reopened", "hazard.escalated", "hazard.overdue",

@@ -94,6 +94,9 @@ def test_a_dispute_goes_warned_investigated_mediated_in_order():
     dispute.advance("investigated", "li")
     dispute.advance("mediated", "li", note="agreement signed")
     assert dispute.stage == "mediated" and len(dispute.collect_history()) == 2
+    told = [(type_, data.get("stage")) for type_, data in dispute.collect_events()]
+    assert told == [("public_order.reported", None), ("public_order.advanced", "investigated"),
+                    ("public_order.advanced", "mediated")]
     with pytest.raises(IllegalTransition):
         PublicOrderEvent.report(kind="burglary", **fields).advance("investigated", "li")
 

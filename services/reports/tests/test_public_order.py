@@ -79,6 +79,22 @@ def test_a_dispute_counts_at_its_first_mediation_step_as_incidents_reports_it():
     assert public_order_of(engine_with(EVENTS), year=2025)["disputes"]["total"] == 1
 
 
+def advanced(public_order_id, stage):
+    return Event(type="public_order.advanced", source="/t", data={
+        "public_order_id": public_order_id, "source": "police", "kind": "dispute", "grid_code": "G1",
+        "stage": stage, "at": "2026-03-12T09:00:00+08:00"})
+
+
+def test_a_dispute_counts_at_the_mediation_step_it_has_reached_live_and_after_a_rebuild():
+    steps = [disorder("dispute", "G1", public_order_id="d-1"), disorder("dispute", "G1", public_order_id="d-2"),
+             advanced("d-1", "investigated"), advanced("d-1", "mediated"), advanced("d-2", "investigated")]
+    engine = engine_with(EVENTS + steps)
+    expected = {"total": 3, "by_stage": {"warned": 1, "investigated": 1, "mediated": 1}}
+    assert public_order_of(engine)["disputes"] == expected
+    rebuild_read_models(engine)
+    assert public_order_of(engine)["disputes"] == expected
+
+
 def test_the_same_event_delivered_twice_counts_once():
     again = disorder("burglary", "G1", public_order_id="p-1")
     engine = engine_with(EVENTS + [again])

@@ -58,28 +58,21 @@ def text_problems(value, path=""):
     return problems
 
 
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes and all
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
 def json_depth_exceeds(body, most=MAX_JSON_DEPTH):
     """Whether a JSON document nests objects and arrays deeper than `most`, read off its text
-    without parsing it (a parser recurses, and a deep enough document exhausts its stack)."""
-    depth, in_string, escaped = 0, False, False
+    without parsing it (a parser recurses, and a deep enough document exhausts its stack): the
+    strings taken out, then the brackets left counted."""
     if body.count("[") + body.count("{") <= most:
         return False
-    for char in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > most:
-                return True
-        elif char in "]}":
-            depth -= 1
+    depth = 0
+    for char in _NOT_BRACKETS.sub("", _STRING.sub("", body)):
+        depth += 1 if char in "[{" else -1
+        if depth > most:
+            return True
     return False
 
 

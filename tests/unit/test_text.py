@@ -37,6 +37,8 @@ def test_json_nested_past_the_limit_is_found_without_parsing_it():
     assert json_depth_exceeds("[" * 33 + "]" * 33)
     assert not json_depth_exceeds("[" * 32 + "]" * 32)
     assert not json_depth_exceeds('{"a": "' + "[" * 100 + '"}')  # brackets in a string do not nest
+    assert not json_depth_exceeds('{"a": "\\"' + "[" * 100 + '\\\\"}')  # nor after an escaped quote
+    assert json_depth_exceeds('{"a": "\\\\"' + "[" * 33 + "]" * 33 + "}")  # a quote after an escaped backslash ends it
 
 
 @pytest.mark.parametrize("encoded", [CSV.encode("utf-8"), b"\xef\xbb\xbf" + CSV.encode("utf-8"), CSV.encode("gb18030"),

@@ -35,6 +35,17 @@ def text_problem(value):
     return f"contains the control character U+{ord(char):04X}"
 
 
+# what such a character looks like escaped in JSON text: \u0000-\u001f, \u007f, \ud800-\udfff
+_ESCAPED_INVALID = re.compile(r"\\u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def may_hold_invalid_text(json_text):
+    """False when no string of the JSON document can hold a character text_problem refuses, as
+    neither the character nor its escape is in the text: a look with two regular expressions, so
+    the usual body spares the walk over every value (a tab escaped as \u0009 still sends it there)."""
+    return bool(_INVALID.search(json_text) or _ESCAPED_INVALID.search(json_text))
+
+
 def text_problems(value, path=""):
     """{dotted path: [reason]} for every string (keys included) in a JSON value that is not valid
     text; {} when all are. Paths read as marshmallow's field names do: `cards.3.description`."""

@@ -24,7 +24,7 @@ from .ids import new_id
 from .outages import OUTAGES, RETRY_AFTER, is_outage
 from .scopes import PUBLIC, known
 from .server import PlatformWebServer
-from .text import MAX_JSON_DEPTH, json_depth_exceeds, text_problems
+from .text import MAX_JSON_DEPTH, json_depth_exceeds, may_hold_invalid_text, text_problems
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("safecommunity.access")
@@ -103,7 +103,7 @@ def read_json(request):
         value = json.loads(body)
     except ValueError as exc:
         raise InvalidRequest(f"the body is not valid JSON: {exc}") from None
-    problems = text_problems(value)
+    problems = text_problems(value) if may_hold_invalid_text(body) else None
     if problems:
         raise ValidationError(problems)
     return value

@@ -1,4 +1,6 @@
 """Valid text: what every channel refuses, and files in the encodings Chinese systems export."""
+import json
+
 import pytest
 
 from safecommunity.errors import InvalidRequest
@@ -6,6 +8,7 @@ from safecommunity.text import (
     MAX_LINE_CHARS,
     decode_text_file,
     json_depth_exceeds,
+    may_hold_invalid_text,
     text_problem,
     text_problems,
 )
@@ -27,6 +30,18 @@ def test_ordinary_text_in_any_script_passes(value):
 def test_problems_are_named_by_the_path_to_the_field():
     body = {"cards": [{"description": "ok"}, {"description": "bad\x00", "grid": "G1"}], "note": "\ud83d"}
     assert set(text_problems(body)) == {"cards.1.description", "note"}
+
+
+@pytest.mark.parametrize("value", ["bad\x00", "lone \ud83d", "esc\x1b"])
+def test_a_json_text_whose_strings_may_hold_such_characters_is_told_apart(value):
+    assert may_hold_invalid_text(json.dumps({"a": value}))
+    assert may_hold_invalid_text(json.dumps({"a": value}, ensure_ascii=False))
+
+
+def test_ordinary_json_text_spares_the_walk():
+    ordinary = {"name": "张三", "note": "line\nbreak\ttab", "n": [1, 2]}
+    assert not may_hold_invalid_text(json.dumps(ordinary, ensure_ascii=False))
+    assert not may_hold_invalid_text(json.dumps(ordinary))  # \u escapes of ordinary characters
 
 
 def test_a_bad_field_name_is_named_by_where_it_sits():

@@ -24,7 +24,7 @@ from .ids import new_id
 from .outages import OUTAGES, RETRY_AFTER, is_outage
 from .scopes import PUBLIC, known
 from .server import PlatformWebServer
-from .text import MAX_JSON_DEPTH, json_depth_exceeds, may_hold_invalid_text, text_problems
+from .text import MAX_JSON_DEPTH, json_depth_exceeds, may_hold_invalid_text, text_problem, text_problems
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("safecommunity.access")
@@ -219,6 +219,17 @@ class Http(HttpRequestHandler):
         """A container that dies takes its routes with it (nameko's kill leaves them in the shared
         server, where they would keep routing to the dead container once it is started again)."""
         self.server.unregister_provider(self)
+
+    def get_entrypoint_parameters(self, request):
+        """The path's values and the query's parameters are text too: one that is not (a NUL, say,
+        which PostgreSQL cannot compare) is a 400 naming it, before the method runs."""
+        args, kwargs = super().get_entrypoint_parameters(request)
+        given = [*((name, value) for name, value in kwargs.items() if isinstance(value, str)),
+                 *request.args.items(multi=True)]
+        problems = {name: [reason] for name, value in given if (reason := text_problem(name) or text_problem(value))}
+        if problems:
+            raise ValidationError(problems)
+        return args, kwargs
 
     def handle_request(self, request):
         return answer(request, self.access, self.scope, self.container.service_name, self.url,

@@ -5,9 +5,8 @@ Every entrypoint first checks the caller's scope; reads of personal or sensitive
 or audited in handlers/."""
 from safecommunity.auth import Auth
 from safecommunity.bodies import IMPORT
-from safecommunity.web import paging
+from safecommunity.web import http, paging
 
-from .edge import http
 from .entrypoints import (
     HousingEntrypoints,
     OfficesEntrypoints,

@@ -2,11 +2,10 @@
 
 A mix-in of RegistryService (service.py), which gives it `store` and `caller`."""
 from safecommunity.errors import FieldInvalid
-from safecommunity.web import paging, read_json
+from safecommunity.web import http, paging, read_json
 
 from .. import handlers as do
 from ..domain import Grid
-from ..edge import http
 from ..handlers import ADMIN, READ, WRITE
 from ..schemas import (
     CreateGridSchema,

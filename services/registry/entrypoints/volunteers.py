@@ -1,10 +1,9 @@
 """Entrypoints for volunteers, their pairings and volunteer teams.
 
 A mix-in of RegistryService (service.py), which gives it `store` and `caller`."""
-from safecommunity.web import paging, read_json
+from safecommunity.web import http, paging, read_json
 
 from .. import handlers as do
-from ..edge import http
 from ..handlers import READ, WRITE
 from ..schemas import (
     FormTeamSchema,

@@ -78,7 +78,13 @@ def keep_private(path):
     it: SQLite gives the -wal and -shm files it makes beside it the same mode. A folder made here
     is its owner's only too. Files made before this was done are narrowed now."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        # Not opened again: closing any descriptor of a file drops every POSIX lock this process
+        # holds on it, SQLite's included, and another process could then take itself for the last
+        # user, checkpoint and delete the WAL under this process's connections (stale reads).
+        pass
     for name in (path, f"{path}-wal", f"{path}-shm", f"{path}-journal"):
         with contextlib.suppress(FileNotFoundError):
             os.chmod(name, 0o600)

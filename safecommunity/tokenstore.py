@@ -5,8 +5,8 @@ moment it commits, before each use of what it kept: by a trigger's NOTIFY on Pos
 (RevocationFeed), by the write-ahead log's header on SQLite (FileChangeFeed)."""
 import hashlib
 import logging
-import os
 import secrets
+import sqlite3
 import time
 from datetime import timedelta
 
@@ -214,33 +214,38 @@ def token_store(config):
 
 
 class FileChangeFeed(RevocationFeed):
-    """Embedded mode's feed. SQLite in WAL mode keeps a header in the database's -shm file that every
-    commit, from any process (the CLI's `token revoke` included), changes: its change counter, last
-    frame and salts (WalIndexHdr, the way SQLite's own connections see that another one wrote). When
-    those 48 bytes differ from the last check's, the tokens kept may be stale, and are dropped. A
-    read of a shared-memory page, no query."""
+    """Embedded mode's feed: SQLite's `PRAGMA data_version`, read on a connection of the feed's own,
+    changes whenever any other connection, of this process or another (the CLI's `token revoke`
+    included), has committed to the database since the last read; the tokens kept are then
+    dropped. One statement, no table read.
 
-    HEADER = 48
+    It once read the WAL index header in the -shm file itself, opening and closing the file each
+    time; but closing any descriptor of a file drops every POSIX lock the process holds on it,
+    SQLite's own among them, so another process could take itself for the last user, delete the
+    WAL and the -shm under this one, and leave it reading a stale snapshot."""
 
     def __init__(self, engine):
         super().__init__(engine)
-        self._shm, self._seen = f"{engine.url.database}-shm", None
+        self._path, self._db, self._seen = engine.url.database, None, None
 
     def cache(self):
         try:
-            descriptor = os.open(self._shm, os.O_RDONLY)  # opened each time: the file may be made anew
-            try:
-                seen = os.pread(descriptor, self.HEADER, 0)
-            finally:
-                os.close(descriptor)
-        except OSError:  # no -shm (yet): nothing to go by, so keep nothing
-            seen = None
-        if seen is None or seen != self._seen:
+            if self._db is None:
+                self._db = sqlite3.connect(self._path, check_same_thread=False, timeout=5)
+            seen = self._db.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error as exc:  # nothing to go by, so keep nothing
+            log.warning("token change feed unreadable (%s); checking every token in the store", exc)
+            self.close()
+            return None
+        if seen != self._seen:
             self._rows, self._seen = {}, seen
-        return self._rows if seen is not None else None
+        return self._rows
 
     def close(self):
-        self._rows = {}
+        self._rows, self._seen = {}, None
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 def checking_store(engine):

@@ -2,7 +2,7 @@
 replica. The store is a database of the backbone's own, `DATABASE_URL` with `{service}` as `access`
 (data/access.db embedded). A process keeps the tokens it checked and is told of any change the
 moment it commits, before each use of what it kept: by a trigger's NOTIFY on PostgreSQL
-(RevocationFeed), by the write-ahead log's header on SQLite (FileChangeFeed)."""
+(RevocationFeed), by PRAGMA data_version on SQLite (FileChangeFeed)."""
 import hashlib
 import logging
 import secrets
@@ -250,7 +250,7 @@ class FileChangeFeed(RevocationFeed):
 
 def checking_store(engine):
     """A TokenStore as a serving process checks tokens with: told of revocations by PostgreSQL's
-    NOTIFY (RevocationFeed) or by SQLite's write-ahead log (FileChangeFeed)."""
+    NOTIFY (RevocationFeed) or by SQLite's data_version (FileChangeFeed)."""
     feeds = {"postgresql": RevocationFeed, "sqlite": FileChangeFeed}
     feed = feeds.get(engine.dialect.name)
     return TokenStore(engine, feed(engine) if feed else None)

@@ -35,9 +35,30 @@ def connect(uri, heartbeat=30):
     return Connection(uri, heartbeat=heartbeat, transport_options={"polling_interval": 0.005})
 
 
+# What every durable queue of ours is declared as (AMQP_QUEUE_TYPE, set once per process by
+# configure): RabbitMQ's classic queues, or quorum queues, replicated over a cluster's nodes (Raft),
+# which survive the loss of a node. A queue's type is fixed when it is first declared.
+QUEUE_TYPES = ("classic", "quorum")
+_queue_arguments = {}
+
+
+def configure(config):
+    """Take AMQP_QUEUE_TYPE from the config; an unknown type stops start-up with a clear message."""
+    global _queue_arguments
+    queue_type = (config.get("AMQP_QUEUE_TYPE") or "classic").strip().lower()
+    if queue_type not in QUEUE_TYPES:
+        raise SystemExit(f"AMQP_QUEUE_TYPE {queue_type!r} is not one of {', '.join(QUEUE_TYPES)}")
+    # classic is declared without the argument, as queues made before the setting existed were
+    _queue_arguments = {"x-queue-type": queue_type} if queue_type != "classic" else {}
+
+
+def durable_queue(name, bindings):
+    """A durable queue of the configured type."""
+    return Queue(name, bindings=bindings, durable=True, queue_arguments=dict(_queue_arguments) or None)
+
+
 def service_queue(service, types):
-    return Queue(f"{service}.events", bindings=[binding(EVENTS_EXCHANGE, routing_key=t) for t in types],
-                 durable=True)
+    return durable_queue(f"{service}.events", [binding(EVENTS_EXCHANGE, routing_key=t) for t in types])
 
 
 def catalogue_queues():

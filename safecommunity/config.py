@@ -19,6 +19,7 @@ DEFAULTS = {
     "MAX_JSON_BYTES": 16 * 1024 * 1024,
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024 + 64 * 1024,  # incidents' ATTACHMENT_MAX_BYTES + a multipart envelope
     "MAX_IMPORT_BYTES": 256 * 1024 * 1024,             # a CSV of 1,000,000 residents is ~170 MB
+    "AMQP_QUEUE_TYPE": "classic",     # or quorum: every queue replicated over a RabbitMQ cluster (broker.py)
     "EVENT_BATCH_SIZE": 500,          # events handed to one handler call, one transaction
     "EVENT_BATCH_WAIT": 0.02,         # seconds a partial batch waits for more
     "EVENT_PREFETCH": 1000,

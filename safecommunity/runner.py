@@ -13,7 +13,7 @@ import signal
 
 import eventlet
 
-from . import migrate, sitetime
+from . import broker, migrate, sitetime
 from .config import SERVICES, database_url, from_environ
 from .supervisor import Supervisor
 from .tokenstore import ACCESS_STORE, token_store
@@ -68,6 +68,7 @@ def declare_broker(config, names):
 
     if config["AMQP_URI"].startswith("memory"):
         return
+    broker.configure(config)
     with connect(config["AMQP_URI"]) as connection:
         connection.ensure_connection(max_retries=10, interval_start=1, interval_step=1)
         declare_topology(connection)
@@ -105,6 +106,7 @@ def run(config, names, run_migrations=True):
     if config["AMQP_URI"].startswith("memory") and len(names) < len(SERVICES):
         log.warning("memory:// is private to this process: services elsewhere will not hear these")
     sitetime.configure(config)
+    broker.configure(config)
     if run_migrations:
         migrate_all(config, names)
     if is_embedded(config):

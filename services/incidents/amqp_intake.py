@@ -21,11 +21,11 @@ import time
 from dataclasses import dataclass
 
 import eventlet
-from kombu import Consumer, Exchange, Queue, binding
+from kombu import Consumer, Exchange, binding
 from nameko.extensions import Entrypoint, SharedExtension
 
 from safecommunity import metrics
-from safecommunity.broker import connect
+from safecommunity.broker import connect, durable_queue
 from safecommunity.consumer import RETRY_EVERY, Batch, as_text, consume_until_stopped, run_in_worker
 from safecommunity.database import Database
 from safecommunity.deadletters import DeadLetters
@@ -44,8 +44,7 @@ MAX_BODY = 64 * 1024  # one card is about 1 KB
 
 
 def intake_queue(kinds):
-    return Queue(QUEUE, bindings=[binding(INTAKE_EXCHANGE, routing_key=f"intake.*.{kind}") for kind in sorted(kinds)],
-                 durable=True)
+    return durable_queue(QUEUE, [binding(INTAKE_EXCHANGE, routing_key=f"intake.*.{kind}") for kind in sorted(kinds)])
 
 
 def declare_intake(channel):

@@ -10,6 +10,8 @@ trying UTF-8 strictly first, or as the sender declares.
 import codecs
 import re
 
+from marshmallow import validate
+
 from .errors import InvalidRequest
 
 # C0 controls but tab, LF and CR; DEL; and UTF-16 surrogates, which Python's str can hold alone
@@ -44,6 +46,20 @@ def may_hold_invalid_text(json_text):
     neither the character nor its escape is in the text: a look with two regular expressions, so
     the usual body spares the walk over every value (a tab escaped as \u0009 still sends it there)."""
     return bool(_INVALID.search(json_text) or _ESCAPED_INVALID.search(json_text))
+
+
+class ValidText(validate.Validator):
+    """A marshmallow validator refusing what text_problem refuses, with its reason."""
+
+    @staticmethod
+    def accepts(value):  # fastschema's test, without marshmallow's error machinery
+        return not isinstance(value, str) or text_problem(value) is None
+
+    def __call__(self, value):
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            raise validate.ValidationError(problem)
+        return value
 
 
 def text_problems(value, path=""):

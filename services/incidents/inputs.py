@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from marshmallow import fields, validate
 
 from safecommunity import sitetime
-from safecommunity.text import text_problem
+from safecommunity.text import ValidText
 
 from .codes import codes
 
@@ -28,20 +28,6 @@ PEOPLE = (0, 100_000)          # deaths, injuries in one accident
 YUAN = (0, 1e13)               # economic loss
 EVIDENCE = 50                  # attachments cited by one step
 EARLIEST, LATEST = 1900, 2199  # years a time may fall in (on its own clock)
-
-
-class ValidText(validate.Validator):
-    """Refuses what text.text_problem refuses: NUL, lone surrogates, control characters."""
-
-    @staticmethod
-    def accepts(value):  # fastschema's test, without marshmallow's error machinery
-        return not isinstance(value, str) or text_problem(value) is None
-
-    def __call__(self, value):
-        problem = text_problem(value) if isinstance(value, str) else None
-        if problem:
-            raise validate.ValidationError(problem)
-        return value
 
 
 def text(most, required=False):

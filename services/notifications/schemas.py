@@ -1,14 +1,10 @@
 """Notifications HTTP input (the deliveries' query string, strict and bounded) and output."""
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
-from safecommunity.text import text_problem
+from safecommunity.text import ValidText
 
 RECIPIENT_MAX = 120  # as wide as the deliveries table's column
 
-
-def valid_text(value):
-    if reason := text_problem(value):
-        raise ValidationError(reason)
 
 
 class DeliveryQuerySchema(Schema):
@@ -17,9 +13,9 @@ class DeliveryQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    recipient = fields.String(validate=[validate.Length(max=RECIPIENT_MAX), valid_text])
-    limit = fields.String(validate=[validate.Length(max=20), valid_text])
-    offset = fields.String(validate=[validate.Length(max=20), valid_text])
+    recipient = fields.String(validate=[validate.Length(max=RECIPIENT_MAX), ValidText()])
+    limit = fields.String(validate=[validate.Length(max=20), ValidText()])
+    offset = fields.String(validate=[validate.Length(max=20), ValidText()])
 
 
 class DeliverySchema(Schema):

@@ -2,9 +2,9 @@
 date bounded (the bounds are here, the tables' columns as wide)."""
 from datetime import date
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
-from safecommunity.text import text_problem
+from safecommunity.text import ValidText
 
 from .domain import INTERVENTION_AREAS, STATUSES
 
@@ -26,16 +26,12 @@ class CreateProjectSchema(Strict):
     start_date = fields.Date(load_default=None, allow_none=True, validate=validate.Range(FIRST_DAY, LAST_DAY))
 
 
-def valid_text(value):
-    if reason := text_problem(value):
-        raise ValidationError(reason)
-
 
 class ProjectQuerySchema(Strict):
     """limit and offset, read by paging(); nothing else."""
 
-    limit = fields.String(validate=[validate.Length(max=20), valid_text])
-    offset = fields.String(validate=[validate.Length(max=20), valid_text])
+    limit = fields.String(validate=[validate.Length(max=20), ValidText()])
+    offset = fields.String(validate=[validate.Length(max=20), ValidText()])
 
 
 class ProjectSchema(Schema):

@@ -4,7 +4,6 @@ from sqlalchemy import Column, Date, MetaData, String, Table, insert, select
 from safecommunity.errors import NotFound
 from safecommunity.storage import UnitOfWork
 from safecommunity.tables import add_backbone_tables
-from safecommunity.text import text_problem
 
 from .domain import Project
 
@@ -32,8 +31,6 @@ class ProjectRepository:
         self.uow.track(project)
 
     def get(self, project_id):
-        if text_problem(project_id):  # no id has a NUL, and PostgreSQL cannot even compare one
-            raise NotFound(f"no project {project_id!r}: {text_problem(project_id)}")
         row = self.uow.session.execute(select(projects).where(projects.c.id == project_id)).first()
         if row is None:
             raise NotFound(f"no project {project_id}")

@@ -36,10 +36,14 @@ class Supervisor:
             starting.wait()  # a service that cannot start stops the process, with its reason
 
     def _start(self, name):
-        container = ServiceContainer(self.classes[name], self.config)
-        self.containers[name] = container
+        container = self._new(name)
         container.start()
         eventlet.spawn(self._watch, name, container)
+
+    def _new(self, name):
+        container = ServiceContainer(self.classes[name], self.config)
+        self.containers[name] = container
+        return container
 
     def _watch(self, name, container):
         backoff = Backoff(first=0.5, cap=10.0)
@@ -55,19 +59,25 @@ class Supervisor:
                     backoff.reset()
                 log.error("service %s died (%s: %s); starting it again in up to %.1fs", name, type(exc).__name__,
                           exc, backoff.next)
-            backoff.wait()
-            if self._stopping:
+            container = self._start_again(name, backoff)
+            if container is None:
                 return
-            try:
-                container = ServiceContainer(self.classes[name], self.config)
-                self.containers[name] = container
-                container.start()
-            except Exception as exc:  # e.g. its port still closing: try again after the next wait
-                log.error("service %s did not start again: %s", name, exc)
-                container.kill()
-                continue
             metrics.SERVICE_RESTARTS.labels(name).inc()
             log.info("service %s started again", name)
+
+    def _start_again(self, name, backoff):
+        """A new container of the service, after a back-off, tried until one starts; None once stopping."""
+        while True:
+            backoff.wait()
+            if self._stopping:
+                return None
+            container = self._new(name)
+            try:
+                container.start()
+                return container
+            except Exception as exc:  # e.g. its port still closing: try again after the next wait
+                log.error("service %s did not start again (%s); trying again in up to %.1fs", name, exc, backoff.next)
+                container.kill()
 
     def wait(self):
         self._stopped.wait()

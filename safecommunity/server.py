@@ -169,6 +169,7 @@ class PlatformWebServer(WebServer):
     kill = stop
 
     def get_wsgi_app(self):
-        from .web import PlatformApp, error_response  # web.py imports this module for its Http entrypoint
+        from .ops import PlatformApp  # web.py, which ops.py imports, imports this module for its Http entrypoint
+        from .web import error_response
 
         return BodyGuard(PlatformApp(self), self.container.config, error_response)

@@ -35,7 +35,7 @@ class IssueTokenSchema(Schema):
             raise ValidationError(f"unknown scope(s) {', '.join(unknown)}; see GET /api/access/scopes")
 
 
-# -- the admin HTTP API, served beside the operator routes (web.py) -----------------------------------
+# -- the admin HTTP API, served beside the operator routes (ops.py) ------------------------------------
 
 def issue_over_http(tokens, caller, body):
     command = IssueTokenSchema().load(body)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from nameko.extensions import SharedExtension
 from sqlalchemy import Connection, create_engine, event, text
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from .config import database_url
 
@@ -39,9 +39,16 @@ class LazyConnection:
         return getattr(self.opened(), name)
 
     def close(self):
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        """Rolls back what was not committed and gives the connection back; one the server has
+        closed meanwhile (a restart) has nothing to roll back, and SQLAlchemy has already dropped
+        it from the pool: its error here must not escape into nameko's worker teardown, where it
+        would kill the container."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except DBAPIError as exc:
+                log.warning("a unit of work's connection was already gone when closed: %s", str(exc)[:200])
 
 
 def utcnow():

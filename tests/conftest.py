@@ -17,6 +17,7 @@ from safecommunity.testing import (
     free_port,
     wait_until,
 )
+from tests.greenlet_timeout import pytest_timeout_set_timer  # noqa: F401 (a hook: a hung test fails alone)
 from tests.support import log_in, log_out
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)

@@ -1,4 +1,6 @@
 """Prometheus metrics of the backbone; every one carries the service it belongs to."""
+from typing import NamedTuple
+
 from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS_PUBLISHED = Counter("safecommunity_events_published_total",
@@ -21,3 +23,23 @@ SERVICE_RESTARTS = Counter("safecommunity_service_restarts_total",
                            "Service containers the runner started again after they died", ["service"])
 DEPENDENCY_UP = Gauge("safecommunity_dependency_up",
                       "1 while the service reaches the dependency, 0 while it is away", ["service", "dependency"])
+
+
+class ScrapedGauge(NamedTuple):
+    """A gauge read from its owning service's database each time Prometheus scrapes (gauges.py), not
+    kept in memory: it is never stale, and while that database is away it is absent, not frozen."""
+    name: str
+    documentation: str
+    labels: tuple = ()  # beside `service`, which every sample carries
+
+
+HAZARDS_OPEN = ScrapedGauge("safecommunity_hazards_open", "Hazards not closed yet (reported to verified)",
+                            ("severity",))
+HAZARDS_OVERDUE = ScrapedGauge("safecommunity_hazards_overdue",
+                               "Hazards past their deadline and not rectified yet", ("severity",))
+INJURIES_TODAY = ScrapedGauge("safecommunity_injuries_today",
+                              "Injury cases whose injury time falls on today in the site's time zone")
+NOTICES_UNACKNOWLEDGED = ScrapedGauge("safecommunity_notices_unacknowledged",
+                                      "In-app notices not acknowledged (there is no acknowledgement yet: "
+                                      "every in-app notice delivered)")
+SCRAPED_GAUGES = (HAZARDS_OPEN, HAZARDS_OVERDUE, INJURIES_TODAY, NOTICES_UNACKNOWLEDGED)

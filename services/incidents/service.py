@@ -7,6 +7,7 @@ from safecommunity.bodies import UPLOAD
 from safecommunity.consumer import event_handler
 from safecommunity.downloads import attachment_headers
 from safecommunity.fastschema import Loader
+from safecommunity.gauges import BusinessGauges
 from safecommunity.scopes import PUBLIC
 from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
@@ -28,6 +29,7 @@ from .dependencies import Attachments, Policy, timer_every
 from .intake import CREATED, INTAKE_KINDS, REJECTED, counts, take_in, take_in_messages, take_in_records
 from .rules import rule_table
 from .storage import IncidentsUnitOfWork
+from .storage.gauges import GAUGES, read_gauges
 
 CASE, BATCH = s.InjuryCaseSchema(), Loader(s.BatchSchema())
 READ, WRITE = "incidents:read", "incidents:write"
@@ -39,6 +41,7 @@ class IncidentsService:
     policy = Policy()
     files = Attachments()
     caller = Auth()
+    gauges = BusinessGauges(read_gauges, *GAUGES)  # open and overdue hazards, injuries today
     broker_topology = (declare_intake,)  # declared by `safecommunity migrate`, before the first start
 
     # -- injury cases -----------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Notifications: tells people what they need to know, and logs every delivery (entrypoints only)."""
 from safecommunity.consumer import event_handler
+from safecommunity.gauges import BusinessGauges
 from safecommunity.storage import Store
 from safecommunity.web import http, paging
 
 from .domain import notices_for_injury
+from .gauges import GAUGES, read_gauges
 from .schemas import DeliveryQuerySchema, DeliverySchema
 from .storage import NotificationsUnitOfWork
 
@@ -13,6 +15,7 @@ READ = "notifications:read"
 class NotificationsService:
     name = "notifications"
     store = Store(NotificationsUnitOfWork)
+    gauges = BusinessGauges(read_gauges, *GAUGES)  # notices unacknowledged
 
     @event_handler("injury.reported")
     def handle_injury_reported(self, events):

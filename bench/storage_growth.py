@@ -101,7 +101,7 @@ def main():
 
 
 def report(args, sizes):
-    print(f"\n| table | rows | MB | bytes a row |\n|---|---|---|---|")
+    print("\n| table | rows | MB | bytes a row |\n|---|---|---|---|")
     for service, (tables, total) in sizes.items():
         print(f"| **{service}** (database) | | {total / 2**20:,.1f} | |")
         for name, (size, rows) in tables.items():

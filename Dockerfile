@@ -31,8 +31,8 @@ RUN pip install --no-deps .
 # Run as an unprivileged user. /data holds the embedded mode's SQLite files; a named volume
 # mounted there inherits this ownership the first time it is used.
 RUN useradd --system --uid 10001 --user-group --home-dir /data --no-create-home app \
-    && mkdir -p /data \
-    && chown app:app /data
+    && mkdir -p /data/attachments \
+    && chown -R app:app /data
 USER app
 
 # Embedded mode keeps one SQLite file per service in this folder (default ./data).

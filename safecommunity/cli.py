@@ -19,6 +19,7 @@ def main(argv=None):
 
 
 def build_parser():
+    from .backup import REPUBLISH_MINUTES
     from .config import SERVICES
 
     parser = argparse.ArgumentParser(prog="safecommunity", description=__doc__)
@@ -52,6 +53,17 @@ def build_parser():
     rebuild = commands.add_parser("rebuild", help="rebuild read models by replaying the kept events")
     rebuild.add_argument("service", nargs="?", default="reports", choices=("reports",))
     rebuild.set_defaults(command=cmd_rebuild)
+
+    backup = commands.add_parser("backup", help="copy every database (embedded: and the keys) into DIR, online")
+    backup.add_argument("directory", metavar="DIR", help="a new or empty folder")
+    backup.set_defaults(command=cmd_backup)
+    restore = commands.add_parser("restore", help="restore a backup from DIR (stop the platform first)")
+    restore.add_argument("directory", metavar="DIR")
+    restore.add_argument("--force", action="store_true", help="replace a data folder or databases that are not empty")
+    restore.add_argument("--republish-minutes", type=float, default=REPUBLISH_MINUTES, metavar="M",
+                         help="publish again the events published from M minutes before the backup began "
+                              f"(default {REPUBLISH_MINUTES:g}: cover the slowest consumer's lag then)")
+    restore.set_defaults(command=cmd_restore)
 
     catalogue = commands.add_parser("catalogue", help="print the event catalogue as a Markdown table")
     catalogue.set_defaults(command=cmd_catalogue)
@@ -159,6 +171,32 @@ def cmd_rebuild(args):
     from services.reports.storage import rebuild_read_models
     count = rebuild_read_models(engine_for(args, args.service))
     print(f"rebuilt {args.service}'s read models from {count} kept events")
+
+
+def cmd_backup(args):
+    from .backup import BackupError, backup
+    try:
+        manifest = backup(_config(args), args.directory)
+    except BackupError as exc:
+        raise SystemExit(f"backup failed: {exc}") from None
+    size = sum(entry["size"] for entry in manifest["files"]) / 1e6
+    print(f"backed up {len(manifest['databases'])} databases ({manifest['mode']} mode, {size:.1f} MB, "
+          f"{len(manifest['files'])} files) into {args.directory}")
+    if manifest["mode"] == "distributed":
+        print("PII_KEY and PII_HASH_KEY are not in it: keep them, apart from it; without them the "
+              "registry's ID numbers and phones cannot be read")
+
+
+def cmd_restore(args):
+    from .backup import BackupError, restore
+    try:
+        manifest, republished = restore(_config(args), args.directory, args.force, args.republish_minutes)
+    except BackupError as exc:
+        raise SystemExit(f"restore failed: {exc}") from None
+    print(f"restored the backup of {manifest['started_at']} ({manifest['mode']} mode); {republished} events "
+          f"will be published again when the services start")
+    print("next: safecommunity run (it migrates first)" if manifest["mode"] == "embedded" else
+          "next: safecommunity migrate, then start the services")
 
 
 def cmd_catalogue(args):

@@ -14,8 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# A Chinese TrueType font for the PDF reports (reports embeds it; see services/reports/render.py).
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+# A Chinese TrueType font for the PDF reports (reports embeds it; see services/reports/render.py),
+# and PostgreSQL's client programs for `safecommunity backup` and `restore` (pg_dump, pg_restore;
+# Debian bookworm's are 15, as compose's server).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, in their own layer, so a code change does not reinstall them.

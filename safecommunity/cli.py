@@ -29,7 +29,7 @@ def build_parser():
 
     run = commands.add_parser("run", help="run the platform (all services) or some services")
     run.add_argument("--service", action="append", choices=SERVICES, help="run only this service")
-    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--port", type=int, help="the port to listen on (default: WEB_SERVER_ADDRESS's, 8000)")
     run.add_argument("--host", help="the address to listen on (embedded mode: 127.0.0.1; else 0.0.0.0)")
     run.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     run.set_defaults(command=cmd_run)

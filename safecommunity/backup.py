@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import tarfile
 from datetime import datetime, timedelta
 from importlib import metadata
 from pathlib import Path
@@ -30,6 +31,7 @@ from .tokenstore import ACCESS_STORE
 __all__ = ["BackupError", "backup", "restore", "read_manifest", "verify"]
 
 MANIFEST, FORMAT = "manifest.json", 1
+ATTACHMENTS = "attachments.tar"  # incidents' attachments (hazard photos, evidence), when it has any
 # Consumers before the producers they hear from (tests/unit/test_backup_manifest.py checks it
 # against the catalogue); the access store, on its own, last.
 SNAPSHOT_ORDER = ("reports", "notifications", "incidents", "projects", "registry", ACCESS_STORE)
@@ -48,6 +50,7 @@ def backup(config, directory):
         for file, source in stores.beside().items():
             if source.exists():
                 (directory / file).write_bytes(source.read_bytes())
+        save_attachments(config, directory)  # after the databases: every file their copies name
         manifest = {"format": FORMAT, "platform": {"name": "safecommunity", "version": platform_version()},
                     "mode": stores.mode, "started_at": started.isoformat(), "finished_at": utcnow().isoformat(),
                     "databases": databases, "files": [described(path) for path in sorted(directory.iterdir())]}
@@ -78,6 +81,8 @@ def restore(config, directory, force=False, republish_minutes=REPUBLISH_MINUTES)
         for file, target in stores.beside().items():
             if file in listed:
                 stores.place(directory / file, target)
+        if ATTACHMENTS in listed:
+            load_attachments(config, directory)
     since = datetime.fromisoformat(manifest["started_at"]) - timedelta(minutes=republish_minutes)
     republished = republish(config, [name for name in names if name in SERVICES], since)
     if stores.mode == "distributed":
@@ -174,6 +179,29 @@ def check_revisions(config, manifest):
             raise BackupError(f"{name}'s database in the backup is at migration {revision!r}, which this platform "
                               f"({platform_version()}) does not have: restore it with the version that made it "
                               f"({manifest.get('platform', {}).get('version', 'see the manifest')})") from None
+
+
+# -- incidents' attachments: files beside its database ----------------------------------------------
+
+def save_attachments(config, directory):
+    """The hazard photos and evidence as one archive. They are named by their content hash and never
+    change, so files added while it is written are only extra, never half of one."""
+    folder = attachments_folder(config)
+    if folder.is_dir() and any(folder.iterdir()):
+        with tarfile.open(directory / ATTACHMENTS, "w") as archive:
+            archive.add(folder, arcname=".")
+
+
+def load_attachments(config, directory):
+    folder = attachments_folder(config)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with tarfile.open(directory / ATTACHMENTS) as archive:
+        archive.extractall(folder, filter="data")  # refuses absolute paths, "..", links out and devices
+
+
+def attachments_folder(config):
+    from services.incidents.dependencies import attachments_folder as incidents_folder
+    return incidents_folder(config)
 
 
 # -- after the databases are back ----------------------------------------------------------------

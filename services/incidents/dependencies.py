@@ -96,11 +96,15 @@ class AttachmentFiles:
 class Attachments(DependencyProvider):
     def setup(self):
         config = self.container.config
-        folder = setting(config, "ATTACHMENTS_DIR") or _data_folder(config) / "attachments" / "incidents"
-        self.files = AttachmentFiles(folder, setting(config, "ATTACHMENT_MAX_BYTES"))
+        self.files = AttachmentFiles(attachments_folder(config), setting(config, "ATTACHMENT_MAX_BYTES"))
 
     def get_dependency(self, worker_ctx):
         return self.files
+
+
+def attachments_folder(config):
+    """Where the attachments' files are (`safecommunity backup` copies them from here too)."""
+    return Path(setting(config, "ATTACHMENTS_DIR") or _data_folder(config) / "attachments" / "incidents")
 
 
 def _data_folder(config):

@@ -16,11 +16,12 @@ from sqlalchemy import create_engine, text
 from safecommunity.config import SERVICES
 from safecommunity.testing import PostgresDatabases, RabbitVhost, ServiceProcess, admin_token, free_port, wait_until
 from services.registry.codes import id_check_char
-from tests.support import get, http, injury_card, log_in, post, summary
+from tests.support import get, hazard_report, http, injury_card, log_in, post, summary
 
 pytestmark = pytest.mark.integration
 
 PRELOADED = 2000  # cards in the databases before the load starts, so the copy has something to copy
+PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # a hazard's photo, in incidents' attachments folder
 PII_KEYS = {"PII_KEY": Fernet.generate_key().decode(), "PII_HASH_KEY": "h" * 40}
 
 
@@ -88,7 +89,11 @@ def prepare(url):
     cards = [injury_card("XL-G1") for _ in range(PRELOADED)]
     for start in range(0, PRELOADED, 1000):
         post(f"{url}/api/incidents/injuries/batch", {"cases": cards[start:start + 1000]}, expect=200)
-    return {"residents": residents, "cards": {card["external_id"] for card in cards}}
+    hazard = post(f"{url}/api/incidents/hazards", hazard_report(grid_code="XL-G1"), expect=201)["hazard"]
+    answer = http.post(f"{url}/api/incidents/hazards/{hazard['id']}/attachments", data=PHOTO, timeout=10,
+                       params={"uploaded_by": "mall", "filename": "整改后.png"}, headers={"Content-Type": "image/png"})
+    assert answer.status_code == 201, answer.text
+    return {"residents": residents, "cards": {card["external_id"] for card in cards}, "photo": answer.json()["id"]}
 
 
 def back_up_under_load(source, backup):
@@ -148,6 +153,7 @@ def check_restored(target, load, began, ended, known, url_for):
     severe = {card["id"] for card in cards.values() if card["severity"] == "severe"}
     wait_until(lambda: len(every_row(url, "/api/notifications/deliveries", "deliveries")) == len(severe),
                message=f"a notice for each of the {len(severe)} severe cards")
+    assert http.get(f"{url}/api/incidents/attachments/{known['photo']}", timeout=10).content == PHOTO
     for number, resident_id in known["residents"].items():  # sealed with the keys, found by their hash
         [found] = get(f"{url}/api/registry/residents", id_number=number)["residents"]
         assert (found["id"], found["id_number"]) == (resident_id, number)
@@ -167,7 +173,7 @@ def test_an_embedded_backup_taken_under_load_restores_into_a_fresh_data_folder_a
         source.stop()
     backup = tmp_path / "backup"
     assert {path.name for path in backup.iterdir()} == {f"{name}.db" for name in (*SERVICES, "access")} | {
-        "manifest.json", "registry-keys.json", "admin-token"}
+        "manifest.json", "registry-keys.json", "admin-token", "attachments.tar"}
     assert all(path.stat().st_mode & 0o777 == 0o600 for path in backup.iterdir())
     assert backup.stat().st_mode & 0o777 == 0o700
 
@@ -184,7 +190,8 @@ def test_an_embedded_backup_taken_under_load_restores_into_a_fresh_data_folder_a
 
 
 def test_a_distributed_backup_taken_under_load_restores_into_fresh_databases_as_it_was(vhost, databases, tmp_path):
-    source_env = {"AMQP_URI": vhost.uri, "DATABASE_URL": databases.url, **PII_KEYS}
+    source_env = {"AMQP_URI": vhost.uri, "DATABASE_URL": databases.url, "ATTACHMENTS_DIR": str(tmp_path / "files"),
+                  **PII_KEYS}
     source = ServiceProcess(list(SERVICES), free_port(), source_env, log_path=tmp_path / "source.log")
     source.start(migrate=True)
     try:
@@ -195,11 +202,12 @@ def test_a_distributed_backup_taken_under_load_restores_into_fresh_databases_as_
         source.stop()
     backup = tmp_path / "backup"
     assert {path.name for path in backup.iterdir()} == {f"{name}.dump" for name in (*SERVICES, "access")} | {
-        "manifest.json"}
+        "manifest.json", "attachments.tar"}
     assert all(path.stat().st_mode & 0o777 == 0o600 for path in backup.iterdir())
 
     with PostgresDatabases() as fresh, RabbitVhost() as fresh_vhost:
-        target_env = {"AMQP_URI": fresh_vhost.uri, "DATABASE_URL": fresh.url, **PII_KEYS}
+        target_env = {"AMQP_URI": fresh_vhost.uri, "DATABASE_URL": fresh.url,
+                      "ATTACHMENTS_DIR": str(tmp_path / "restored-files"), **PII_KEYS}
         env = {**source.env, **target_env}
         cli(env, "restore", str(backup))
         refused = cli(env, "restore", str(backup), fails=True)

@@ -43,3 +43,11 @@ NOTICES_UNACKNOWLEDGED = ScrapedGauge("safecommunity_notices_unacknowledged",
                                       "In-app notices not acknowledged (there is no acknowledgement yet: "
                                       "every in-app notice delivered)")
 SCRAPED_GAUGES = (HAZARDS_OPEN, HAZARDS_OVERDUE, INJURIES_TODAY, NOTICES_UNACKNOWLEDGED)
+
+# Notifications' sends on the outside channels (in-app counts too: it is a channel), one per attempt;
+# status: sent, retrying or dead. Declared here, at import, so its TYPE line is exported before any send.
+NOTIFICATIONS_SENT = Counter("safecommunity_notifications_sent_total",
+                             "Notification send attempts by channel and outcome", ["service", "channel", "status"])
+NOTIFICATION_LATENCY = Histogram("safecommunity_notification_latency_seconds",
+                                 "From the triggering event's time to the notification sent", ["service", "channel"],
+                                 buckets=(0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600))

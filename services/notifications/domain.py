@@ -1,15 +1,44 @@
-"""Notifications domain: which events become which notices. Pure Python.
+"""Notifications domain: which events become which notices, and a delivery's life. Pure Python.
 
-For now one rule: a severe injury is told to the committee office in the platform (in-app).
-Subscriptions, templates and the other channels come with the notifications issue.
+One rule for now: a severe injury is told to the committee office in the platform (in-app) and, when
+the site has configured them, by e-mail / SMS / chat bot / webhook too (see `office_channels`).
+Recipients and subscriptions come with the rest of the notifications issue.
+
+A delivery on an outside channel is queued, then sent, or failed: retrying with back-off and jitter,
+and dead after the last allowed attempt, with the channel's answer as the reason.
 """
+import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from typing import Optional
 
 from safecommunity.domain import Aggregate
 from safecommunity.ids import new_id
 
+from . import templates
+
 COMMITTEE_OFFICE = "committee-office"
+
+QUEUED, SENT, RETRYING, DEAD, DELIVERED = "queued", "sent", "retrying", "dead", "delivered"
+DUE = (QUEUED, RETRYING)  # what the sender picks up
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """attempts: how many sends before a delivery is dead; the wait before try n+1 is a random part
+    ("full jitter") of first * 2**(n-1), capped: a gateway that was down for everyone is not hit by
+    every queued delivery at the same second when it returns."""
+    attempts: int = 5
+    first: float = 30.0
+    cap: float = 3600.0
+
+    def wait_after(self, attempt, rand=random.random):
+        ceiling = min(self.cap, self.first * 2 ** (attempt - 1))
+        return ceiling * (0.5 + rand() / 2)  # never less than half: no burst of immediate retries
 
 
 @dataclass
@@ -19,25 +48,70 @@ class Notification(Aggregate):
     recipient: str
     subject: str
     body: str
-    status: str = "delivered"
+    status: str = DELIVERED
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     id: str = field(default_factory=new_id)
+    address: str = ""                    # where the channel sends it; never in an event nor an answer
+    triggered_at: Optional[datetime] = None   # the triggering event's time (delivery latency)
+    attempts: int = 0
+    next_attempt_at: Optional[datetime] = None
+    last_answer: str = ""
+    sent_at: Optional[datetime] = None
 
     @classmethod
-    def deliver_in_app(cls, trigger_event_id, recipient, subject, body):
+    def deliver_in_app(cls, trigger_event_id, recipient, subject, body, triggered_at=None):
         # In-app delivery is writing it to the log the recipient reads: done once it is stored.
         notice = cls(trigger_event_id=trigger_event_id, channel="in_app", recipient=recipient,
-                     subject=subject, body=body)
-        notice.record("notification.sent", notification_id=notice.id, trigger_event_id=trigger_event_id,
-                      channel=notice.channel, recipient=recipient, subject=subject)
+                     subject=subject, body=body, triggered_at=triggered_at)
+        notice.sent_at = notice.created_at
+        notice._record_sent()
         return notice
 
+    @classmethod
+    def queue(cls, trigger_event_id, channel, recipient, address, subject, body, triggered_at=None):
+        notice = cls(trigger_event_id=trigger_event_id, channel=channel, recipient=recipient, address=address,
+                     subject=subject, body=body, status=QUEUED, triggered_at=triggered_at)
+        notice.next_attempt_at = notice.created_at
+        return notice
 
-def notices_for_injury(event_id, injury):
+    def record_answer(self, answer, now, policy):
+        """The channel's answer to one send: sent, retrying at a later time, or dead."""
+        if self.status not in DUE:
+            raise IllegalTransition(f"delivery {self.id} is {self.status}, not due for sending")
+        self.attempts += 1
+        self.last_answer = answer.text[:1000]
+        if answer.ok:
+            self.status, self.sent_at, self.next_attempt_at = SENT, now, None
+            self._record_sent()
+        elif answer.retryable and self.attempts < policy.attempts:
+            self.status = RETRYING
+            self.next_attempt_at = now + timedelta(seconds=policy.wait_after(self.attempts))
+        else:
+            self.status, self.next_attempt_at = DEAD, None
+            self.record("notification.failed", notification_id=self.id, trigger_event_id=self.trigger_event_id,
+                        channel=self.channel, recipient=self.recipient, attempts=self.attempts,
+                        reason=self.last_answer)
+
+    def _record_sent(self):
+        self.record("notification.sent", notification_id=self.id, trigger_event_id=self.trigger_event_id,
+                    channel=self.channel, recipient=self.recipient, subject=self.subject)
+
+
+def moment(text):
+    """An event's ISO 8601 time; None when it cannot be read (the latency is then not observed)."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def notices_for_injury(event_id, injury, office_channels=(), triggered_at=None):
+    """office_channels: (channel, address) pairs the site set for the committee office."""
     if injury["severity"] != "severe":
         return []
-    where = f"grid {injury['grid_code']}" if injury.get("grid_code") else "an unknown grid"
-    subject = f"Severe injury ({injury['cause']}) reported in {where}"
-    body = (f"{injury['source']} reported a severe {injury['cause']} injury, outcome {injury['outcome']}, "
-            f"injured at {injury['injury_time']}. Case {injury['case_id']}.")
-    return [Notification.deliver_in_app(event_id, COMMITTEE_OFFICE, subject, body)]
+    notice = templates.current().render("zh", "injury.reported", "in_app", injury)  # the offices read Chinese
+    subject, body = notice["subject"], notice["body"]
+    return [Notification.deliver_in_app(event_id, COMMITTEE_OFFICE, subject, body, triggered_at)] + [
+        Notification.queue(event_id, channel, COMMITTEE_OFFICE, address, subject, body, triggered_at)
+        for channel, address in office_channels]

@@ -4,9 +4,11 @@ from safecommunity.gauges import BusinessGauges
 from safecommunity.storage import Store
 from safecommunity.web import http, paging
 
-from .domain import notices_for_injury
+from .dependencies import Sending, timer_every
+from .domain import moment, notices_for_injury
 from .gauges import GAUGES, read_gauges
 from .schemas import DeliveryQuerySchema, DeliverySchema
+from .sending import observe, send_due
 from .storage import NotificationsUnitOfWork
 
 READ = "notifications:read"
@@ -15,14 +17,23 @@ READ = "notifications:read"
 class NotificationsService:
     name = "notifications"
     store = Store(NotificationsUnitOfWork)
+    sending = Sending()
     gauges = BusinessGauges(read_gauges, *GAUGES)  # notices unacknowledged
 
     @event_handler("injury.reported")
     def handle_injury_reported(self, events):
         fresh = self.store.inbox.claim(events)
-        self.store.deliveries.add_many([notice for event in fresh
-                                        for notice in notices_for_injury(event.id, event.data)])
+        notices = [notice for event in fresh for notice in
+                   notices_for_injury(event.id, event.data, self.sending.office_channels, moment(event.time))]
+        self.store.deliveries.add_many(notices)
         self.store.commit()
+        for notice in notices:
+            if notice.sent_at:  # in-app: delivered as it is stored
+                observe(notice)
+
+    @timer_every("NOTIFY_SEND_INTERVAL")
+    def send_due_deliveries(self):
+        send_due(self.store, self.sending)
 
     @http("GET", "/api/notifications/deliveries", scope=READ)
     def list_deliveries(self, request):

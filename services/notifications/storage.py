@@ -1,11 +1,24 @@
 """Notifications tables and repositories: the only place with queries."""
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, UniqueConstraint, insert, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+    update,
+)
 
 from safecommunity.database import as_utc
 from safecommunity.storage import UnitOfWork
 from safecommunity.tables import add_backbone_tables
 
-from .domain import Notification
+from .domain import DUE, Notification
 
 metadata = add_backbone_tables(MetaData())
 
@@ -19,8 +32,22 @@ deliveries = Table(
     Column("body", Text, nullable=False),
     Column("status", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("address", String(500), nullable=False, server_default=""),
+    Column("triggered_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("last_answer", Text, nullable=False, server_default=""),
+    Column("sent_at", DateTime(timezone=True)),
     UniqueConstraint("trigger_event_id", "channel", "recipient", name="uq_deliveries_once"),
+    Index("ix_deliveries_status_next", "status", "next_attempt_at"),
 )
+MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at")
+PROGRESS = ("status", "attempts", "next_attempt_at", "last_answer", "sent_at")  # what a send changes
+
+
+def as_notice(row):
+    values = dict(row._mapping)
+    return Notification(**{**values, **{name: as_utc(values[name]) for name in MOMENTS}})
 
 
 class DeliveryLog:
@@ -39,8 +66,28 @@ class DeliveryLog:
         query = select(deliveries).order_by(deliveries.c.created_at.desc(), deliveries.c.id)
         if recipient:
             query = query.where(deliveries.c.recipient == recipient)
-        rows = self.uow.session.execute(query.limit(limit).offset(offset)).all()
-        return [Notification(**{**row._mapping, "created_at": as_utc(row.created_at)}) for row in rows]
+        return [as_notice(row) for row in self.uow.session.execute(query.limit(limit).offset(offset))]
+
+    def claim_due(self, now, limit):
+        """Deliveries due now, oldest first, locked until this unit of work commits. SKIP LOCKED lets
+        another replica take the next ones instead of waiting for (and then re-sending) these.
+        SQLite has no row locks (SQLAlchemy leaves the clause out): embedded mode is one process
+        with one sender, so a plain select is enough there."""
+        query = (select(deliveries)
+                 .where(deliveries.c.status.in_(DUE), deliveries.c.next_attempt_at <= now)
+                 .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+                 .limit(limit).with_for_update(skip_locked=True))
+        notices = [as_notice(row) for row in self.uow.session.execute(query)]
+        if self.uow.session.dialect.name == "sqlite":
+            # End the read transaction now: held across the sends, a write in between (a new
+            # injury's notice) would make this one's own writes fail as a stale snapshot.
+            self.uow.session.commit()
+        return notices
+
+    def save_progress(self, notice):
+        self.uow.session.execute(update(deliveries).where(deliveries.c.id == notice.id).values(
+            {name: getattr(notice, name) for name in PROGRESS}))
+        self.uow.track(notice)
 
 
 class NotificationsUnitOfWork(UnitOfWork):

@@ -1,0 +1,99 @@
+"""The notifications service's dependencies with I/O: its settings, the channels built from them,
+and a timer whose interval is a setting (services do not import each other, so incidents' own
+SettingTimer is not borrowed)."""
+import os
+
+from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
+
+from safecommunity.outages import OUTAGES
+
+from .channels.in_app import InAppChannel
+from .channels.via_apprise import AppriseChannel, bot_urls, email_urls, sms_urls
+from .channels.webhook import WebhookChannel
+from .domain import RetryPolicy
+
+# Settings of this service alone, with their defaults; read from the nameko config first (tests and
+# the runner's overrides), then the environment.
+SETTINGS = {
+    "NOTIFY_SEND_INTERVAL": 5.0,      # seconds between looks for deliveries due
+    "NOTIFY_SEND_BATCH": 20,          # deliveries one look sends (their rows stay locked meanwhile)
+    "NOTIFY_MAX_ATTEMPTS": 5,         # sends before a delivery is dead
+    "NOTIFY_RETRY_FIRST": 30.0,       # seconds before the 2nd try; doubles each time, jittered
+    "NOTIFY_RETRY_CAP": 3600.0,
+    "NOTIFY_TIMEOUT": 10.0,           # seconds to connect, and again to be answered, per send
+    "SMTP_HOST": "", "SMTP_PORT": 0, "SMTP_USER": "", "SMTP_PASSWORD": "", "SMTP_FROM": "",
+    "SMTP_TLS": "starttls",           # starttls | ssl | insecure
+    "SMS_GATEWAY_URL": "",            # Apprise json:// or form:// URL of the gateway
+    "SMS_TO_FIELD": "to",             # the gateway's name for the phone number
+    "WEBHOOK_SECRET": "",             # HMAC key shared with the webhook receivers
+    # Where the committee office is told, beside in-app (empty: not on that channel)
+    "NOTIFY_OFFICE_EMAIL": "",        # e-mail addresses, comma-separated
+    "NOTIFY_OFFICE_SMS": "",          # phone number
+    "NOTIFY_OFFICE_WEBHOOK": "",      # URL
+    "NOTIFY_OFFICE_DINGTALK": "",     # robot token, or secret@token
+    "NOTIFY_OFFICE_WECOM": "",        # robot key
+    "NOTIFY_OFFICE_FEISHU": "",       # hook token
+}
+OFFICE_SETTINGS = {"email": "NOTIFY_OFFICE_EMAIL", "sms": "NOTIFY_OFFICE_SMS", "webhook": "NOTIFY_OFFICE_WEBHOOK",
+                   "dingtalk": "NOTIFY_OFFICE_DINGTALK", "wecom": "NOTIFY_OFFICE_WECOM",
+                   "feishu": "NOTIFY_OFFICE_FEISHU"}
+
+
+def setting(config, name):
+    default = SETTINGS[name]
+    raw = config.get(name, os.environ.get(name))
+    return default if raw is None else type(default)(raw)
+
+
+def build_channels(config):
+    """channel name -> Channel. A channel whose settings are missing is absent: a delivery queued for
+    it fails as not configured (and is retried, in case the settings arrive)."""
+    def get(name):
+        return setting(config, name)
+    timeout = get("NOTIFY_TIMEOUT")
+    channels = {"in_app": InAppChannel(),
+                "dingtalk": AppriseChannel(bot_urls("dingtalk"), timeout),
+                "wecom": AppriseChannel(bot_urls("wecombot"), timeout),
+                "feishu": AppriseChannel(bot_urls("feishu"), timeout)}
+    if get("SMTP_HOST"):
+        channels["email"] = AppriseChannel(email_urls(get("SMTP_HOST"), get("SMTP_PORT"), get("SMTP_USER"),
+                                                      get("SMTP_PASSWORD"), get("SMTP_FROM"), get("SMTP_TLS")),
+                                           timeout)
+    if get("SMS_GATEWAY_URL"):
+        channels["sms"] = AppriseChannel(sms_urls(get("SMS_GATEWAY_URL"), get("SMS_TO_FIELD")), timeout)
+    if get("WEBHOOK_SECRET"):  # never an unsigned webhook
+        channels["webhook"] = WebhookChannel(get("WEBHOOK_SECRET"), timeout)
+    return channels
+
+
+class Sending(DependencyProvider):
+    """What the sender needs, read once at setup: the channels, the retry policy, the batch size,
+    and the committee office's addresses."""
+
+    def setup(self):
+        config = self.container.config
+        self.channels = build_channels(config)
+        self.policy = RetryPolicy(setting(config, "NOTIFY_MAX_ATTEMPTS"), setting(config, "NOTIFY_RETRY_FIRST"),
+                                  setting(config, "NOTIFY_RETRY_CAP"))
+        self.batch = setting(config, "NOTIFY_SEND_BATCH")
+        self.office_channels = tuple((channel, setting(config, name)) for channel, name in OFFICE_SETTINGS.items()
+                                     if setting(config, name))
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+
+class SettingTimer(Timer):
+    """nameko's timer, its interval read from a setting at setup (so tests can run it fast)."""
+
+    def __init__(self, setting_name, **kwargs):
+        self.setting_name = setting_name
+        kwargs.setdefault("expected_exceptions", OUTAGES)  # the database away: a warning, and the next turn
+        super().__init__(interval=SETTINGS[setting_name], **kwargs)
+
+    def setup(self):
+        self.interval = setting(self.container.config, self.setting_name)
+
+
+timer_every = SettingTimer.decorator

@@ -106,12 +106,23 @@ def moment(text):
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+# channel -> the template it reads (templates.py's CHANNEL_PARTS); a webhook gets the in-app text
+TEMPLATE_OF = {"email": "email", "sms": "sms", "dingtalk": "chat", "wecom": "chat", "feishu": "chat"}
+
+
+def rendered(event_type, channel, payload):
+    """(subject, body) for one channel; an SMS has no subject."""
+    parts = templates.current().render("zh", event_type, TEMPLATE_OF.get(channel, "in_app"), payload)
+    return parts.get("subject", parts.get("title", "")), parts.get("body", parts.get("text", ""))
+
+
 def notices_for_injury(event_id, injury, office_channels=(), triggered_at=None):
-    """office_channels: (channel, address) pairs the site set for the committee office."""
+    """office_channels: (channel, address) pairs the site set for the committee office; the offices
+    read Chinese."""
     if injury["severity"] != "severe":
         return []
-    notice = templates.current().render("zh", "injury.reported", "in_app", injury)  # the offices read Chinese
-    subject, body = notice["subject"], notice["body"]
-    return [Notification.deliver_in_app(event_id, COMMITTEE_OFFICE, subject, body, triggered_at)] + [
-        Notification.queue(event_id, channel, COMMITTEE_OFFICE, address, subject, body, triggered_at)
+    return [Notification.deliver_in_app(event_id, COMMITTEE_OFFICE, *rendered("injury.reported", "in_app", injury),
+                                        triggered_at=triggered_at)] + [
+        Notification.queue(event_id, channel, COMMITTEE_OFFICE, address,
+                           *rendered("injury.reported", channel, injury), triggered_at=triggered_at)
         for channel, address in office_channels]

@@ -1,0 +1,127 @@
+"""A delivery's life (queued, sent, retrying, dead) and the sender, with fake channels and a fake
+store behind the same interfaces as the real ones; no I/O."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.notifications.channels import Answer
+from services.notifications.domain import DEAD, QUEUED, RETRYING, SENT, IllegalTransition, Notification, RetryPolicy
+from services.notifications.schemas import mask
+from services.notifications.sending import send_due
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+POLICY = RetryPolicy(attempts=3, first=10.0, cap=25.0)
+FAILED, DOWN, OK = Answer(False, "HTTP 400 bad number"), Answer(False, "HTTP 500", retryable=True), Answer(True, "250")
+
+
+def queued(channel="email", address="office@example.org"):
+    notice = Notification.queue("e-1", channel, "committee-office", address, "主题", "正文",
+                                triggered_at=NOW - timedelta(seconds=3))
+    notice.next_attempt_at = NOW  # queued now (the tests' now)
+    return notice
+
+
+class FakeChannel:
+    def __init__(self, *answers):
+        self.answers, self.sent = list(answers), []
+
+    def send(self, message):
+        self.sent.append(message)
+        return self.answers.pop(0)
+
+
+class FakeDeliveries:
+    def __init__(self, *notices):
+        self.notices, self.saved = list(notices), []
+
+    def claim_due(self, now, limit):
+        return [n for n in self.notices if n.status in (QUEUED, RETRYING) and n.next_attempt_at <= now][:limit]
+
+    def save_progress(self, notice):
+        self.saved.append(notice)
+
+
+class FakeStore:
+    def __init__(self, *notices):
+        self.deliveries, self.commits = FakeDeliveries(*notices), 0
+
+    def commit(self):
+        self.commits += 1
+
+
+class FakeSending:
+    def __init__(self, **channels):
+        self.channels, self.policy, self.batch = channels, POLICY, 10
+
+
+def test_a_delivery_the_channel_accepts_is_sent_once_with_the_answer_and_a_sent_event():
+    notice = queued()
+    notice.record_answer(OK, NOW, POLICY)
+    assert (notice.status, notice.attempts, notice.sent_at, notice.last_answer) == (SENT, 1, NOW, "250")
+    [(type_, data)] = notice.collect_events()
+    assert type_ == "notification.sent" and "address" not in data
+    with pytest.raises(IllegalTransition):
+        notice.record_answer(OK, NOW, POLICY)
+
+
+def test_a_failure_worth_retrying_waits_a_jittered_doubling_time_before_the_next_try():
+    notice = queued()
+    notice.record_answer(DOWN, NOW, POLICY)
+    assert notice.status == RETRYING and NOW + timedelta(seconds=5) <= notice.next_attempt_at <= NOW + timedelta(
+        seconds=10)
+    assert [POLICY.wait_after(n, rand=lambda: 1.0) for n in (1, 2, 3)] == [10.0, 20.0, 25.0]  # capped
+    assert POLICY.wait_after(1, rand=lambda: 0.0) == 5.0  # never less than half the ceiling
+    assert notice.collect_events() == []
+
+
+def test_a_delivery_is_dead_after_its_last_allowed_attempt_with_the_reason_in_a_failed_event():
+    notice = queued()
+    for _ in range(POLICY.attempts):
+        notice.record_answer(DOWN, NOW, POLICY)
+    assert (notice.status, notice.attempts, notice.next_attempt_at) == (DEAD, 3, None)
+    [(type_, data)] = notice.collect_events()
+    assert type_ == "notification.failed" and data["reason"] == "HTTP 500" and data["attempts"] == 3
+    assert "office@example.org" not in str(data)
+
+
+def test_a_failure_that_will_not_change_is_dead_at_the_first_try():
+    notice = queued()
+    notice.record_answer(FAILED, NOW, POLICY)
+    assert (notice.status, notice.attempts) == (DEAD, 1)
+
+
+def test_the_sender_sends_what_is_due_and_leaves_what_waits():
+    due, later = queued(), queued()
+    later.next_attempt_at = NOW + timedelta(minutes=5)
+    channel = FakeChannel(DOWN)
+    store = FakeStore(due, later)
+    send_due(store, FakeSending(email=channel), now=lambda: NOW)
+    assert [m.address for m in channel.sent] == ["office@example.org"]
+    assert store.deliveries.saved == [due] and due.status == RETRYING and store.commits == 1
+
+
+def test_a_500_then_a_200_is_retrying_then_sent():
+    notice, channel = queued(), FakeChannel(DOWN, OK)
+    store, sending = FakeStore(notice), FakeSending(email=channel)
+    send_due(store, sending, now=lambda: NOW)
+    send_due(store, sending, now=lambda: NOW + timedelta(minutes=1))
+    assert (notice.status, notice.attempts) == (SENT, 2)
+
+
+def test_a_channel_not_configured_or_broken_costs_an_attempt_but_not_the_batch():
+    class Broken:
+        def send(self, message):
+            raise RuntimeError("adapter bug")
+    unknown, broken, fine = queued("sms", "13800001234"), queued("webhook", "http://h/x"), queued()
+    send_due(FakeStore(unknown, broken, fine), FakeSending(webhook=Broken(), email=FakeChannel(OK)),
+             now=lambda: NOW)
+    assert (unknown.status, unknown.last_answer) == (RETRYING, "the sms channel is not configured")
+    assert broken.status == RETRYING and "adapter bug" in broken.last_answer
+    assert fine.status == SENT
+
+
+def test_contact_addresses_are_masked_in_answers():
+    assert mask("office@example.org, li@example.org") == "o***@example.org, l***@example.org"
+    assert mask("13800001234") == "138****1234"
+    assert mask("https://hooks.example.org/secret/path") == "https://hooks.example.org/…"
+    assert mask("abcdefgh1234") == "abcd***"

@@ -1,0 +1,245 @@
+"""Notifications' channels against real servers in this process: an SMTP server (aiosmtpd) that
+receives the Chinese e-mail, and an HTTP server that plays the SMS gateway, the DingTalk robot and a
+webhook receiver that checks the signature, answering 500 or hanging when a test asks it to. Then the
+whole pipeline: a severe injury card posted to incidents reaches the committee office's inbox."""
+import email
+import email.policy
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from aiosmtpd.controller import Controller
+from apprise.plugins.dingtalk import NotifyDingTalk
+from sqlalchemy import select
+
+from safecommunity.config import database_url
+from safecommunity.database import make_engine
+from safecommunity.tables import outbox
+from safecommunity.testing import free_port, wait_until
+from services.notifications.channels import Message
+from services.notifications.dependencies import build_channels
+from tests.conftest import base_url
+from tests.support import get, injury_card, post
+
+pytestmark = pytest.mark.integration
+
+SECRET = "s3cret-shared-with-the-receiver"
+SUBJECT, BODY = "重度伤害：仙林街道网格一", "城市医院报告一例重度伤害：跌倒/坠落，结局住院。"
+
+
+class Mailbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content,
+                                                                          policy=email.policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    mailbox.port = controller.port
+    yield mailbox
+    controller.stop()
+
+
+class Receiver(ThreadingHTTPServer):
+    """Answers each call with the next of `answers` (a status, or "hang"), then 200; records every
+    call with whether its signature (if it carries one) was right."""
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", free_port()), ReceiverHandler)
+        self.answers, self.calls = [], []
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class ReceiverHandler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        stamp, signed = self.headers.get("X-SafeCommunity-Timestamp"), self.headers.get("X-SafeCommunity-Signature")
+        valid = None
+        if signed is not None:
+            expected = "sha256=" + hmac.new(SECRET.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+            valid = hmac.compare_digest(expected, signed) and abs(time.time() - int(stamp)) < 300
+        self.server.calls.append({"path": self.path, "body": body, "valid": valid})
+        answer = self.server.answers.pop(0) if self.server.answers else 200
+        if answer == "hang":
+            time.sleep(3)
+            return
+        status = 401 if valid is False else answer  # a receiver refuses a forged call
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"errcode": 0}' if status == 200 else b'{"error": "boom"}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def settings(smtp, receiver, **overrides):
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMTP_TLS": "insecure",
+            "SMTP_FROM": "platform@example.org", "SMS_GATEWAY_URL": f"json://127.0.0.1:{receiver.server_address[1]}"
+                                                                    "/sms?:message=content", "SMS_TO_FIELD": "mobile",
+            "WEBHOOK_SECRET": SECRET, "NOTIFY_TIMEOUT": 1.0, **overrides}
+
+
+def test_an_email_in_chinese_reaches_the_smtp_server(smtp, receiver):
+    answer = build_channels(settings(smtp, receiver))["email"].send(
+        Message("office@example.org, chief@example.org", SUBJECT, BODY))
+    assert answer.ok, answer
+    wait_until(lambda: len(smtp.messages) == 2, timeout=10, message="both e-mails")
+    rcpt, message = smtp.messages[0]
+    assert rcpt == ["office@example.org"] and message["Subject"] == SUBJECT
+    assert message["From"] == "platform@example.org"
+    assert BODY in message.get_body(("plain",)).get_content()
+
+
+def test_an_smtp_server_that_is_not_there_is_a_failure_worth_retrying(smtp, receiver):
+    answer = build_channels(settings(smtp, receiver, SMTP_PORT=free_port()))["email"].send(
+        Message("office@example.org", SUBJECT, BODY))
+    assert not answer.ok and answer.retryable and answer.text
+
+
+def test_the_sms_gateway_gets_the_phone_and_the_text_in_the_fields_it_names(smtp, receiver):
+    answer = build_channels(settings(smtp, receiver))["sms"].send(Message("13800001234", "", BODY))
+    assert answer.ok, answer
+    [call] = receiver.calls
+    assert call["path"] == "/sms" and json.loads(call["body"]) == {"content": BODY, "mobile": "13800001234"}
+
+
+def test_a_gateway_answering_500_is_a_failure_worth_retrying_with_its_answer(smtp, receiver):
+    receiver.answers = [500]
+    answer = build_channels(settings(smtp, receiver))["sms"].send(Message("13800001234", "", BODY))
+    assert not answer.ok and answer.retryable and "500" in answer.text
+
+
+def test_a_dingtalk_robot_gets_apprises_message(smtp, receiver, monkeypatch):
+    # The robot's address is fixed in Apprise; pointed here, the request Apprise shapes is checked.
+    monkeypatch.setattr(NotifyDingTalk, "notify_url", receiver.url + "/robot/send?access_token={token}")
+    answer = build_channels(settings(smtp, receiver))["dingtalk"].send(Message("t0ken", SUBJECT, BODY))
+    assert answer.ok, answer
+    [call] = receiver.calls
+    assert call["path"] == "/robot/send?access_token=t0ken" and BODY in json.loads(call["body"])["text"]["content"]
+
+
+def test_a_webhook_call_is_signed_and_a_wrong_secret_is_refused_without_retrying(smtp, receiver):
+    channels = build_channels(settings(smtp, receiver))
+    assert channels["webhook"].send(Message(receiver.url + "/hook", SUBJECT, BODY)).ok
+    assert receiver.calls[0]["valid"] is True
+    assert json.loads(receiver.calls[0]["body"]) == {"subject": SUBJECT, "body": BODY}
+    forged = build_channels(settings(smtp, receiver, WEBHOOK_SECRET="not-the-secret"))["webhook"]
+    answer = forged.send(Message(receiver.url + "/hook", SUBJECT, BODY))
+    assert (answer.ok, answer.retryable, answer.text[:8]) == (False, False, "HTTP 401")
+
+
+def test_a_hanging_webhook_times_out_as_a_failure_worth_retrying(smtp, receiver):
+    receiver.answers = ["hang"]
+    started = time.monotonic()
+    answer = build_channels(settings(smtp, receiver))["webhook"].send(Message(receiver.url + "/hook", SUBJECT, BODY))
+    assert not answer.ok and answer.retryable and "Timeout" in answer.text
+    assert time.monotonic() - started < 2.5
+
+
+def test_the_chat_bots_and_webhooks_are_always_there_but_email_and_sms_only_when_configured():
+    assert set(build_channels({})) == {"in_app", "dingtalk", "wecom", "feishu"}  # no unsigned webhook
+
+
+# -- the pipeline: a severe injury card posted, the office told -----------------------------------------
+
+FAST_SENDING = {"NOTIFY_SEND_INTERVAL": 0.1, "NOTIFY_RETRY_FIRST": 0.1, "NOTIFY_RETRY_CAP": 0.2,
+                "NOTIFY_MAX_ATTEMPTS": 3}
+
+
+def platform(start_services, config, smtp, receiver, **office):
+    config.update(settings(smtp, receiver), **FAST_SENDING, **office)
+    start_services(config, ["incidents", "notifications"])
+    post(f"{base_url(config)}/api/incidents/injuries", injury_card(severity="severe"), expect=201)
+    return base_url(config)
+
+
+def deliveries(url, channel):
+    return [d for d in get(f"{url}/api/notifications/deliveries")["deliveries"] if d["channel"] == channel]
+
+
+def delivered(url, channel, status):
+    found = deliveries(url, channel)
+    return found[0] if found and found[0]["status"] == status else None
+
+
+def published(config, type_):
+    engine = make_engine(database_url(config, "notifications"))
+    try:
+        with engine.connect() as connection:
+            return [json.loads(row.envelope) for row in connection.execute(
+                select(outbox.c.envelope).where(outbox.c.type == type_))]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("mode", ["embedded_config", "distributed_config"])
+def test_a_severe_injury_reaches_the_committee_office_by_email_and_a_signed_webhook(
+        request, mode, start_services, smtp, receiver):
+    config = request.getfixturevalue(mode)
+    url = platform(start_services, config, smtp, receiver, NOTIFY_OFFICE_EMAIL="office@example.org",
+                   NOTIFY_OFFICE_WEBHOOK=receiver.url + "/hook")
+    mail = wait_until(lambda: delivered(url, "email", "sent"), timeout=30, message="the e-mail sent")
+    hook = wait_until(lambda: delivered(url, "webhook", "sent"), timeout=30, message="the webhook sent")
+    assert delivered(url, "in_app", "delivered")
+    [(rcpt, message)] = smtp.messages
+    assert rcpt == ["office@example.org"] and "重度伤害" in message["Subject"]
+    assert "跌倒" in message.get_body(("plain",)).get_content()
+    [call] = receiver.calls
+    assert call["valid"] is True and "重度伤害" in json.loads(call["body"])["subject"]
+    assert (mail["address"], mail["attempts"], hook["address"]) == ("o***@example.org", 1, "http://127.0.0.1/…")
+    sent = published(config, "notification.sent")
+    assert {event["data"]["channel"] for event in sent} == {"in_app", "email", "webhook"}
+    assert "office@example.org" not in json.dumps(sent)
+
+
+def test_a_receiver_answering_500_then_200_is_retried_until_sent(embedded_config, start_services, smtp, receiver):
+    receiver.answers = [500]
+    url = platform(start_services, embedded_config, smtp, receiver, NOTIFY_OFFICE_WEBHOOK=receiver.url + "/hook")
+    hook = wait_until(lambda: delivered(url, "webhook", "sent"), timeout=30, message="the webhook sent")
+    assert hook["attempts"] == 2 and len(receiver.calls) == 2
+    assert published(embedded_config, "notification.failed") == []
+
+
+def test_a_gateway_always_answering_500_makes_the_delivery_dead_with_the_reason(
+        embedded_config, start_services, smtp, receiver):
+    receiver.answers = [500] * 10
+    url = platform(start_services, embedded_config, smtp, receiver, NOTIFY_OFFICE_SMS="13800001234")
+    dead = wait_until(lambda: delivered(url, "sms", "dead"), timeout=30, message="the SMS dead")
+    assert dead["attempts"] == 3 and "500" in dead["last_answer"] and dead["address"] == "138****1234"
+    assert len(receiver.calls) == 3
+    [failed] = wait_until(lambda: published(embedded_config, "notification.failed"), timeout=10)
+    assert failed["data"]["channel"] == "sms" and "500" in failed["data"]["reason"]
+    assert "13800001234" not in json.dumps(failed)
+
+
+def test_a_hanging_receiver_times_out_and_the_delivery_is_retried(embedded_config, start_services, smtp, receiver):
+    receiver.answers = ["hang"]
+    url = platform(start_services, embedded_config, smtp, receiver, NOTIFY_OFFICE_WEBHOOK=receiver.url + "/hook")
+    hook = wait_until(lambda: delivered(url, "webhook", "sent"), timeout=30, message="the webhook sent")
+    # the first call timed out after NOTIFY_TIMEOUT (1 s), not the 3 s the receiver hangs; the second was answered
+    assert hook["attempts"] == 2 and len(receiver.calls) == 2 and hook["last_answer"].startswith("HTTP 200")

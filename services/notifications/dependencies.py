@@ -17,7 +17,7 @@ from .domain import RetryPolicy
 # the runner's overrides), then the environment.
 SETTINGS = {
     "NOTIFY_SEND_INTERVAL": 5.0,      # seconds between looks for deliveries due
-    "NOTIFY_SEND_BATCH": 20,          # deliveries one look sends (their rows stay locked meanwhile)
+    "NOTIFY_SEND_BATCH": 20,          # deliveries one turn sends at most (the timer waits for it)
     "NOTIFY_MAX_ATTEMPTS": 5,         # sends before a delivery is dead
     "NOTIFY_RETRY_FIRST": 30.0,       # seconds before the 2nd try; doubles each time, jittered
     "NOTIFY_RETRY_CAP": 3600.0,

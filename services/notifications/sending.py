@@ -1,10 +1,10 @@
 """The sender: deliveries due are claimed, handed to their channel, and their answer recorded.
 
-A claimed row stays locked (PostgreSQL) until the batch commits, so no other replica sends it too;
-the batch is small and every send has a timeout, which bounds how long the locks are held. The
-commit that records an answer is the one that publishes notification.sent / notification.failed.
-A crash between a send and that commit sends the message again at the next turn: at least once,
-which a person prefers to never.
+One delivery per transaction: its row stays locked (PostgreSQL) from the claim to the commit that
+records the answer, so no other replica sends it too, and a slow channel holds one lock for one
+send's timeout, not a batch's. That commit publishes notification.sent / notification.failed. A
+crash between a send and its commit sends the message again at the next turn: at least once, which
+a person told twice prefers to never.
 """
 import logging
 
@@ -18,14 +18,19 @@ SERVICE = "notifications"
 
 
 def send_due(store, sending, now=utcnow):
-    notices = store.deliveries.claim_due(now(), sending.batch)
-    for notice in notices:
-        answer = send_one(sending.channels, notice)
-        notice.record_answer(answer, now(), sending.policy)
+    """Up to sending.batch deliveries due, each sent and recorded; those handled."""
+    handled = []
+    while len(handled) < sending.batch:
+        claimed = store.deliveries.claim_due(now(), 1)
+        if not claimed:
+            break
+        notice = claimed[0]
+        notice.record_answer(send_one(sending.channels, notice), now(), sending.policy)
         store.deliveries.save_progress(notice)
+        store.commit()
         observe(notice)
-    store.commit()
-    return notices
+        handled.append(notice)
+    return handled
 
 
 def send_one(channels, notice):

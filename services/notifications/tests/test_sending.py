@@ -97,7 +97,7 @@ def test_the_sender_sends_what_is_due_and_leaves_what_waits():
     store = FakeStore(due, later)
     send_due(store, FakeSending(email=channel), now=lambda: NOW)
     assert [m.address for m in channel.sent] == ["office@example.org"]
-    assert store.deliveries.saved == [due] and due.status == RETRYING and store.commits == 1
+    assert store.deliveries.saved == [due] and due.status == RETRYING and store.commits == 1  # one per send
 
 
 def test_a_500_then_a_200_is_retrying_then_sent():

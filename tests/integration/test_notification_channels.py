@@ -10,18 +10,28 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
+import eventlet
 import pytest
 from aiosmtpd.controller import Controller
+from alembic import command
 from apprise.plugins.dingtalk import NotifyDingTalk
-from sqlalchemy import select
+from apprise.plugins.feishu import NotifyFeishu
+from apprise.plugins.wecombot import NotifyWeComBot
+from sqlalchemy import select, text
 
+from safecommunity import migrate
 from safecommunity.config import database_url
 from safecommunity.database import make_engine
+from safecommunity.migrate import alembic_config
 from safecommunity.tables import outbox
 from safecommunity.testing import free_port, wait_until
-from services.notifications.channels import Message
+from services.notifications.channels import Answer, Message
 from services.notifications.dependencies import build_channels
+from services.notifications.domain import Notification, RetryPolicy
+from services.notifications.sending import send_due
+from services.notifications.storage import NotificationsUnitOfWork
 from tests.conftest import base_url
 from tests.support import get, injury_card, post
 
@@ -134,13 +144,19 @@ def test_a_gateway_answering_500_is_a_failure_worth_retrying_with_its_answer(smt
     assert not answer.ok and answer.retryable and "500" in answer.text
 
 
-def test_a_dingtalk_robot_gets_apprises_message(smtp, receiver, monkeypatch):
-    # The robot's address is fixed in Apprise; pointed here, the request Apprise shapes is checked.
-    monkeypatch.setattr(NotifyDingTalk, "notify_url", receiver.url + "/robot/send?access_token={token}")
-    answer = build_channels(settings(smtp, receiver))["dingtalk"].send(Message("t0ken", SUBJECT, BODY))
+@pytest.mark.parametrize("channel, plugin, path", [
+    ("dingtalk", NotifyDingTalk, "/robot/send?access_token={token}"),
+    ("wecom", NotifyWeComBot, "/cgi-bin/webhook/send?key={key}"),
+    ("feishu", NotifyFeishu, "/open-apis/bot/v2/hook/{token}/"),
+])
+def test_a_chat_bot_gets_the_message_apprise_shapes_for_it(smtp, receiver, monkeypatch, channel, plugin, path):
+    # A robot's address is fixed in Apprise; pointed here, the request Apprise shapes is checked.
+    monkeypatch.setattr(plugin, "notify_url", receiver.url + path)
+    answer = build_channels(settings(smtp, receiver))[channel].send(Message("t0ken", SUBJECT, BODY))
     assert answer.ok, answer
     [call] = receiver.calls
-    assert call["path"] == "/robot/send?access_token=t0ken" and BODY in json.loads(call["body"])["text"]["content"]
+    assert call["path"] == path.format(token="t0ken", key="t0ken")
+    assert BODY in json.dumps(json.loads(call["body"]), ensure_ascii=False)
 
 
 def test_a_webhook_call_is_signed_and_a_wrong_secret_is_refused_without_retrying(smtp, receiver):
@@ -243,3 +259,61 @@ def test_a_hanging_receiver_times_out_and_the_delivery_is_retried(embedded_confi
     hook = wait_until(lambda: delivered(url, "webhook", "sent"), timeout=30, message="the webhook sent")
     # the first call timed out after NOTIFY_TIMEOUT (1 s), not the 3 s the receiver hangs; the second was answered
     assert hook["attempts"] == 2 and len(receiver.calls) == 2 and hook["last_answer"].startswith("HTTP 200")
+
+
+# -- the store: two replicas, and a database migrated under existing deliveries ------------------------
+
+class SlowChannel:
+    """Accepts every message, slowly, and yields meanwhile: the other replica's sender runs then."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        eventlet.sleep(0.02)
+        self.sent.append(message.address)
+        return Answer(True, "250 OK")
+
+
+def test_two_replicas_sending_from_one_postgresql_database_never_send_a_delivery_twice(databases):
+    url = databases.url.format(service="notifications")
+    migrate.upgrade("notifications", url)
+    engine = make_engine(url)
+    notices = [Notification.queue(f"e-{n}", "email", "committee-office", f"office{n}@example.org", "主题", "正文")
+               for n in range(30)]
+    with engine.connect() as connection:
+        uow = NotificationsUnitOfWork(connection, "notifications")
+        uow.deliveries.add_many(notices)
+        uow.commit()
+    channel = SlowChannel()
+    sending = SimpleNamespace(channels={"email": channel}, policy=RetryPolicy(), batch=100)
+
+    def replica():
+        with engine.connect() as connection:
+            return send_due(NotificationsUnitOfWork(connection, "notifications"), sending)
+    try:
+        first, second = eventlet.spawn(replica), eventlet.spawn(replica)
+        mine, theirs = first.wait(), second.wait()
+    finally:
+        engine.dispose()
+    handled = mine + theirs
+    assert mine and theirs, "both replicas sent, at the same time"
+    assert sorted(channel.sent) == sorted(notice.address for notice in notices)  # each once
+    assert len(handled) == 30 and {notice.status for notice in handled} == {"sent"}
+
+
+def test_deliveries_written_before_the_migration_keep_their_rows_with_empty_progress(tmp_path):
+    url = f"sqlite:///{tmp_path}/notifications.db"
+    config = alembic_config("notifications", url)
+    command.upgrade(config, "0001")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO deliveries (id, trigger_event_id, channel, recipient, subject, body, status, created_at) "
+            "VALUES ('d-1', 'e-1', 'in_app', 'committee-office', 's', 'b', 'delivered', '2026-11-30 08:00:00')"))
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        [notice] = NotificationsUnitOfWork(connection, "notifications").deliveries.list(10, 0)
+    engine.dispose()
+    assert (notice.status, notice.attempts, notice.address, notice.last_answer, notice.sent_at) == (
+        "delivered", 0, "", "", None)

@@ -8,6 +8,7 @@ from nameko.timer import Timer
 
 from safecommunity.outages import OUTAGES
 
+from . import templates
 from .channels.in_app import InAppChannel
 from .channels.via_apprise import AppriseChannel, bot_urls, email_urls, sms_urls
 from .channels.webhook import WebhookChannel
@@ -34,6 +35,9 @@ SETTINGS = {
     "NOTIFY_OFFICE_DINGTALK": "",     # robot token, or secret@token
     "NOTIFY_OFFICE_WECOM": "",        # robot key
     "NOTIFY_OFFICE_FEISHU": "",       # hook token
+    # Templates (templates.py): a site's folder over the defaults, checked at start; its name in them
+    "NOTIFY_TEMPLATES_DIR": "",
+    "SITE_NAME": "",
 }
 OFFICE_SETTINGS = {"email": "NOTIFY_OFFICE_EMAIL", "sms": "NOTIFY_OFFICE_SMS", "webhook": "NOTIFY_OFFICE_WEBHOOK",
                    "dingtalk": "NOTIFY_OFFICE_DINGTALK", "wecom": "NOTIFY_OFFICE_WECOM",
@@ -73,6 +77,8 @@ class Sending(DependencyProvider):
 
     def setup(self):
         config = self.container.config
+        # a refused site template stops the service at start, naming the file, not at the first notice
+        templates.configure({name: setting(config, name) for name in ("NOTIFY_TEMPLATES_DIR", "SITE_NAME")})
         self.channels = build_channels(config)
         self.policy = RetryPolicy(setting(config, "NOTIFY_MAX_ATTEMPTS"), setting(config, "NOTIFY_RETRY_FIRST"),
                                   setting(config, "NOTIFY_RETRY_CAP"))

@@ -317,3 +317,23 @@ def test_deliveries_written_before_the_migration_keep_their_rows_with_empty_prog
     engine.dispose()
     assert (notice.status, notice.attempts, notice.address, notice.last_answer, notice.sent_at) == (
         "delivered", 0, "", "", None)
+
+
+def test_a_sites_own_template_is_what_the_office_reads_and_a_broken_one_stops_the_service_at_start(
+        embedded_config, start_services, smtp, receiver, tmp_path):
+    (tmp_path / "site" / "zh").mkdir(parents=True)
+    (tmp_path / "site" / "zh" / "injury.reported.yaml").write_text(
+        'email:\n  subject: "【{{ site.name }}】请核实：{{ names.grid }}"\n  body: "病例 {{ case_id }}"\n',
+        encoding="utf-8")
+    url = platform(start_services, embedded_config, smtp, receiver, NOTIFY_OFFICE_EMAIL="office@example.org",
+                   NOTIFY_TEMPLATES_DIR=str(tmp_path / "site"), SITE_NAME="莲花区安全社区")
+    wait_until(lambda: delivered(url, "email", "sent"), timeout=30, message="the e-mail sent")
+    [(_, message)] = smtp.messages
+    assert message["Subject"].startswith("【莲花区安全社区】请核实：")
+    assert "重度伤害" in delivered(url, "in_app", "delivered")["subject"]  # the channel the site left alone
+
+    (tmp_path / "broken" / "zh").mkdir(parents=True)
+    (tmp_path / "broken" / "zh" / "injury.reported.yaml").write_text(
+        'sms:\n  text: "{{ no_such_field }}"\n', encoding="utf-8")
+    with pytest.raises(Exception, match="injury.reported.yaml"):
+        start_services({**embedded_config, "NOTIFY_TEMPLATES_DIR": str(tmp_path / "broken")}, ["notifications"])

@@ -79,7 +79,7 @@ class Notification(Aggregate):
         if self.status not in DUE:
             raise IllegalTransition(f"delivery {self.id} is {self.status}, not due for sending")
         self.attempts += 1
-        self.last_answer = answer.text[:1000]
+        self.last_answer = without_address(answer.text, self.address)[:1000]
         if answer.ok:
             self.status, self.sent_at, self.next_attempt_at = SENT, now, None
             self._record_sent()
@@ -95,6 +95,15 @@ class Notification(Aggregate):
     def _record_sent(self):
         self.record("notification.sent", notification_id=self.id, trigger_event_id=self.trigger_event_id,
                     channel=self.channel, recipient=self.recipient, subject=self.subject)
+
+
+def without_address(text, address):
+    """A channel's answer with the delivery's address taken out (Apprise's log lines may name the
+    e-mail address, a bot's token or the URL): the answer goes into notification.failed and HTTP
+    answers, which carry no contact."""
+    for part in sorted({p.strip() for p in address.split(",") if p.strip()}, key=len, reverse=True):
+        text = text.replace(part, "…")
+    return text
 
 
 def moment(text):

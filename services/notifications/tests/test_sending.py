@@ -129,7 +129,8 @@ def test_contact_addresses_are_masked_in_answers():
 
 def test_an_answer_naming_the_address_keeps_it_out_of_the_failed_event_and_the_recorded_answer():
     notice = queued(address="office@example.org, chief@example.org")
-    notice.record_answer(Answer(False, "Failed to send to chief@example.org, office@example.org: 550"), NOW, POLICY)
+    notice.record_answer(Answer(False, "Failed to send to chief@example.org, office@example.org: 451", retryable=True),
+                         NOW, POLICY)
     notice.record_answer(Answer(False, "550 office@example.org unknown"), NOW, RetryPolicy(attempts=2))
     [(type_, data)] = notice.collect_events()
     assert type_ == "notification.failed" and "550" in data["reason"]

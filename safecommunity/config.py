@@ -30,6 +30,7 @@ DEFAULTS = {
     "OUTBOX_EVENTS_PER_MESSAGE": 20,  # consecutive events of one type share a broker message, up to this many
     "OUTBOX_POLL_INTERVAL": 0.5,      # seconds; commits in this process wake the relay at once
     "OUTBOX_LINGER": 0.025,           # seconds the woken relay waits for more commits to send together
+    "OUTBOX_RETENTION_HOURS": 168.0,  # published rows kept this long, then deleted; 0 keeps them all
     # Registry's personal data: Fernet key(s) and the look-up hash key (services/registry/pii.py);
     # embedded mode makes and keeps its own beside the database when these are empty.
     "PII_KEY": "",

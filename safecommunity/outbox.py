@@ -2,14 +2,19 @@
 
 A crash between publish and mark republishes a batch; consumers' inboxes make that harmless.
 Several replicas may relay the same table: PostgreSQL's SKIP LOCKED gives each its own rows.
+
+Published rows are kept OUTBOX_RETENTION_HOURS (a restore sends the last minutes before its backup
+again: see backup.py), then deleted, oldest first: kept for ever they were most of a city's
+database (deploy/SCALING.md).
 """
 import logging
 from collections import Counter
+from datetime import timedelta
 
 import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import SharedExtension
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from . import metrics
 from .broker import Publisher
@@ -20,6 +25,9 @@ from .tables import outbox
 log = logging.getLogger(__name__)
 
 GAUGE_EVERY = 5.0  # seconds between backlog measurements
+PRUNE_EVERY = 60.0  # seconds between deletions of published rows past their retention
+PRUNE_BATCH = 5000  # rows looked at, and at most deleted, in one transaction
+PRUNE_TURN = 20     # transactions at most per turn
 
 
 class OutboxRelay(SharedExtension):
@@ -37,6 +45,7 @@ class OutboxRelay(SharedExtension):
         self.batch_size = int(config["OUTBOX_BATCH_SIZE"])
         self.poll_interval = float(config["OUTBOX_POLL_INTERVAL"])
         self.linger = float(config["OUTBOX_LINGER"])
+        self.retention = float(config.get("OUTBOX_RETENTION_HOURS", 168.0))  # 0: keep every row
         self.publisher = Publisher(config["AMQP_URI"], events_per_message=int(config["OUTBOX_EVENTS_PER_MESSAGE"]))
         self.database.on_commit(self.wake)
 
@@ -63,7 +72,7 @@ class OutboxRelay(SharedExtension):
         return self.dependency
 
     def _relay_forever(self):
-        backoff, measured_at = Backoff(), 0.0
+        backoff, measured_at, pruned_at = Backoff(), 0.0, 0.0
         while self._running:
             try:
                 relayed = self.relay_once()
@@ -76,9 +85,13 @@ class OutboxRelay(SharedExtension):
                 self.publisher.close()
                 backoff.wait()
                 continue
-            if eventlet.hubs.get_hub().clock() - measured_at > GAUGE_EVERY:
-                measured_at = eventlet.hubs.get_hub().clock()
+            now = eventlet.hubs.get_hub().clock()
+            if now - measured_at > GAUGE_EVERY:
+                measured_at = now
                 self._measure_backlog()
+            if self.retention and now - pruned_at > PRUNE_EVERY:
+                pruned_at = now
+                self._prune()
             if relayed < self.batch_size:
                 self._wait_for_commit()
 
@@ -110,6 +123,19 @@ class OutboxRelay(SharedExtension):
             metrics.EVENTS_PUBLISHED.labels(self.service, type_).inc(count)
         return len(rows)
 
+    def _prune(self):
+        """A few short transactions, then back to relaying: a backlog of old rows (the first run after
+        an upgrade) goes over several turns, PRUNE_TURN batches a minute."""
+        cutoff = utcnow() - timedelta(hours=self.retention)
+        try:
+            for _ in range(PRUNE_TURN):
+                with self.database.engine.begin() as connection:
+                    if prune(connection, cutoff) < PRUNE_BATCH:
+                        return
+                eventlet.sleep(0)
+        except Exception as exc:  # the database away: the relay's own retry reports it; try next turn
+            log.warning("outbox pruning of %s failed: %s: %s", self.service, type(exc).__name__, str(exc)[:200])
+
     def _measure_backlog(self):
         with self.database.engine.connect() as connection:
             count, oldest = connection.execute(
@@ -118,3 +144,13 @@ class OutboxRelay(SharedExtension):
         metrics.OUTBOX_BACKLOG.labels(self.service).set(count)
         age = (utcnow() - as_utc(oldest)).total_seconds() if oldest else 0
         metrics.OUTBOX_OLDEST_AGE.labels(self.service).set(age)
+
+
+def prune(connection, cutoff, batch=PRUNE_BATCH):
+    """Deletes, of the `batch` oldest rows, those published before cutoff; returns how many. Only the
+    oldest rows are looked at (the primary key's order), never the whole table: past the old ones,
+    a pass costs one short index range, however large the outbox."""
+    oldest = select(outbox.c.id, outbox.c.published_at).order_by(outbox.c.id).limit(batch).subquery()
+    done = connection.execute(delete(outbox).where(outbox.c.id.in_(
+        select(oldest.c.id).where(oldest.c.published_at < cutoff))))
+    return done.rowcount

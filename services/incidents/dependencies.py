@@ -7,11 +7,10 @@ from pathlib import Path
 
 import yaml
 from nameko.extensions import DependencyProvider
-from nameko.timer import Timer
 
 from safecommunity.config import database_url
 from safecommunity.errors import FieldInvalid, InvalidRequest
-from safecommunity.outages import OUTAGES
+from safecommunity.timers import SettingTimer
 
 from .policy import HazardPolicy
 
@@ -114,16 +113,6 @@ def _data_folder(config):
     return Path(os.environ.get("SAFECOMMUNITY_DATA", "data")).resolve()
 
 
-class SettingTimer(Timer):
-    """nameko's timer, its interval read from a setting at setup (so tests can run it fast)."""
-
-    def __init__(self, setting_name, **kwargs):
-        self.setting_name = setting_name
-        kwargs.setdefault("expected_exceptions", OUTAGES)  # the database away: a warning, and the next turn
-        super().__init__(interval=SETTINGS[setting_name], **kwargs)
-
-    def setup(self):
-        self.interval = setting(self.container.config, self.setting_name)
-
-
-timer_every = SettingTimer.decorator
+def timer_every(setting_name):
+    """A timer every SETTINGS[setting_name] seconds (safecommunity.timers.SettingTimer)."""
+    return SettingTimer.decorator(setting_name, SETTINGS[setting_name])

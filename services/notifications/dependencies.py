@@ -1,12 +1,10 @@
 """The notifications service's dependencies with I/O: its settings, the channels built from them,
-and a timer whose interval is a setting (services do not import each other, so incidents' own
-SettingTimer is not borrowed)."""
+and the sender's timer, whose interval is a setting."""
 import os
 
 from nameko.extensions import DependencyProvider
-from nameko.timer import Timer
 
-from safecommunity.outages import OUTAGES
+from safecommunity.timers import SettingTimer
 
 from . import templates
 from .channels.in_app import InAppChannel
@@ -90,16 +88,6 @@ class Sending(DependencyProvider):
         return self
 
 
-class SettingTimer(Timer):
-    """nameko's timer, its interval read from a setting at setup (so tests can run it fast)."""
-
-    def __init__(self, setting_name, **kwargs):
-        self.setting_name = setting_name
-        kwargs.setdefault("expected_exceptions", OUTAGES)  # the database away: a warning, and the next turn
-        super().__init__(interval=SETTINGS[setting_name], **kwargs)
-
-    def setup(self):
-        self.interval = setting(self.container.config, self.setting_name)
-
-
-timer_every = SettingTimer.decorator
+def timer_every(setting_name):
+    """A timer every SETTINGS[setting_name] seconds (safecommunity.timers.SettingTimer)."""
+    return SettingTimer.decorator(setting_name, SETTINGS[setting_name])

@@ -40,8 +40,7 @@ HAZARDS_OVERDUE = ScrapedGauge("safecommunity_hazards_overdue",
 INJURIES_TODAY = ScrapedGauge("safecommunity_injuries_today",
                               "Injury cases whose injury time falls on today in the site's time zone")
 NOTICES_UNACKNOWLEDGED = ScrapedGauge("safecommunity_notices_unacknowledged",
-                                      "In-app notices not acknowledged (there is no acknowledgement yet: "
-                                      "every in-app notice delivered)")
+                                      "In-app notices delivered and not acknowledged yet")
 SCRAPED_GAUGES = (HAZARDS_OPEN, HAZARDS_OVERDUE, INJURIES_TODAY, NOTICES_UNACKNOWLEDGED)
 
 # Notifications' sends on the outside channels (in-app counts too: it is a channel), one per attempt;

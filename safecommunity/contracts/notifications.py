@@ -22,9 +22,20 @@ class NotificationFailedSchema(Payload):
     reason = fields.String(required=True)  # the channel's last answer
 
 
+class NotificationAcknowledgedSchema(Payload):
+    notification_id = fields.String(required=True)
+    trigger_event_id = fields.String(required=True)
+    channel = fields.String(required=True)
+    recipient = fields.String(required=True)
+    acknowledged_at = fields.DateTime(required=True)
+    seconds_after_sent = fields.Float(allow_none=True)  # the time to acknowledge (a KPI for major hazards)
+
+
 EVENTS = (
     EventSpec("notification.sent", "notifications", NotificationSentSchema(), 1, ("reports",),
               "A notification was delivered on a channel and written to the delivery log."),
     EventSpec("notification.failed", "notifications", NotificationFailedSchema(), 1, ("reports",),
               "A notification could not be delivered on a channel after its last allowed attempt."),
+    EventSpec("notification.acknowledged", "notifications", NotificationAcknowledgedSchema(), 1, ("reports",),
+              "The recipient of a notification acknowledged it (read it and acts on it)."),
 )

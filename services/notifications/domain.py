@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from safecommunity.domain import Aggregate
+from safecommunity.errors import IllegalTransition  # the HTTP edge answers it 409
 from safecommunity.ids import new_id
 
 from . import templates
@@ -23,8 +24,6 @@ QUEUED, SENT, RETRYING, DEAD, DELIVERED = "queued", "sent", "retrying", "dead", 
 DUE = (QUEUED, RETRYING)  # what the sender picks up
 
 
-class IllegalTransition(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,8 @@ class Notification(Aggregate):
     next_attempt_at: Optional[datetime] = None
     last_answer: str = ""
     sent_at: Optional[datetime] = None
+    acknowledged_at: Optional[datetime] = None
+    acknowledged_by: str = ""            # the caller's subject (the envelope's actor too), not in the payload
 
     @classmethod
     def deliver_in_app(cls, trigger_event_id, recipient, subject, body, triggered_at=None):
@@ -91,6 +92,18 @@ class Notification(Aggregate):
             self.record("notification.failed", notification_id=self.id, trigger_event_id=self.trigger_event_id,
                         channel=self.channel, recipient=self.recipient, attempts=self.attempts,
                         reason=self.last_answer)
+
+    def acknowledge(self, by, now):
+        """The recipient has read it and acts on it: once, and only a notice that reached them."""
+        if self.acknowledged_at is not None:
+            raise IllegalTransition(f"delivery {self.id} was acknowledged at {self.acknowledged_at.isoformat()}")
+        if self.status not in (SENT, DELIVERED):
+            raise IllegalTransition(f"delivery {self.id} is {self.status}: only one sent or delivered is acknowledged")
+        self.acknowledged_at, self.acknowledged_by = now, by
+        seconds = (now - self.sent_at).total_seconds() if self.sent_at else None
+        self.record("notification.acknowledged", notification_id=self.id, trigger_event_id=self.trigger_event_id,
+                    channel=self.channel, recipient=self.recipient, acknowledged_at=now,
+                    seconds_after_sent=None if seconds is None else max(0.0, seconds))
 
     def _record_sent(self):
         self.record("notification.sent", notification_id=self.id, trigger_event_id=self.trigger_event_id,

@@ -1,8 +1,6 @@
-"""The notifications service's business gauge, read when Prometheus scrapes (safecommunity/gauges.py).
-
-There is no acknowledgement of a notice yet: an in-app notice stays "delivered" for good, so this
-counts every in-app notice delivered. When acknowledging arrives and moves a notice on from
-"delivered", the gauge keeps its meaning."""
+"""The notifications service's business gauge, read when Prometheus scrapes (safecommunity/gauges.py):
+in-app notices delivered that nobody has acknowledged yet
+(`POST /api/notifications/deliveries/<id>/acknowledge`)."""
 from sqlalchemy import func, select
 
 from safecommunity import metrics
@@ -13,6 +11,7 @@ GAUGES = (metrics.NOTICES_UNACKNOWLEDGED,)
 
 
 def read_gauges(connection, now):
-    # Few rows (a severe injury each) and no index on channel or status: a scan is cheap here.
-    query = select(func.count()).where(deliveries.c.channel == "in_app", deliveries.c.status == "delivered")
+    # Few rows (a severe injury each): the status index narrows it, the rest is a short scan.
+    query = select(func.count()).where(deliveries.c.status == "delivered", deliveries.c.channel == "in_app",
+                                       deliveries.c.acknowledged_at.is_(None))
     yield metrics.NOTICES_UNACKNOWLEDGED, (), connection.execute(query).scalar()

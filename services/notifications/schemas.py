@@ -50,3 +50,5 @@ class DeliverySchema(Schema):
     next_attempt_at = fields.DateTime()
     last_answer = fields.String()     # the channel's answer to the last attempt
     sent_at = fields.DateTime()
+    acknowledged_at = fields.DateTime()
+    acknowledged_by = fields.String()

@@ -1,5 +1,7 @@
 """Notifications: tells people what they need to know, and logs every delivery (entrypoints only)."""
+from safecommunity.auth import Auth
 from safecommunity.consumer import event_handler
+from safecommunity.database import utcnow
 from safecommunity.gauges import BusinessGauges
 from safecommunity.storage import Store
 from safecommunity.web import http, paging
@@ -11,12 +13,13 @@ from .schemas import DeliveryQuerySchema, DeliverySchema
 from .sending import observe, send_due
 from .storage import NotificationsUnitOfWork
 
-READ = "notifications:read"
+READ, WRITE = "notifications:read", "notifications:write"
 
 
 class NotificationsService:
     name = "notifications"
     store = Store(NotificationsUnitOfWork)
+    caller = Auth()
     sending = Sending()
     gauges = BusinessGauges(read_gauges, *GAUGES)  # notices unacknowledged
 
@@ -34,6 +37,14 @@ class NotificationsService:
     @timer_every("NOTIFY_SEND_INTERVAL")
     def send_due_deliveries(self):
         send_due(self.store, self.sending)
+
+    @http("POST", "/api/notifications/deliveries/<delivery_id>/acknowledge", scope=WRITE)
+    def acknowledge(self, request, delivery_id):
+        notice = self.store.deliveries.get(delivery_id)
+        notice.acknowledge(self.caller.subject, utcnow())
+        self.store.deliveries.save_acknowledgement(notice)
+        self.store.commit()
+        return DeliverySchema().dump(notice)
 
     @http("GET", "/api/notifications/deliveries", scope=READ)
     def list_deliveries(self, request):

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 
 from safecommunity.database import as_utc
+from safecommunity.errors import NotFound
 from safecommunity.storage import UnitOfWork
 from safecommunity.tables import add_backbone_tables
 
@@ -38,10 +39,12 @@ deliveries = Table(
     Column("next_attempt_at", DateTime(timezone=True)),
     Column("last_answer", Text, nullable=False, server_default=""),
     Column("sent_at", DateTime(timezone=True)),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_by", String(120), nullable=False, server_default=""),
     UniqueConstraint("trigger_event_id", "channel", "recipient", name="uq_deliveries_once"),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
 )
-MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at")
+MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at", "acknowledged_at")
 PROGRESS = ("status", "attempts", "next_attempt_at", "last_answer", "sent_at")  # what a send changes
 
 
@@ -67,6 +70,17 @@ class DeliveryLog:
         if recipient:
             query = query.where(deliveries.c.recipient == recipient)
         return [as_notice(row) for row in self.uow.session.execute(query.limit(limit).offset(offset))]
+
+    def get(self, delivery_id):
+        row = self.uow.session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
+        if row is None:
+            raise NotFound(f"no delivery {delivery_id}")
+        return as_notice(row)
+
+    def save_acknowledgement(self, notice):
+        self.uow.session.execute(update(deliveries).where(deliveries.c.id == notice.id).values(
+            acknowledged_at=notice.acknowledged_at, acknowledged_by=notice.acknowledged_by))
+        self.uow.track(notice)
 
     def claim_due(self, now, limit):
         """Deliveries due now, oldest first, locked until this unit of work commits. SKIP LOCKED lets

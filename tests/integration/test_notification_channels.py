@@ -33,7 +33,7 @@ from services.notifications.domain import Notification, RetryPolicy
 from services.notifications.sending import send_due
 from services.notifications.storage import NotificationsUnitOfWork
 from tests.conftest import base_url
-from tests.support import get, injury_card, post
+from tests.support import get, http, injury_card, post
 
 pytestmark = pytest.mark.integration
 
@@ -337,3 +337,26 @@ def test_a_sites_own_template_is_what_the_office_reads_and_a_broken_one_stops_th
         'sms:\n  text: "{{ no_such_field }}"\n', encoding="utf-8")
     with pytest.raises(Exception, match="injury.reported.yaml"):
         start_services({**embedded_config, "NOTIFY_TEMPLATES_DIR": str(tmp_path / "broken")}, ["notifications"])
+
+
+def test_the_office_acknowledges_its_notice_once_and_it_leaves_the_unacknowledged_count(
+        embedded_config, start_services, smtp, receiver):
+    url = platform(start_services, embedded_config, smtp, receiver)
+    notice = wait_until(lambda: delivered(url, "in_app", "delivered"), timeout=30, message="the in-app notice")
+
+    def unacknowledged():
+        scraped = http.get(f"{url}/metrics", timeout=10).text
+        return [line for line in scraped.splitlines() if line.startswith("safecommunity_notices_unacknowledged{")]
+
+    assert unacknowledged() == ['safecommunity_notices_unacknowledged{service="notifications"} 1.0']
+    answer = post(f"{url}/api/notifications/deliveries/{notice['id']}/acknowledge", {}, expect=200)
+    assert answer["acknowledged_by"] == "test-admin" and answer["acknowledged_at"]
+    again = http.post(f"{url}/api/notifications/deliveries/{notice['id']}/acknowledge", json={}, timeout=10)
+    assert again.status_code == 409 and "was acknowledged" in again.text
+    assert http.post(f"{url}/api/notifications/deliveries/no-such-id/acknowledge", timeout=10).status_code == 404
+    assert unacknowledged() == ['safecommunity_notices_unacknowledged{service="notifications"} 0.0']
+    [acknowledged] = published(embedded_config, "notification.acknowledged")
+    assert acknowledged["data"]["notification_id"] == notice["id"]
+    assert "test-admin" not in json.dumps(acknowledged["data"])
+    assert acknowledged["actor"] == "test-admin"  # the envelope records who wrote it, as for every write
+    assert get(f"{url}/api/notifications/deliveries")["deliveries"][0]["acknowledged_by"] == "test-admin"

@@ -3,6 +3,7 @@ import warnings
 
 import pytest
 import requests
+from kombu.transport.memory import Channel as MemoryChannel
 from kombu.transport.memory import Transport as MemoryTransport
 from nameko.runners import ServiceRunner
 from sqlalchemy import create_engine, text
@@ -91,6 +92,8 @@ def distributed_config(vhost, databases):
 def embedded_config(tmp_path):
     """The in-process broker and SQLite files, as `safecommunity run` with nothing configured."""
     MemoryTransport.global_state.clear()
+    MemoryChannel.queues.clear()  # its messages: kept by the class, not by global_state (a test that
+    # published to a queue nobody of its own consumed left them for the next test's consumer)
     return platform_config(port=free_port(), data_dir=str(tmp_path / "data"), environ={}, **FAST_RETRIES)
 
 

@@ -45,6 +45,7 @@ def seed(api):
     api.made("/api/registry/departments", {"code": "FIRE", "name": "Fire 消防", "kind": "fire"})
     ids["assignment"] = api.made("/api/registry/assignments", appoint_body())["id"]
     ids["project"] = api.made("/api/projects/projects", project_body())["id"]
+    ids["delivery"] = "01a2359c-0000-7000-8000-00000000d1e1"  # none here without incidents: a 404 to aim at
     return ids
 
 
@@ -180,6 +181,7 @@ def routes(ids):
         ("GET", f"{pr}/projects", None, ["limit", "offset"]),
         ("GET", f"{pr}/projects/{ids['project']}", None, []),
         ("GET", "/api/notifications/deliveries", None, ["recipient", "limit", "offset"]),
+        ("POST", f"/api/notifications/deliveries/{ids['delivery']}/acknowledge", None, []),
     ]
 
 

@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
 from safecommunity.config import SERVICES
-from safecommunity.testing import PostgresDatabases, RabbitVhost, ServiceProcess, admin_token, free_port, wait_until
+from safecommunity.testing import PostgresDatabases, RabbitVhost, ServiceProcess, free_port, wait_until
 from services.registry.codes import id_check_char
 from tests.support import get, hazard_report, http, injury_card, log_in, post, summary
 
@@ -111,6 +111,17 @@ def back_up_under_load(source, backup):
     return load, began, ended
 
 
+def backed_up(source, backup):
+    """The source platform started, filled, backed up under load and stopped: (known, load, began, ended)."""
+    source.start(migrate=True)
+    try:
+        log_in(source.admin_token())
+        known = prepare(source.url)
+        return (known, *back_up_under_load(source, backup))
+    finally:
+        source.stop()
+
+
 def event_ids(url_for, services, query):
     ids = set()
     for service in services:
@@ -164,13 +175,8 @@ def check_restored(target, load, began, ended, known, url_for):
 
 def test_an_embedded_backup_taken_under_load_restores_into_a_fresh_data_folder_as_it_was(tmp_path):
     source_env = {"SAFECOMMUNITY_DATA": str(tmp_path / "data"), "AMQP_URI": None, "DATABASE_URL": None}
-    source = ServiceProcess([], free_port(), source_env, log_path=tmp_path / "source.log").start(migrate=True)
-    try:
-        log_in(source.admin_token())
-        known = prepare(source.url)
-        load, began, ended = back_up_under_load(source, tmp_path / "backup")
-    finally:
-        source.stop()
+    source = ServiceProcess([], free_port(), source_env, log_path=tmp_path / "source.log")
+    known, load, began, ended = backed_up(source, tmp_path / "backup")
     backup = tmp_path / "backup"
     assert {path.name for path in backup.iterdir()} == {f"{name}.db" for name in (*SERVICES, "access")} | {
         "manifest.json", "registry-keys.json", "admin-token", "attachments.tar"}
@@ -193,13 +199,7 @@ def test_a_distributed_backup_taken_under_load_restores_into_fresh_databases_as_
     source_env = {"AMQP_URI": vhost.uri, "DATABASE_URL": databases.url, "ATTACHMENTS_DIR": str(tmp_path / "files"),
                   **PII_KEYS}
     source = ServiceProcess(list(SERVICES), free_port(), source_env, log_path=tmp_path / "source.log")
-    source.start(migrate=True)
-    try:
-        log_in(admin_token(source.env))
-        known = prepare(source.url)
-        load, began, ended = back_up_under_load(source, tmp_path / "backup")
-    finally:
-        source.stop()
+    known, load, began, ended = backed_up(source, tmp_path / "backup")
     backup = tmp_path / "backup"
     assert {path.name for path in backup.iterdir()} == {f"{name}.dump" for name in (*SERVICES, "access")} | {
         "manifest.json", "attachments.tar"}

@@ -1,11 +1,10 @@
 """A nameko timer whose interval is a setting, for services' periodic work (hazard deadlines, the
 notifications sender): read at setup from the nameko config, then the environment, so a test can
 run it fast. A database or broker that is away is a warning and the next turn, not a dead worker."""
-import os
-
 from nameko.timer import Timer
 
 from .outages import OUTAGES
+from .settings import service_setting
 
 
 class SettingTimer(Timer):
@@ -15,5 +14,4 @@ class SettingTimer(Timer):
         super().__init__(interval=self.default, **kwargs)
 
     def setup(self):
-        raw = self.container.config.get(self.setting_name, os.environ.get(self.setting_name))
-        self.interval = self.default if raw is None else float(raw)
+        self.interval = service_setting({self.setting_name: self.default}, self.container.config, self.setting_name)

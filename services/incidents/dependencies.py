@@ -10,6 +10,7 @@ from nameko.extensions import DependencyProvider
 
 from safecommunity.config import database_url
 from safecommunity.errors import FieldInvalid, InvalidRequest
+from safecommunity.settings import service_setting
 from safecommunity.timers import SettingTimer
 
 from .policy import HazardPolicy
@@ -37,9 +38,7 @@ ATTACHMENT_TYPES = {
 
 
 def setting(config, name):
-    default = SETTINGS[name]
-    raw = config.get(name, os.environ.get(name))
-    return default if raw is None else type(default)(raw)
+    return service_setting(SETTINGS, config, name)
 
 
 def load_policy(path):

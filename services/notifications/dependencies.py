@@ -1,9 +1,9 @@
 """The notifications service's dependencies with I/O: its settings, the channels built from them,
 and the sender's timer, whose interval is a setting."""
-import os
 
 from nameko.extensions import DependencyProvider
 
+from safecommunity.settings import service_setting
 from safecommunity.timers import SettingTimer
 
 from . import templates
@@ -43,9 +43,7 @@ OFFICE_SETTINGS = {"email": "NOTIFY_OFFICE_EMAIL", "sms": "NOTIFY_OFFICE_SMS", "
 
 
 def setting(config, name):
-    default = SETTINGS[name]
-    raw = config.get(name, os.environ.get(name))
-    return default if raw is None else type(default)(raw)
+    return service_setting(SETTINGS, config, name)
 
 
 def build_channels(config):

@@ -10,7 +10,6 @@ personal data (ID numbers, phones) with a 503 until they are set.
 """
 import base64
 import hmac
-import json
 import logging
 import os
 from pathlib import Path
@@ -20,6 +19,7 @@ from nameko.extensions import SharedExtension
 
 from safecommunity.config import database_url
 from safecommunity.errors import InvalidRequest
+from safecommunity.keyfile import keys_in
 
 log = logging.getLogger(__name__)
 
@@ -82,21 +82,8 @@ def protector_for(config, environ=None):
 
 def embedded_keys(path):
     """(Fernet key, hash key) from the key file, made once with fresh random keys."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = {"PII_KEY": Fernet.generate_key().decode(),
-             "PII_HASH_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as out:
-        json.dump(fresh, out)
-    try:
-        os.link(temporary, path)  # atomic, and fails if another process made the file first
-        log.warning("generated the registry's personal-data keys in %s: back this file up", path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
-    keys = json.loads(path.read_text())
+    keys = keys_in(path, {"PII_KEY": Fernet.generate_key().decode(),
+                          "PII_HASH_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()})
     return keys["PII_KEY"], keys["PII_HASH_KEY"]
 
 

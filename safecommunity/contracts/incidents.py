@@ -128,8 +128,11 @@ class IntakeRejectedSchema(Payload):
     reasons = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
 
 
-def _spec(type_, schema, summary):
-    return EventSpec(type_, "incidents", schema, 1, ("reports",), summary)
+def _spec(type_, schema, summary, consumers=("reports",)):
+    return EventSpec(type_, "incidents", schema, 1, consumers, summary)
+
+
+TOLD = ("reports", "notifications")  # the hazard events a rule or subscription may tell
 
 
 EVENTS = (
@@ -143,14 +146,14 @@ EVENTS = (
           "A public-order event (alert, burglary, dispute, petition) was reported."),
     _spec("public_order.advanced", PublicOrderAdvancedSchema(),
           "A dispute took its next step of mediation (warned, investigated, mediated)."),
-    _spec("hazard.reported", HazardReportedSchema(), "A hazard was reported, with its deadline from the policy."),
+    _spec("hazard.reported", HazardReportedSchema(), "A hazard was reported, with its deadline from the policy.", TOLD),
     _spec("hazard.notified", HazardNotifiedSchema(),
-          "A rectification notice was served on the party responsible for a hazard."),
+          "A rectification notice was served on the party responsible for a hazard.", TOLD),
     _spec("hazard.rectified", HazardEventSchema(), "A hazard was reported rectified, with evidence."),
     _spec("hazard.verified", HazardVerifiedSchema(), "A hazard's rectification was checked and accepted."),
     _spec("hazard.reopened", HazardEventSchema(), "A hazard's rectification failed verification; rectifying again."),
-    _spec("hazard.escalated", HazardEscalatedSchema(), "A hazard was escalated to a higher department."),
-    _spec("hazard.overdue", HazardEventSchema(), "A hazard passed its deadline before being rectified (once)."),
+    _spec("hazard.escalated", HazardEscalatedSchema(), "A hazard was escalated to a higher department.", TOLD),
+    _spec("hazard.overdue", HazardEventSchema(), "A hazard passed its deadline before being rectified (once).", TOLD),
     _spec("hazard.reminded", HazardEventSchema(), "An open hazard is due or overdue: a reminder, as the policy says."),
     _spec("hazard.closed", HazardVerifiedSchema(), "A verified hazard was closed."),
     _spec("intake.rejected", IntakeRejectedSchema(),

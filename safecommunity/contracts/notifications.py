@@ -31,6 +31,19 @@ class NotificationAcknowledgedSchema(Payload):
     seconds_after_sent = fields.Float(allow_none=True)  # the time to acknowledge (a KPI for major hazards)
 
 
+class NotificationEscalatedSchema(Payload):
+    """Nobody acknowledged the event's notices within the policy's wait: the holders of `role` in
+    `grid_code` (the next level up) were told. recipients are keys (person:…), never names."""
+    trigger_event_id = fields.String(required=True)
+    event_type = fields.String(required=True)
+    rule = fields.String(required=True)
+    step = fields.Integer(required=True)
+    grid_code = fields.String(required=True)
+    role = fields.String(required=True)
+    recipients = fields.List(fields.String(), required=True)
+    at = fields.DateTime(required=True)
+
+
 EVENTS = (
     EventSpec("notification.sent", "notifications", NotificationSentSchema(), 1, ("reports",),
               "A notification was delivered on a channel and written to the delivery log."),
@@ -38,4 +51,6 @@ EVENTS = (
               "A notification could not be delivered on a channel after its last allowed attempt."),
     EventSpec("notification.acknowledged", "notifications", NotificationAcknowledgedSchema(), 1, ("reports",),
               "The recipient of a notification acknowledged it (read it and acts on it)."),
+    EventSpec("notification.escalated", "notifications", NotificationEscalatedSchema(), 1, (),
+              "A notice that asks for action was not acknowledged in time: the next level up was told."),
 )

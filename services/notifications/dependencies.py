@@ -6,10 +6,11 @@ from nameko.extensions import DependencyProvider
 from safecommunity.settings import service_setting
 from safecommunity.timers import SettingTimer
 
-from . import templates
+from . import rules, templates
 from .channels.in_app import InAppChannel
 from .channels.via_apprise import AppriseChannel, bot_urls, email_urls, sms_urls
 from .channels.webhook import WebhookChannel
+from .contacts import sealer_for
 from .domain import RetryPolicy
 
 # Settings of this service alone, with their defaults; read from the nameko config first (tests and
@@ -36,6 +37,11 @@ SETTINGS = {
     # Templates (templates.py): a site's folder over the defaults, checked at start; its name in them
     "NOTIFY_TEMPLATES_DIR": "",
     "SITE_NAME": "",
+    # Who is told what (rules.py): a site's rules file in place of the defaults, checked at start
+    "NOTIFY_RULES_FILE": "",
+    "NOTIFY_ESCALATE_INTERVAL": 30.0,  # seconds between looks for escalations due
+    # Fernet key(s) sealing contact addresses (contacts.py); embedded mode makes one if unset
+    "NOTIFY_CONTACTS_KEY": "",
 }
 OFFICE_SETTINGS = {"email": "NOTIFY_OFFICE_EMAIL", "sms": "NOTIFY_OFFICE_SMS", "webhook": "NOTIFY_OFFICE_WEBHOOK",
                    "dingtalk": "NOTIFY_OFFICE_DINGTALK", "wecom": "NOTIFY_OFFICE_WECOM",
@@ -68,13 +74,15 @@ def build_channels(config):
 
 
 class Sending(DependencyProvider):
-    """What the sender needs, read once at setup: the channels, the retry policy, the batch size,
-    and the committee office's addresses."""
+    """What notifying needs, read once at setup: the rules, the contacts' sealer, the channels, the
+    retry policy, the batch size, and the committee office's addresses."""
 
     def setup(self):
         config = self.container.config
         # a refused site template stops the service at start, naming the file, not at the first notice
         templates.configure({name: setting(config, name) for name in ("NOTIFY_TEMPLATES_DIR", "SITE_NAME")})
+        self.rules = rules.load(setting(config, "NOTIFY_RULES_FILE"))  # refused rules stop the start too
+        self.sealer = sealer_for(config, setting(config, "NOTIFY_CONTACTS_KEY"))
         self.channels = build_channels(config)
         self.policy = RetryPolicy(setting(config, "NOTIFY_MAX_ATTEMPTS"), setting(config, "NOTIFY_RETRY_FIRST"),
                                   setting(config, "NOTIFY_RETRY_CAP"))

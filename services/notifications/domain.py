@@ -1,8 +1,7 @@
 """Notifications domain: which events become which notices, and a delivery's life. Pure Python.
 
-One rule for now: a severe injury is told to the committee office in the platform (in-app) and, when
-the site has configured them, by e-mail / SMS / chat bot / webhook too (see `office_channels`).
-Recipients and subscriptions come with the rest of the notifications issue.
+Which events are told to whom: subscriptions.py, rules.yaml and fanout.py; this module is a notice's
+own life.
 
 A delivery on an outside channel is queued, then sent, or failed: retrying with back-off and jitter,
 and dead after the last allowed attempt, with the channel's answer as the reason.
@@ -17,8 +16,6 @@ from safecommunity.errors import IllegalTransition  # the HTTP edge answers it 4
 from safecommunity.ids import new_id
 
 from . import templates
-
-COMMITTEE_OFFICE = "committee-office"
 
 QUEUED, SENT, RETRYING, DEAD, DELIVERED = "queued", "sent", "retrying", "dead", "delivered"
 DUE = (QUEUED, RETRYING)  # what the sender picks up
@@ -69,6 +66,15 @@ class Notification(Aggregate):
         return notice
 
     @classmethod
+    def undeliverable(cls, trigger_event_id, channel, recipient, subject, body, reason, triggered_at=None):
+        """A notice for a channel the recipient has no address on: dead at once, with the reason, so
+        the log shows who could not be told (and the office can add the address)."""
+        notice = cls(trigger_event_id=trigger_event_id, channel=channel, recipient=recipient, subject=subject,
+                     body=body, status=DEAD, triggered_at=triggered_at, last_answer=reason)
+        notice._record_failed()
+        return notice
+
+    @classmethod
     def queue(cls, trigger_event_id, channel, recipient, address, subject, body, triggered_at=None):
         notice = cls(trigger_event_id=trigger_event_id, channel=channel, recipient=recipient, address=address,
                      subject=subject, body=body, status=QUEUED, triggered_at=triggered_at)
@@ -89,9 +95,7 @@ class Notification(Aggregate):
             self.next_attempt_at = now + timedelta(seconds=policy.wait_after(self.attempts))
         else:
             self.status, self.next_attempt_at = DEAD, None
-            self.record("notification.failed", notification_id=self.id, trigger_event_id=self.trigger_event_id,
-                        channel=self.channel, recipient=self.recipient, attempts=self.attempts,
-                        reason=self.last_answer)
+            self._record_failed()
 
     def acknowledge(self, by, now):
         """The recipient has read it and acts on it: once, and only a notice that reached them."""
@@ -104,6 +108,10 @@ class Notification(Aggregate):
         self.record("notification.acknowledged", notification_id=self.id, trigger_event_id=self.trigger_event_id,
                     channel=self.channel, recipient=self.recipient, acknowledged_at=now,
                     seconds_after_sent=None if seconds is None else max(0.0, seconds))
+
+    def _record_failed(self):
+        self.record("notification.failed", notification_id=self.id, trigger_event_id=self.trigger_event_id,
+                    channel=self.channel, recipient=self.recipient, attempts=self.attempts, reason=self.last_answer)
 
     def _record_sent(self):
         self.record("notification.sent", notification_id=self.id, trigger_event_id=self.trigger_event_id,
@@ -132,19 +140,8 @@ def moment(text):
 TEMPLATE_OF = {"email": "email", "sms": "sms", "dingtalk": "chat", "wecom": "chat", "feishu": "chat"}
 
 
-def rendered(event_type, channel, payload):
-    """(subject, body) for one channel; an SMS has no subject."""
-    parts = templates.current().render("zh", event_type, TEMPLATE_OF.get(channel, "in_app"), payload)
+def rendered(event_type, channel, payload, names=None):
+    """(subject, body) for one channel, in Chinese (the offices read it); an SMS has no subject.
+    names: looked-up names ({"grid": "仙林街道"}) in place of the payload's codes."""
+    parts = templates.current().render("zh", event_type, TEMPLATE_OF.get(channel, "in_app"), payload, names)
     return parts.get("subject", parts.get("title", "")), parts.get("body", parts.get("text", ""))
-
-
-def notices_for_injury(event_id, injury, office_channels=(), triggered_at=None):
-    """office_channels: (channel, address) pairs the site set for the committee office; the offices
-    read Chinese."""
-    if injury["severity"] != "severe":
-        return []
-    return [Notification.deliver_in_app(event_id, COMMITTEE_OFFICE, *rendered("injury.reported", "in_app", injury),
-                                        triggered_at=triggered_at)] + [
-        Notification.queue(event_id, channel, COMMITTEE_OFFICE, address,
-                           *rendered("injury.reported", channel, injury), triggered_at=triggered_at)
-        for channel, address in office_channels]

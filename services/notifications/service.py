@@ -1,19 +1,33 @@
-"""Notifications: tells people what they need to know, and logs every delivery (entrypoints only)."""
+"""Notifications: tells people what they need to know, until someone acts, and logs every delivery
+(entrypoints only)."""
 from safecommunity.auth import Auth
 from safecommunity.consumer import event_handler
-from safecommunity.database import utcnow
 from safecommunity.gauges import BusinessGauges
 from safecommunity.storage import Store
-from safecommunity.web import http, paging
+from safecommunity.web import http, paging, read_json
 
+from . import notifying
 from .dependencies import Sending, timer_every
-from .domain import moment, notices_for_injury
 from .gauges import GAUGES, read_gauges
-from .schemas import DeliveryQuerySchema, DeliverySchema
-from .sending import observe, send_due
+from .schemas import (
+    ContactsSchema,
+    DeliveryQuerySchema,
+    DeliverySchema,
+    EscalationQuerySchema,
+    EscalationSchema,
+    RecipientQuerySchema,
+    Strict,
+    SubscribeSchema,
+    SubscriptionSchema,
+    mask,
+    recipient_in_path,
+)
+from .sending import send_due
 from .storage import NotificationsUnitOfWork
+from .subscriptions import Subscription
 
 READ, WRITE = "notifications:read", "notifications:write"
+TOLD = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue")
 
 
 class NotificationsService:
@@ -23,28 +37,41 @@ class NotificationsService:
     sending = Sending()
     gauges = BusinessGauges(read_gauges, *GAUGES)  # notices unacknowledged
 
-    @event_handler("injury.reported")
-    def handle_injury_reported(self, events):
-        fresh = self.store.inbox.claim(events)
-        notices = [notice for event in fresh for notice in
-                   notices_for_injury(event.id, event.data, self.sending.office_channels, moment(event.time))]
-        self.store.deliveries.add_many(notices)
+    # -- the registry, as far as finding recipients needs it ----------------------------------------
+    @event_handler("grid.created")
+    def handle_grid_created(self, events):
+        self._keep(events, self.store.directory.grid_created)
+
+    @event_handler("department.registered")
+    def handle_department_registered(self, events):
+        self._keep(events, self.store.directory.department_registered)
+
+    @event_handler("assignment.started", "assignment.ended")
+    def handle_assignment_changed(self, events):
+        self._keep(events, self.store.directory.assignment_changed)
+
+    def _keep(self, events, step):
+        for event in self.store.inbox.claim(events):
+            step(event.data)
         self.store.commit()
-        for notice in notices:
-            if notice.sent_at:  # in-app: delivered as it is stored
-                observe(notice)
+
+    # -- what is told -------------------------------------------------------------------------------
+    @event_handler(*TOLD)
+    def handle_told_event(self, events):
+        notifying.tell(self.store, self.sending, events)
 
     @timer_every("NOTIFY_SEND_INTERVAL")
     def send_due_deliveries(self):
         send_due(self.store, self.sending)
 
+    @timer_every("NOTIFY_ESCALATE_INTERVAL")
+    def escalate_due(self):
+        notifying.escalate_due(self.store, self.sending)
+
+    # -- HTTP -------------------------------------------------------------------------------------
     @http("POST", "/api/notifications/deliveries/<delivery_id>/acknowledge", scope=WRITE)
     def acknowledge(self, request, delivery_id):
-        notice = self.store.deliveries.get(delivery_id)
-        notice.acknowledge(self.caller.subject, utcnow())
-        self.store.deliveries.save_acknowledgement(notice)
-        self.store.commit()
-        return DeliverySchema().dump(notice)
+        return DeliverySchema().dump(notifying.acknowledge(self.store, delivery_id, self.caller.subject))
 
     @http("GET", "/api/notifications/deliveries", scope=READ)
     def list_deliveries(self, request):
@@ -52,6 +79,52 @@ class NotificationsService:
         limit, offset = paging(request)
         notices = self.store.deliveries.list(limit, offset, query.get("recipient"))
         return {"deliveries": DeliverySchema(many=True).dump(notices)}
+
+    @http("PUT", "/api/notifications/contacts/<recipient>", scope=WRITE)
+    def set_contacts(self, request, recipient):
+        recipient, addresses = recipient_in_path(recipient), ContactsSchema().load(read_json(request))
+        contacts = self.store.contacts(self.sending.sealer)
+        contacts.set(recipient, addresses, self.caller.subject)
+        self.store.commit()
+        return {"recipient": recipient, "addresses": {ch: mask(a) for ch, a in contacts.of(recipient).items()}}
+
+    @http("GET", "/api/notifications/contacts/<recipient>", scope=READ)
+    def show_contacts(self, request, recipient):
+        Strict().load(request.args)
+        recipient, contacts = recipient_in_path(recipient), self.store.contacts(self.sending.sealer)
+        return {"recipient": recipient, "addresses": {ch: mask(a or "") for ch, a in contacts.of(recipient).items()}}
+
+    @http("POST", "/api/notifications/subscriptions", scope=WRITE)
+    def subscribe(self, request):
+        subscription = Subscription.subscribe(**SubscribeSchema().load(read_json(request)), by=self.caller.subject)
+        self.store.subscriptions.add(subscription)
+        self.store.commit()
+        return 201, SubscriptionSchema().dump(subscription)
+
+    @http("GET", "/api/notifications/subscriptions", scope=READ)
+    def list_subscriptions(self, request):
+        query = RecipientQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = self.store.subscriptions.list(limit, offset, query.get("recipient"))
+        return {"subscriptions": SubscriptionSchema(many=True).dump(found)}
+
+    @http("DELETE", "/api/notifications/subscriptions/<subscription_id>", scope=WRITE)
+    def unsubscribe(self, request, subscription_id):
+        self.store.subscriptions.remove(subscription_id)
+        self.store.commit()
+        return {"removed": subscription_id}
+
+    @http("GET", "/api/notifications/rules", scope=READ)
+    def list_rules(self, request):
+        Strict().load(request.args)
+        return {"rules": SubscriptionSchema(many=True).dump(self.sending.rules)}
+
+    @http("GET", "/api/notifications/escalations", scope=READ)
+    def list_escalations(self, request):
+        query = EscalationQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        found = self.store.escalations.list(limit, offset, query.get("status"))
+        return {"escalations": EscalationSchema(many=True).dump(found)}
 
 
 SERVICE = NotificationsService

@@ -27,6 +27,9 @@ UNKNOWN = {"zh": "不详", "en": "unknown"}
 WORST_NAME = "某" * 30  # the longest plausible grid / department / unit name: 30 Chinese characters
 DEFAULT_SITE_NAME = "安全社区平台"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+# Put before a notice told to the next level up because nobody acknowledged it (fanout.escalate).
+# Notices go out in Chinese (domain.rendered), so a Chinese SMS is checked with it in front.
+ESCALATED_MARK = "【未确认·逐级上报】"
 
 # GSM 03.38: the basic set (one septet each) and its extension (an escape and a septet: two).
 GSM7_BASIC = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -206,6 +209,7 @@ def _checked(path, lang, event_type, channel, part, text, site_name):
     sample = samples()[event_type]
     names = names_for(lang, sample, {kind: WORST_NAME for kind, field in NAME_CODES.items() if field in sample})
     worst = _render(where, trial, context_for(lang, event_type, sample, names, site_name))
+    worst = ESCALATED_MARK + worst if channel == "sms" and lang == "zh" else worst  # the longest it goes out as
     if channel == "sms" and sms_parts(worst) > 1:
         raise TemplateRefused(f"{where}: with the longest names and labels it takes {sms_parts(worst)} SMS "
                               f"({len(worst)} characters; one SMS holds 70 with any Chinese, 160 in GSM-7): "

@@ -18,7 +18,7 @@ from services.incidents.domain import Hazard, InjuryCase
 from services.incidents.policy import HazardPolicy
 from services.incidents.storage import IncidentsUnitOfWork
 from services.incidents.storage.gauges import read_gauges as incidents_gauges
-from services.notifications.domain import notices_for_injury
+from services.notifications.domain import Notification
 from services.notifications.gauges import read_gauges as notifications_gauges
 from services.notifications.storage import NotificationsUnitOfWork, deliveries
 from tests.conftest import base_url
@@ -104,9 +104,7 @@ def test_injuries_today_are_those_injured_on_the_sites_day(database_of):
 
 def test_notices_unacknowledged_are_the_in_app_notices_delivered(database_of):
     engine = database_of("notifications")
-    severe = {"case_id": "c-1", "source": "h1", "grid_code": "G1", "cause": "fall", "severity": "severe",
-              "outcome": "admitted", "injury_time": "2026-02-01T07:00:00+08:00"}
-    notices = notices_for_injury("e-1", severe) + notices_for_injury("e-2", severe)
+    notices = [Notification.deliver_in_app(event_id, "committee-office", "重度伤害", "正文") for event_id in ("e-1", "e-2")]
     stored(engine, NotificationsUnitOfWork, "notifications", lambda uow: uow.deliveries.add_many(notices))
     with engine.begin() as connection:  # a channel that is not in-app (none yet) is not counted
         connection.execute(deliveries.insert().values(

@@ -1,49 +1,12 @@
-"""Notifications tables and repositories: the only place with queries."""
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    insert,
-    select,
-    update,
-)
+"""The delivery log: every notice, its sends and the channel's answers."""
+from sqlalchemy import insert, select, update
 
 from safecommunity.database import as_utc
-from safecommunity.errors import NotFound
-from safecommunity.storage import UnitOfWork
-from safecommunity.tables import add_backbone_tables
+from safecommunity.errors import IllegalTransition, NotFound
 
-from .domain import DUE, Notification
+from ..domain import DUE, Notification
+from .tables import deliveries
 
-metadata = add_backbone_tables(MetaData())
-
-deliveries = Table(
-    "deliveries", metadata,
-    Column("id", String(36), primary_key=True),
-    Column("trigger_event_id", String(64), nullable=False),
-    Column("channel", String(20), nullable=False),
-    Column("recipient", String(120), nullable=False, index=True),
-    Column("subject", String(300), nullable=False),
-    Column("body", Text, nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("address", String(500), nullable=False, server_default=""),
-    Column("triggered_at", DateTime(timezone=True)),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", DateTime(timezone=True)),
-    Column("last_answer", Text, nullable=False, server_default=""),
-    Column("sent_at", DateTime(timezone=True)),
-    Column("acknowledged_at", DateTime(timezone=True)),
-    Column("acknowledged_by", String(120), nullable=False, server_default=""),
-    UniqueConstraint("trigger_event_id", "channel", "recipient", name="uq_deliveries_once"),
-    Index("ix_deliveries_status_next", "status", "next_attempt_at"),
-)
 MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at", "acknowledged_at")
 PROGRESS = ("status", "attempts", "next_attempt_at", "last_answer", "sent_at")  # what a send changes
 
@@ -65,6 +28,19 @@ class DeliveryLog:
             for notice in notices:
                 self.uow.track(notice)
 
+    def add_new(self, notices):
+        """Those of the notices whose event, channel and recipient are not in the log yet (a person
+        told already is not told again when an escalation reaches their grid)."""
+        if not notices:
+            return []
+        c = deliveries.c
+        logged = set(self.uow.session.execute(
+            select(c.trigger_event_id, c.channel, c.recipient)
+            .where(c.trigger_event_id.in_({n.trigger_event_id for n in notices}))).all())
+        fresh = [n for n in notices if (n.trigger_event_id, n.channel, n.recipient) not in logged]
+        self.add_many(fresh)
+        return fresh
+
     def list(self, limit, offset, recipient=None):
         query = select(deliveries).order_by(deliveries.c.created_at.desc(), deliveries.c.id)
         if recipient:
@@ -78,8 +54,12 @@ class DeliveryLog:
         return as_notice(row)
 
     def save_acknowledgement(self, notice):
-        self.uow.session.execute(update(deliveries).where(deliveries.c.id == notice.id).values(
+        """Only if nobody acknowledged it meanwhile: of two at once, one wins and the other is a 409."""
+        saved = self.uow.session.execute(update(deliveries).where(
+            deliveries.c.id == notice.id, deliveries.c.acknowledged_at.is_(None)).values(
             acknowledged_at=notice.acknowledged_at, acknowledged_by=notice.acknowledged_by))
+        if saved.rowcount != 1:
+            raise IllegalTransition(f"delivery {notice.id} was acknowledged meanwhile")
         self.uow.track(notice)
 
     def claim_due(self, now, limit):
@@ -102,9 +82,3 @@ class DeliveryLog:
         self.uow.session.execute(update(deliveries).where(deliveries.c.id == notice.id).values(
             {name: getattr(notice, name) for name in PROGRESS}))
         self.uow.track(notice)
-
-
-class NotificationsUnitOfWork(UnitOfWork):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.deliveries = DeliveryLog(self)

@@ -1,0 +1,56 @@
+"""The service's steps with the store: events told to their recipients, escalations moved on, and
+an acknowledgement that stops them. Entrypoints (service.py) call these and nothing else."""
+from safecommunity import sitetime
+from safecommunity.database import utcnow
+
+from .domain import moment
+from .fanout import Trigger, escalate, fan_out
+from .sending import observe
+
+
+def tell(store, sending, events):
+    """Each event not handled before, told to whoever the rules and subscriptions name."""
+    notices = []
+    for event in store.inbox.claim(events):
+        if event.type == "hazard.reported":
+            store.directory.hazard_reported(event.data)
+        trigger = Trigger(event.id, event.type, event.data, moment(event.time), store.directory.names(event.data))
+        subscriptions = list(sending.rules) + store.subscriptions.for_event(event.type)
+        contacts = store.contacts(sending.sealer)
+        made, opened = fan_out(trigger, subscriptions, store.directory, contacts.address, sending.office_channels,
+                               sitetime.today(), utcnow())
+        store.deliveries.add_many(made)
+        store.escalations.add_many(opened)
+        notices += made
+    store.commit()
+    for notice in notices:
+        if notice.sent_at or notice.status == "dead":  # in-app delivered, or no address: done already
+            observe(notice)
+
+
+def escalate_due(store, sending, batch=20):
+    """Up to `batch` escalations due, each told to its next level in a transaction of its own."""
+    for _ in range(batch):
+        escalation = store.escalations.claim_due(utcnow())
+        if escalation is None:
+            break
+        trigger = Trigger(escalation.trigger_event_id, escalation.event_type, escalation.payload,
+                          escalation.triggered_at, store.directory.names(escalation.payload))
+        notices = escalate(escalation, trigger, store.directory, store.contacts(sending.sealer).address,
+                           sitetime.today(), utcnow())
+        made = store.deliveries.add_new(notices)
+        store.escalations.save(escalation)
+        store.commit()
+        for notice in made:
+            if notice.sent_at or notice.status == "dead":
+                observe(notice)
+
+
+def acknowledge(store, delivery_id, by):
+    notice = store.deliveries.get(delivery_id)
+    now = utcnow()
+    notice.acknowledge(by, now)
+    store.deliveries.save_acknowledgement(notice)
+    store.escalations.acknowledge_all(notice.trigger_event_id, now)
+    store.commit()
+    return notice

@@ -1,0 +1,24 @@
+"""Notifications' storage: the only place with queries. Tables in tables.py; one repository per
+area; the unit of work gives each to the service."""
+from safecommunity.storage import UnitOfWork
+
+from .deliveries import DeliveryLog
+from .directory import Directory
+from .escalations import EscalationLog
+from .subscriptions import AddressBook, SubscriptionBook
+from .tables import deliveries, metadata
+
+__all__ = ["NotificationsUnitOfWork", "deliveries", "metadata"]
+
+
+class NotificationsUnitOfWork(UnitOfWork):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deliveries = DeliveryLog(self)
+        self.directory = Directory(self)
+        self.subscriptions = SubscriptionBook(self)
+        self.escalations = EscalationLog(self)
+
+    def contacts(self, sealer):
+        """The address book, sealed with contacts.py's Sealer (the Sending dependency holds it)."""
+        return AddressBook(self, sealer)

@@ -1,0 +1,112 @@
+"""Notifications' tables: the delivery log, the view of the registry it resolves recipients from,
+contacts (sealed), subscriptions and open escalations."""
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from safecommunity.tables import add_backbone_tables
+
+metadata = add_backbone_tables(MetaData())
+CODE, KEY = 40, 120  # a registry code; a recipient key (person:…, department:…, unit:…)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("trigger_event_id", String(64), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("recipient", String(KEY), nullable=False, index=True),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("address", String(500), nullable=False, server_default=""),
+    Column("triggered_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("last_answer", Text, nullable=False, server_default=""),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_by", String(120), nullable=False, server_default=""),
+    UniqueConstraint("trigger_event_id", "channel", "recipient", name="uq_deliveries_once"),
+    Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+)
+
+# -- the registry as notifications needs it (grid.created, department.registered, assignment.*) --------
+grids = Table(
+    "grids", metadata,
+    Column("code", String(CODE), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("parent_code", String(CODE)),
+)
+departments = Table(
+    "departments", metadata,
+    Column("code", String(CODE), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False, index=True),
+)
+role_holders = Table(
+    "role_holders", metadata,
+    Column("assignment_id", String(64), primary_key=True),
+    Column("person_key", String(64), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("grid_code", String(CODE)),
+    Column("department_code", String(CODE)),
+    Column("term_from", Date, nullable=False),
+    Column("term_to", Date),
+    Index("ix_role_holders_role_grid", "role", "grid_code"),
+)
+hazard_units = Table(  # hazard.reported's unit, for the notices of the hazard's later steps
+    "hazard_units", metadata,
+    Column("hazard_id", String(64), primary_key=True),
+    Column("unit_id", String(64), nullable=False),
+)
+
+# -- what notifications keeps of its own ------------------------------------------------------------
+contacts = Table(
+    "contacts", metadata,
+    Column("recipient", String(KEY), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("address_sealed", Text, nullable=False),  # Fernet: contacts.py
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(120), nullable=False),
+)
+subscriptions = Table(
+    "subscriptions", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("recipient", String(KEY), nullable=False, index=True),
+    Column("event_type", String(100), nullable=False, index=True),
+    Column("filter", Text, nullable=False),      # JSON
+    Column("channels", Text, nullable=False),    # JSON
+    Column("frequency", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(120), nullable=False),
+)
+escalations = Table(
+    "escalations", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("trigger_event_id", String(64), nullable=False),
+    Column("rule", String(80), nullable=False),
+    Column("event_type", String(100), nullable=False),
+    Column("payload", Text, nullable=False),     # JSON: the event's, to render the next notices
+    Column("triggered_at", DateTime(timezone=True)),
+    Column("after_minutes", Text, nullable=False),  # JSON: the policy as it was when the notice went out
+    Column("role", String(40), nullable=False),
+    Column("channels", Text, nullable=False),    # JSON
+    Column("grid_code", String(CODE)),          # the grid whose holders were told last
+    Column("step", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("next_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    UniqueConstraint("trigger_event_id", "rule", name="uq_escalations_once"),
+    Index("ix_escalations_status_next", "status", "next_at"),
+)

@@ -1,0 +1,73 @@
+"""Subscriptions and rules: which events are told to whom, on which channels, and whether the notice
+asks for action (and so escalates until acknowledged). Pure Python.
+
+A site's **rules** are data (rules.yaml beside this file, or the site's NOTIFY_RULES_FILE in its
+place), checked at start; a person's or a department's **subscriptions** are made over HTTP. Both
+are a `Subscription`: an event type, a filter, recipient specs (recipients.py) and channels.
+
+A filter maps a payload field to the values it may have (`severity: [major]`); `grid_code` is a
+scope: the grid named and every grid below it.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Optional
+
+from safecommunity.domain import Aggregate
+from safecommunity.ids import new_id
+
+from .recipients import grid_and_above
+
+EVENT_TYPES = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue")
+CHANNELS = ("in_app", "email", "sms", "dingtalk", "wecom", "feishu", "webhook")
+FILTER_FIELDS = ("grid_code", "severity", "category", "cause", "intent", "place", "outcome", "status",
+                 "found_by", "source")
+FREQUENCIES = ("immediately",)  # daily and weekly digests: not yet (services/notifications/README.md)
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """A notice not acknowledged `after_minutes[n]` minutes after step n is told to the holders of
+    `role` one grid further up (the event's grid first when nobody in a grid was told yet), until
+    the steps run out or the top of the hierarchy (the district) has been told."""
+    after_minutes: tuple
+    role: str = "grid_head"
+    channels: tuple = ("sms", "in_app")
+
+
+@dataclass
+class Subscription(Aggregate):
+    event_type: str
+    to: tuple                         # recipient specs (recipients.py)
+    channels: tuple
+    filter: dict = field(default_factory=dict)
+    frequency: str = "immediately"
+    asks_action: bool = False
+    escalation: Optional[EscalationPolicy] = None
+    name: str = ""                    # a rule's name; a subscription's is its id
+    label: str = ""                   # what a person reads: Chinese / English
+    created_by: str = ""
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    id: str = field(default_factory=new_id)
+
+    @classmethod
+    def subscribe(cls, recipient, event_type, channels, filter=None, frequency="immediately", by=""):
+        """A recipient's own subscription; recipient is a key (person:…, department:…, unit:…)."""
+        kind, _, key = recipient.partition(":")
+        subscription = cls(event_type=event_type, to=({kind: key},), channels=tuple(channels),
+                           filter=dict(filter or {}), frequency=frequency, created_by=by)
+        subscription.name = subscription.id
+        return subscription
+
+    @property
+    def recipient(self):
+        """The key of a subscription's one recipient (rules name specs instead)."""
+        [(kind, key)] = self.to[0].items()
+        return f"{kind}:{key}"
+
+    def matches(self, event_type, payload, directory):
+        if event_type != self.event_type:
+            return False
+        scope = self.filter.get("grid_code")
+        if scope and scope not in grid_and_above(directory, payload.get("grid_code")):
+            return False
+        return all(payload.get(name) in values for name, values in self.filter.items() if name != "grid_code")

@@ -1,0 +1,30 @@
+"""A directory in memory (recipients.Directory), for the unit ring: a district, a street, a
+community and its grid, with whoever the test appoints."""
+from datetime import date
+
+from services.notifications.recipients import Holder
+
+SINCE = date(2026, 1, 1)
+
+
+class FakeDirectory:
+    def __init__(self, parents=None):
+        self.parents = {"G1": "C1", "C1": "S1", "S1": "D1", "D1": None} if parents is None else parents
+        self.people, self.kinds, self.hazard_units = [], {}, {}
+
+    def appoint(self, person_key, role, grid_code=None, department_code=None, term_from=SINCE, term_to=None):
+        self.people.append(Holder(f"a-{len(self.people)}", person_key, role, term_from, grid_code,
+                                  department_code, term_to))
+        return self
+
+    def parent_of(self, grid_code):
+        return self.parents.get(grid_code)
+
+    def holders(self, role, grid_code=None):
+        return [h for h in self.people if h.role == role and (grid_code is None or h.grid_code == grid_code)]
+
+    def departments_of_kind(self, kind):
+        return sorted(code for code, of in self.kinds.items() if of == kind)
+
+    def unit_of_hazard(self, hazard_id):
+        return self.hazard_units.get(hazard_id)

@@ -6,6 +6,10 @@ sex and tag from the events alone: never a name, ID number, phone or address. Th
 tags are sensitive (the site's taxonomy decides), so a consumer never shows those to the public
 without keeping a list of its own; None means the event does not say (events from before this
 was added, or the registry did not have the tag types at hand), never "not sensitive".
+
+Department and assignment events say who holds which role where, for finding recipients: the
+person by a stable key (`person_key`: the resident id of a registered resident, else the
+assignment's own id), never by name or phone.
 """
 from marshmallow import fields, validate
 
@@ -13,6 +17,15 @@ from . import RESIDENCE_TYPES, SEXES, EventSpec, Payload, one_of
 
 RISK_GRADES = ("major", "high", "moderate", "low")
 FACILITY_STATUSES = ("in_order", "faulty", "out_of_service")
+# the registry's department kinds and role codes (services/registry/offices.py: its tests keep them equal)
+DEPARTMENT_KINDS = (
+    "work_safety", "police", "traffic_police", "fire", "health", "civil_affairs", "education",
+    "urban_management", "market_regulation", "housing_construction", "meteorology", "migrant_office",
+    "justice", "womens_federation", "disabled_persons_federation", "trade_union", "utilities", "other")
+ROLE_CODES = (
+    "committee_office_staff", "working_group_lead", "department_data_officer", "community_safety_inspector",
+    "grid_head", "grid_information_officer", "building_head", "property_staff", "school_principal", "volunteer",
+    "expert")
 
 
 class GridCreatedSchema(Payload):
@@ -174,13 +187,41 @@ class VolunteerLeftSchema(VolunteerSchema):
     left_on = fields.Date(required=True)
 
 
+class DepartmentRegisteredSchema(Payload):
+    code = fields.String(required=True)
+    name = fields.String(required=True)  # a department's name is not personal data
+    kind = fields.String(required=True, validate=one_of(DEPARTMENT_KINDS))
+
+
+class AssignmentSchema(Payload):
+    """A person in a role: where it is held, its term, and the person by a key, never a name or phone."""
+    assignment_id = fields.String(required=True)
+    person_key = fields.String(required=True)  # the resident id of a registered resident, else assignment_id
+    role = fields.String(required=True, validate=one_of(ROLE_CODES))
+    grid_code = fields.String(allow_none=True, load_default=None)  # one of grid_code and department_code
+    department_code = fields.String(allow_none=True, load_default=None)
+    term_from = fields.Date(required=True)
+
+
+class AssignmentStartedSchema(AssignmentSchema):
+    term_to = fields.Date(allow_none=True, load_default=None)  # the last day in office; None: open-ended
+
+
+class AssignmentEndedSchema(AssignmentSchema):
+    term_to = fields.Date(required=True)  # the last day in office
+
+
+# notifications finds recipients by them; reports takes every event (its journal, for rebuilds)
+ROLE_CONSUMERS = ("notifications", "reports")
+
+
 def _spec(type_, schema, summary, consumers=("reports",)):
     return EventSpec(type_, "registry", schema, 1, consumers, summary)
 
 
 EVENTS = (
     _spec("grid.created", GridCreatedSchema(), "A grid (any level of the hierarchy) was created.",
-          consumers=("incidents", "reports")),
+          consumers=("incidents", "reports", "notifications")),
     _spec("resident.registered", ResidentRegisteredSchema(),
           "A resident was registered in a grid (no name or ID number: sex, birth year, residence type, tags "
           "and which are sensitive)."),
@@ -208,4 +249,11 @@ EVENTS = (
           "A resident registered as a volunteer (grid, type, whether they hold a valid duty certificate)."),
     _spec("volunteer.updated", VolunteerUpdatedSchema(), "A volunteer's type or certificate changed."),
     _spec("volunteer.left", VolunteerLeftSchema(), "A volunteer stopped volunteering (their pairings end)."),
+    _spec("department.registered", DepartmentRegisteredSchema(), "A department (police station, fire brigade…) "
+          "was added (code, name, kind).", consumers=ROLE_CONSUMERS),
+    _spec("assignment.started", AssignmentStartedSchema(),
+          "Someone was appointed to a role in a grid or department (a person key, never a name or phone; "
+          "the term of office).", consumers=ROLE_CONSUMERS),
+    _spec("assignment.ended", AssignmentEndedSchema(), "A person's term in a role was ended (its last day).",
+          consumers=ROLE_CONSUMERS),
 )

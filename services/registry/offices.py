@@ -1,13 +1,17 @@
 """Registry domain: departments that publish into the platform, the roles people hold and their
-assignments with terms of office (one person may hold several). Pure Python; no events yet (no
-consumer needs them)."""
+assignments with terms of office (one person may hold several). Pure Python. Events say which
+department was added and who holds which role where and when, for finding recipients: the person by
+a stable key (a registered resident's id, else the assignment's), never a name or phone."""
 from dataclasses import dataclass
 from datetime import date
 
+from safecommunity.domain import Aggregate
 from safecommunity.errors import FieldInvalid, IllegalTransition
 
 from .domain import new_id
 
+# DEPARTMENT_KINDS and the codes of ROLES are also in the events' contract
+# (safecommunity/contracts/registry.py); tests/test_offices.py keeps the two the same.
 DEPARTMENT_KINDS = (
     "work_safety", "police", "traffic_police", "fire", "health", "civil_affairs", "education",
     "urban_management", "market_regulation", "housing_construction", "meteorology", "migrant_office",
@@ -35,14 +39,24 @@ def roles():
 
 
 @dataclass
-class Department:
+class Department(Aggregate):
     code: str
     name: str
     kind: str
 
+    @property
+    def id(self):
+        return self.code
+
+    @classmethod
+    def register(cls, code, name, kind):
+        department = cls(code=code, name=name, kind=kind)
+        department.record("department.registered", code=code, name=name, kind=kind)
+        return department
+
 
 @dataclass
-class Assignment:
+class Assignment(Aggregate):
     id: str
     role: str
     term_from: date
@@ -57,7 +71,14 @@ class Assignment:
     def appoint(cls, **fields):
         assignment = cls(id=new_id(), **fields)
         assignment._check()
+        assignment.record("assignment.started", **assignment.public())
         return assignment
+
+    def public(self):
+        """What its events say: the role, where and when it is held, and by whom as a key."""
+        return {"assignment_id": self.id, "person_key": self.resident_id or self.id, "role": self.role,
+                "grid_code": self.grid_code, "department_code": self.department_code,
+                "term_from": self.term_from, "term_to": self.term_to}
 
     def _check(self):
         if self.resident_id and (self.person_name or self.person_phone):
@@ -81,3 +102,4 @@ class Assignment:
         if on < self.term_from:
             raise FieldInvalid("ended_on", f"must not be before term_from ({self.term_from})")
         self.term_to = on
+        self.record("assignment.ended", **self.public())

@@ -28,7 +28,7 @@ class OfficesEntrypoints:
     @http("POST", "/api/registry/departments", scope=WRITE)
     def add_department(self, request):
         command = DepartmentSchema().load(read_json(request))
-        self.store.departments.add(Department(**command))
+        self.store.departments.add(Department.register(**command))
         self.store.commit()
         return 201, command
 

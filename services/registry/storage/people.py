@@ -1,6 +1,7 @@
 """Repositories of people: residents and their tags, volunteers and teams, departments and people
 in roles. Personal data is sealed on the way in and opened on the way out with the Protector."""
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date
 
 from sqlalchemy import delete, insert, select, update
@@ -320,7 +321,8 @@ class DepartmentRepository(Repository):
     def add(self, department):
         if self.find(department.code) is not None:
             raise Conflict(f"department {department.code} already exists")
-        self.session.execute(insert(departments).values(**vars(department)))
+        self.session.execute(insert(departments).values(**asdict(department)))
+        self.uow.track(department)
 
     def find(self, code):
         row = self.session.execute(select(departments).where(departments.c.code == code)).first()
@@ -348,13 +350,15 @@ class AssignmentRepository(Repository):
 
     def add(self, assignment):
         self.session.execute(insert(assignments).values(**self._row(assignment)))
+        self.uow.track(assignment)
 
     def save(self, assignment):
         self.session.execute(update(assignments).where(assignments.c.id == assignment.id)
                              .values(**self._row(assignment)))
+        self.uow.track(assignment)
 
     def _row(self, assignment):
-        row = dict(vars(assignment))
+        row = asdict(assignment)  # its fields, not the events it recorded
         phone = row.pop("person_phone")
         return {**row, "person_phone_sealed": self.uow.protector.seal(phone),
                 "person_phone_hash": self.uow.protector.digest(phone)}

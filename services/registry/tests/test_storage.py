@@ -1,5 +1,6 @@
 """The registry's repositories and the steps between entrypoint and domain, on a SQLite file built
 by the real migrations (the same history PostgreSQL gets): searches by a grid's descendants."""
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from services.registry import handlers as do
 from services.registry.buildings import Building, Household, compound_code_for
 from services.registry.domain import Grid, Resident, Unit
 from services.registry.housing import Rental
+from services.registry.offices import Department
 from services.registry.pii import Protector
 from services.registry.storage import RegistryUnitOfWork, metadata
 from services.registry.tables import volunteers
@@ -66,6 +68,11 @@ def person(grid_code="G1", tags=(), registered_on=DAY):
 
 def outbox_types(store):
     return [row.type for row in store.session.execute(select(outbox).order_by(outbox.c.id))]
+
+
+def outbox_events(store):
+    return [(row.type, json.loads(row.envelope)["data"])
+            for row in store.session.execute(select(outbox).order_by(outbox.c.id))]
 
 
 def count(store, table, *conditions):
@@ -139,6 +146,25 @@ def test_moving_out_ends_tenancies_household_volunteering_and_the_pairings_servi
     assert [p.until for p in after.volunteers.get(helper.id).pairings] == [DAY + timedelta(days=20)]
     assert list(after.teams.get(team.id).members) == [helper.id]
     assert outbox_types(after)[before:] == ["resident.moved_out", "rental.updated", "volunteer.left"]
+
+
+def test_a_department_an_appointment_and_its_end_are_in_the_outbox_with_the_state_they_change(uow):
+    store = uow()
+    store.departments.add(Department.register("FIRE", "Fire brigade", "fire"))
+    store.commit()
+    before = len(outbox_types(store))
+    command = {"role": "grid_head", "grid_code": "G1", "department_code": None, "resident_id": None,
+               "person_name": "Sun Li", "person_phone": "13700001111", "term_from": DAY, "term_to": None}
+    head = do.appoint(uow(), command)
+    do.end_term(uow(), head.id, {"ended_on": DAY + timedelta(days=30)})
+
+    after = uow()
+    assert after.assignments.get(head.id).term_to == DAY + timedelta(days=30)
+    events = outbox_events(after)
+    assert [(type_, data["person_key"], data["term_to"]) for type_, data in events[before:]] == [
+        ("assignment.started", head.id, None), ("assignment.ended", head.id, "2026-02-04")]
+    assert events[before - 1] == ("department.registered", {"code": "FIRE", "name": "Fire brigade", "kind": "fire"})
+    assert "Sun Li" not in json.dumps(events) and "13700001111" not in json.dumps(events)
 
 
 def test_a_move_out_that_fails_half_way_changes_nothing(uow):

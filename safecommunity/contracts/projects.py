@@ -1,20 +1,133 @@
-"""Events projects publishes."""
+"""Events projects publishes. Payloads carry ids and codes only: no person's name, no free text
+(minutes, notes, places typed in) that might hold one; people are the registry's assignment ids."""
 from marshmallow import fields
 
 from . import EventSpec, Payload, one_of
 
 PROJECT_STATUSES = ("new", "continuing")
+LIFECYCLE = ("planned", "active", "completed", "suspended")
+MEETING_KINDS = ("committee", "working_group", "joint")
+FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "yearly")
+TRAINING_KINDS = ("training", "drill")
+
+
+def codes():
+    return fields.List(fields.String(), load_default=list)
+
+
+def maybe(field_class=fields.String, **kwargs):
+    return field_class(allow_none=True, load_default=None, **kwargs)
 
 
 class ProjectCreatedSchema(Payload):
+    """v1 had the first five fields; the rest are optional, so v1 readers and writers still agree."""
     project_id = fields.String(required=True)
     name = fields.String(required=True)
     intervention_area = fields.String(required=True)
     status = fields.String(required=True, validate=one_of(PROJECT_STATUSES))
     start_date = fields.Date(allow_none=True, load_default=None)
+    lifecycle = maybe(validate=one_of(LIFECYCLE))
+    working_group_id = maybe()
+    lead_department = maybe()
+    partner_departments = codes()
+    target_kind = maybe()
+    target_code = maybe()
+    measure_kinds = codes()
+
+
+class ProjectUpdatedSchema(Payload):
+    project_id = fields.String(required=True)
+    changed = fields.List(fields.String(), required=True)   # the names of the fields changed
+    intervention_area = fields.String(required=True)
+    working_group_id = maybe()
+    status = fields.String(required=True, validate=one_of(PROJECT_STATUSES))
+    lifecycle = fields.String(required=True, validate=one_of(LIFECYCLE))
+
+
+class ProjectStatusChangedSchema(Payload):
+    project_id = fields.String(required=True)
+    previous_lifecycle = fields.String(required=True, validate=one_of(LIFECYCLE))
+    lifecycle = fields.String(required=True, validate=one_of(LIFECYCLE))
+    intervention_area = fields.String(required=True)
+    working_group_id = maybe()
+    at = fields.DateTime(required=True)
+
+
+class WorkingGroupCreatedSchema(Payload):
+    working_group_id = fields.String(required=True)
+    name = fields.String(required=True)   # a group's name ("Elderly working group"), never a person's
+    areas = codes()
+    lead_department = maybe()
+    partner_departments = codes()
+    member_count = fields.Integer(required=True)
+
+
+class MeetingHeldSchema(Payload):
+    meeting_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=one_of(MEETING_KINDS))
+    held_on = fields.Date(required=True)
+    working_group_id = maybe()
+    attendance = fields.Integer(required=True)
+    decision_count = fields.Integer(required=True)
+
+
+class ActivityScheduledSchema(Payload):
+    activity_id = fields.String(required=True)
+    project_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    frequency = maybe(validate=one_of(FREQUENCIES))
+    on = maybe(fields.Date)
+    starts_on = maybe(fields.Date)
+    ends_on = maybe(fields.Date)
+    grid_code = maybe()
+    owner_department = maybe()
+    owner_assignment_id = maybe()
+    campaign = maybe()
+
+
+class OccurrenceFacts(Payload):
+    occurrence_id = fields.String(required=True)
+    activity_id = fields.String(required=True)
+    project_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    scheduled_on = fields.Date(required=True)
+
+
+class ActivityCompletedSchema(OccurrenceFacts):
+    done_on = fields.Date(required=True)
+    reached = fields.Integer(required=True)
+    leaflets = maybe(fields.Integer)
+
+
+class ActivityMissedSchema(OccurrenceFacts):
+    due_on = fields.Date(required=True)
+
+
+class TrainingHeldSchema(OccurrenceFacts):
+    held_on = fields.Date(required=True)
+    hours = fields.Float(required=True)
+    attendance = fields.Integer(required=True)
+    attendee_ids = codes()          # the registry's assignment ids of those who signed in by name
+    certificates_issued = fields.Integer(required=True)
 
 
 EVENTS = (
     EventSpec("project.created", "projects", ProjectCreatedSchema(), 1, ("reports",),
               "A safety-promotion project was created."),
+    EventSpec("project.updated", "projects", ProjectUpdatedSchema(), 1, ("reports",),
+              "A project's details changed (the names of the fields changed, not their values)."),
+    EventSpec("project.status_changed", "projects", ProjectStatusChangedSchema(), 1, ("reports",),
+              "A project moved in its life cycle (planned, active, completed, suspended)."),
+    EventSpec("working_group.created", "projects", WorkingGroupCreatedSchema(), 1, ("reports",),
+              "A working group was set up for one or more intervention areas."),
+    EventSpec("meeting.held", "projects", MeetingHeldSchema(), 1, ("reports",),
+              "A committee, working-group or joint meeting was held."),
+    EventSpec("activity.scheduled", "projects", ActivityScheduledSchema(), 1, ("reports",),
+              "A project's activity was scheduled, dated or recurring."),
+    EventSpec("activity.completed", "projects", ActivityCompletedSchema(), 1, ("reports",),
+              "An occurrence of an activity was reported done."),
+    EventSpec("activity.missed", "projects", ActivityMissedSchema(), 1, ("reports",),
+              "An occurrence of an activity was not reported done by its due date."),
+    EventSpec("training.held", "projects", TrainingHeldSchema(), 1, ("reports",),
+              "A training or drill was held, with its hours and attendance."),
 )

@@ -1,34 +1,24 @@
-"""Projects: safety-promotion projects (entrypoints only)."""
+"""Projects: the programme's organisation, its safety-promotion projects and their activities
+(entrypoints only, one mix-in per area in entrypoints/)."""
+from safecommunity.auth import Auth
 from safecommunity.storage import Store
-from safecommunity.web import http, paging, read_json
+from safecommunity.timers import SettingTimer
 
-from .domain import Project
-from .schemas import CreateProjectSchema, ProjectQuerySchema, ProjectSchema
+from .commands import check_activities
+from .entrypoints import ActivitiesEntrypoints, OrganisationEntrypoints, ProjectsEntrypoints
 from .storage import ProjectsUnitOfWork
 
-READ, WRITE = "projects:read", "projects:write"
+CHECK_INTERVAL = 60.0  # seconds between looks for occurrences to make and occurrences missed
 
 
-class ProjectsService:
+class ProjectsService(ProjectsEntrypoints, OrganisationEntrypoints, ActivitiesEntrypoints):
     name = "projects"
     store = Store(ProjectsUnitOfWork)
+    caller = Auth()
 
-    @http("POST", "/api/projects/projects", scope=WRITE)
-    def create_project(self, request):
-        project = Project.create(**CreateProjectSchema().load(read_json(request)))
-        self.store.projects.add(project)
-        self.store.commit()
-        return 201, ProjectSchema().dump(project)
-
-    @http("GET", "/api/projects/projects", scope=READ)
-    def list_projects(self, request):
-        ProjectQuerySchema().load(request.args)
-        limit, offset = paging(request)
-        return {"projects": ProjectSchema(many=True).dump(self.store.projects.list(limit, offset))}
-
-    @http("GET", "/api/projects/projects/<project_id>", scope=READ)
-    def show_project(self, request, project_id):
-        return ProjectSchema().dump(self.store.projects.get(project_id))
+    @SettingTimer.decorator("ACTIVITY_CHECK_INTERVAL", CHECK_INTERVAL)
+    def check_activities(self):
+        check_activities(self.store)
 
 
 SERVICE = ProjectsService

@@ -1,0 +1,176 @@
+"""What the entrypoints do, between the request and the commit: load, check references, call the
+domain, store. Days count in the site's calendar (safecommunity.sitetime)."""
+from datetime import date, timedelta
+
+from safecommunity import sitetime
+from safecommunity.database import utcnow
+from safecommunity.errors import Conflict, FieldInvalid
+
+from . import schemas as s
+from .activities import HORIZON_DAYS, WINDOW_DAYS, Activity, still_carried_out, training_hours
+from .domain import Funding, Project, ledger_totals
+from .organisation import COMMITTEE_KINDS, Meeting, WorkingGroup, check_areas_free, quarters_met
+
+
+def year_span(year):
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+# -- projects ----------------------------------------------------------------------------------------
+
+def check_references(store, values):
+    if "intervention_area" in values:
+        store.areas.get(values["intervention_area"], "intervention_area")
+    store.groups.check(values.get("working_group_id"))
+
+
+def create_project(store, caller, command):
+    check_references(store, command)
+    project = Project.create(actor=caller.subject, at=utcnow(), **command)
+    store.projects.add(project)
+    return project.id
+
+
+def change_project(store, caller, project_id, command):
+    project = store.projects.get(project_id, for_update=True)
+    check_references(store, command)
+    if project.change(caller.subject, utcnow(), **command):
+        store.projects.save(project)
+
+
+def move_project(store, caller, project_id, command):
+    project = store.projects.get(project_id, for_update=True)
+    project.move_to(command["to"], caller.subject, utcnow(), command["reason"])
+    store.projects.save(project)
+
+
+def add_funding(store, caller, project_id, command):
+    store.projects.get(project_id)
+    line = Funding(project_id=project_id, recorded_by=caller.subject,
+                   **{**command, "recorded_on": command["recorded_on"] or sitetime.today()})
+    store.projects.add_funding(line)
+    return line.id
+
+
+def project_view(store, project_id):
+    project = store.projects.get(project_id)
+    ledger = store.projects.funding(project_id)
+    return {**s.ProjectSchema().dump(project), "funding": ledger, "totals": ledger_totals(ledger, project.budget),
+            "carried_out": carried_out(store, project_id), "history": store.projects.history(project_id)}
+
+
+def carried_out(store, project_id):
+    today = sitetime.today()
+    return still_carried_out(store.occurrences.due_between(project_id, today - timedelta(days=WINDOW_DAYS), today),
+                             today)
+
+
+# -- the organisation --------------------------------------------------------------------------------
+
+def merge_area(store, code, into):
+    store.areas.get(code)
+    target = store.areas.get(into, "into")
+    if code == into:
+        raise FieldInvalid("into", "an area cannot be merged into itself")
+    store.projects.move("intervention_area", code, into)
+    store.areas.delete(code)
+    return target
+
+
+def drop_area(store, code):
+    store.areas.get(code)
+    used = store.projects.count_using("intervention_area", code)
+    if used:
+        raise Conflict(f"{used} project(s) are in {code}: merge it into another area instead")
+    store.areas.delete(code)
+
+
+def create_group(store, caller, command):
+    store.areas.check(command["areas"], "areas")
+    check_areas_free(command["areas"], store.areas.holders())
+    group = WorkingGroup.create(actor=caller.subject, at=utcnow(), **command)
+    store.groups.add(group)
+    store.areas.hold(group.id, group.areas)
+    return group.id
+
+
+def change_group(store, caller, group_id, command):
+    group = store.groups.get(group_id, for_update=True)
+    if "areas" in command:
+        store.areas.check(command["areas"], "areas")
+        check_areas_free(command["areas"], store.areas.holders(), group.id)
+    group.change(caller.subject, utcnow(), **command)
+    store.groups.save(group)
+    store.areas.hold(group.id, group.areas)
+
+
+def merge_group(store, caller, group_id, into):
+    group = store.groups.get(group_id, for_update=True)
+    store.groups.check(into, "into")
+    target = store.groups.get(into, for_update=True)
+    target.absorb(group, caller.subject, utcnow())
+    store.projects.move("working_group_id", group.id, target.id)
+    store.groups.delete(group.id)
+    store.groups.save(target)
+    store.areas.hold(target.id, target.areas)
+    return target.id
+
+
+def drop_group(store, group_id):
+    group = store.groups.get(group_id)
+    used = store.projects.count_using("working_group_id", group.id)
+    if used:
+        raise Conflict(f"{used} project(s) belong to working group {group.id}: merge it into another instead")
+    store.areas.hold(group.id, [])
+    store.groups.delete(group.id)
+
+
+def hold_meeting(store, caller, command):
+    store.groups.check(command["working_group_id"])
+    meeting = Meeting.hold(actor=caller.subject, at=utcnow(), **command)
+    store.meetings.add(meeting)
+    return meeting.id
+
+
+def committee_quarters(store, year):
+    return quarters_met(store.meetings.days(COMMITTEE_KINDS, *year_span(year)), year)
+
+
+# -- activities --------------------------------------------------------------------------------------
+
+def schedule_activity(store, caller, project_id, command):
+    project = store.projects.get(project_id)
+    if project.lifecycle == "completed":
+        raise Conflict(f"project {project_id} is completed; it takes no new activity")
+    activity, made = Activity.schedule(sitetime.today(), caller.subject, utcnow(), project_id=project_id, **command)
+    store.activities.add(activity)
+    store.occurrences.add_many(made)
+    return activity.id
+
+
+def report_done(store, caller, occurrence_id, command):
+    occurrence = store.occurrences.get(occurrence_id, for_update=True)
+    activity = store.activities.get(occurrence.activity_id)
+    occurrence.report_done(activity, sitetime.today(), caller.subject, utcnow(), **command)
+    store.occurrences.report(occurrence)
+
+
+def check_activities(store):
+    """The timer's work: occurrences made up to today + HORIZON_DAYS, then each occurrence past its
+    due date and not done marked missed, once (activity.missed)."""
+    today = sitetime.today()
+    made = 0
+    for activity in store.activities.claim_behind(today + timedelta(days=HORIZON_DAYS)):
+        occurrences = activity.occurrences_until(today + timedelta(days=HORIZON_DAYS))
+        store.occurrences.add_many(occurrences)
+        store.activities.save(activity)
+        made += len(occurrences)
+    store.commit()
+    missed = [o for o in store.occurrences.past_due(today) if o.miss(today, utcnow())]
+    missed = [o for o in missed if store.occurrences.save_if_scheduled(o)]
+    store.commit()
+    return made, len(missed)
+
+
+def training_hours_of(store, year):
+    return training_hours(store.activities.trainings(*year_span(year)), store.groups.members(), year)

@@ -1,0 +1,1 @@
+READ, WRITE = "projects:read", "projects:write"

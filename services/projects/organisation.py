@@ -1,0 +1,117 @@
+"""The programme's organisation: intervention areas, the working groups that hold them, and the
+meetings of the committee and its groups. Pure Python."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from safecommunity.domain import Aggregate
+from safecommunity.errors import Conflict, FieldInvalid
+from safecommunity.ids import new_id
+
+SEED_FILE = Path(__file__).with_name("seeds") / "organisation.yaml"
+MEETING_KINDS = ("committee", "working_group", "joint")
+# a joint meeting is the committee sitting with its working groups: it counts as the committee's
+COMMITTEE_KINDS = ("committee", "joint")
+
+
+def seeded_areas(path=SEED_FILE):
+    """[{code, name, lead_department?}] of the seed file: the set a new site starts with."""
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))["areas"]
+
+
+def group_name(area_name):
+    return f"{area_name} working group"
+
+
+@dataclass
+class WorkingGroup(Aggregate):
+    name: str
+    areas: list = field(default_factory=list)                # intervention area codes it holds
+    lead_department: str | None = None                       # a department code
+    partner_departments: list = field(default_factory=list)  # department codes
+    members: list = field(default_factory=list)              # the registry's assignment ids
+    created_by: str | None = None
+    created_at: datetime | None = None
+    changed_by: str | None = None
+    changed_at: datetime | None = None
+    id: str = field(default_factory=new_id)
+
+    @classmethod
+    def create(cls, actor="system", at=None, **details):
+        group = cls(**details, created_by=actor, created_at=at, changed_by=actor, changed_at=at)
+        group.check()
+        group.record("working_group.created", working_group_id=group.id, name=group.name, areas=list(group.areas),
+                     lead_department=group.lead_department, partner_departments=list(group.partner_departments),
+                     member_count=len(group.members))
+        return group
+
+    def change(self, actor, at, **changes):
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.check()
+        self.changed_by, self.changed_at = actor, at
+
+    def absorb(self, other, actor, at):
+        """A merge: this group takes the other's areas, partners and members."""
+        if other.id == self.id:
+            raise FieldInvalid("into", "a working group cannot be merged into itself")
+        partners = _union(self.partner_departments, other.partner_departments, other.lead_department)
+        self.change(actor, at, areas=_union(self.areas, other.areas), members=_union(self.members, other.members),
+                    partner_departments=[code for code in partners if code != self.lead_department])
+
+    def check(self):
+        if self.lead_department and self.lead_department in self.partner_departments:
+            raise FieldInvalid("partner_departments", f"{self.lead_department} leads; it is not also a partner")
+
+
+def _union(first, second, *more):
+    return list(dict.fromkeys([*first, *second, *(item for item in more if item)]))
+
+
+def check_areas_free(areas, holders, group_id=None):
+    """One working group per intervention area: an area another group holds is a 409 (merge them)."""
+    taken = sorted(code for code in areas if holders.get(code) not in (None, group_id))
+    if taken:
+        raise Conflict(f"{', '.join(taken)} already held by another working group; merge the groups instead")
+
+
+@dataclass
+class Meeting(Aggregate):
+    held_on: date
+    kind: str
+    attendance: int
+    attendee_ids: list = field(default_factory=list)   # assignment ids, when the sign-in sheet names them
+    working_group_id: str | None = None
+    minutes: str | None = None
+    decisions: list = field(default_factory=list)      # [{text, owner, due_on}]
+    created_by: str | None = None
+    created_at: datetime | None = None
+    id: str = field(default_factory=new_id)
+
+    @classmethod
+    def hold(cls, actor="system", at=None, **details):
+        meeting = cls(**details, created_by=actor, created_at=at)
+        if meeting.kind == "working_group" and not meeting.working_group_id:
+            raise FieldInvalid("working_group_id", "a working group's meeting names its group")
+        if len(meeting.attendee_ids) > meeting.attendance:
+            raise FieldInvalid("attendance", f"fewer than the {len(meeting.attendee_ids)} attendees named")
+        late = [d for d in meeting.decisions if d["due_on"] < meeting.held_on]
+        if late:
+            raise FieldInvalid("decisions", "a decision is due before the meeting that took it")
+        meeting.record("meeting.held", meeting_id=meeting.id, kind=meeting.kind, held_on=meeting.held_on,
+                       working_group_id=meeting.working_group_id, attendance=meeting.attendance,
+                       decision_count=len(meeting.decisions))
+        return meeting
+
+
+def quarters_met(days, year):
+    """Whether the committee met at least once in each quarter of `year` (site calendar days)."""
+    counts = [0, 0, 0, 0]
+    for day in days:
+        if day.year == year:
+            counts[(day.month - 1) // 3] += 1
+    quarters = [{"quarter": n + 1, "meetings": count, "met": count > 0} for n, count in enumerate(counts)]
+    return {"year": year, "kinds": list(COMMITTEE_KINDS), "quarters": quarters,
+            "met_every_quarter": all(counts)}

@@ -1,0 +1,34 @@
+"""Projects HTTP input and output. Requests are strict: unknown fields are refused, every text,
+number and date bounded (the bounds are in common.py, the tables' columns as wide)."""
+from .activities import (  # noqa: F401
+    ActivityQuerySchema,
+    ActivitySchema,
+    OccurrenceQuerySchema,
+    OccurrenceSchema,
+    ReportDoneSchema,
+    ScheduleActivitySchema,
+    TrainingHoursQuerySchema,
+)
+from .common import NAME_MAX, Strict  # noqa: F401
+from .organisation import (  # noqa: F401
+    AddAreaSchema,
+    AreaSchema,
+    ChangeGroupSchema,
+    CreateGroupSchema,
+    GroupSchema,
+    HoldMeetingSchema,
+    MeetingQuerySchema,
+    MeetingSchema,
+    MergeAreaSchema,
+    MergeGroupSchema,
+    QuarterQuerySchema,
+    RenameAreaSchema,
+)
+from .projects import (  # noqa: F401
+    ChangeProjectSchema,
+    CreateProjectSchema,
+    FundingSchema,
+    MoveProjectSchema,
+    ProjectQuerySchema,
+    ProjectSchema,
+)

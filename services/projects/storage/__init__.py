@@ -1,0 +1,22 @@
+"""Projects' storage: tables, repositories and the unit of work; the only place with queries."""
+from safecommunity.storage import ConflictOnDuplicate, UnitOfWork
+
+from .activities import ActivityRepository, OccurrenceRepository
+from .organisation import AreaRepository, GroupRepository, MeetingRepository
+from .projects import ProjectRepository
+from .tables import metadata  # noqa: F401 (migrations/env.py)
+
+
+class ProjectsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projects = ProjectRepository(self)
+        self.areas = AreaRepository(self)
+        self.groups = GroupRepository(self)
+        self.meetings = MeetingRepository(self)
+        self.activities = ActivityRepository(self)
+        self.occurrences = OccurrenceRepository(self)
+
+    def commit(self):
+        self.projects.write_history([item for item in self._tracked if hasattr(item, "collect_history")])
+        super().commit()

@@ -1,0 +1,94 @@
+"""Intervention areas, working groups and meetings."""
+from sqlalchemy import delete, insert, select, update
+
+from safecommunity.errors import Conflict, FieldInvalid
+
+from ..organisation import Meeting, WorkingGroup
+from .base import Repository, not_found, plausible_id, row_values
+from .tables import areas, meetings, working_groups
+
+
+class AreaRepository:
+    def __init__(self, uow):
+        self.session = uow.session
+
+    def list(self):
+        return [row_values(row) for row in self.session.execute(select(areas).order_by(areas.c.code)).all()]
+
+    def get(self, code, field=None):
+        row = None
+        if plausible_id(code, 40):
+            row = self.session.execute(select(areas).where(areas.c.code == code)).first()
+        if row is None:
+            if field:
+                raise FieldInvalid(field, f"no intervention area {code}")
+            raise not_found("intervention area", code)
+        return row_values(row)
+
+    def check(self, codes, field):
+        for code in codes:
+            self.get(code, field)
+
+    def add(self, code, name):
+        if self.session.execute(select(areas.c.code).where(areas.c.code == code)).first():
+            raise Conflict(f"intervention area {code} exists")
+        self.session.execute(insert(areas), [{"code": code, "name": name, "working_group_id": None}])
+
+    def rename(self, code, name):
+        self.session.execute(update(areas).where(areas.c.code == code).values(name=name))
+
+    def holders(self):
+        return {row.code: row.working_group_id for row in self.session.execute(select(areas)).all()}
+
+    def held_by(self, group_id):
+        return list(self.session.scalars(select(areas.c.code).where(areas.c.working_group_id == group_id)
+                                         .order_by(areas.c.code)))
+
+    def hold(self, group_id, codes):
+        """The group holds exactly these areas."""
+        self.session.execute(update(areas).where(areas.c.working_group_id == group_id).values(working_group_id=None))
+        if codes:
+            self.session.execute(update(areas).where(areas.c.code.in_(codes)).values(working_group_id=group_id))
+
+    def delete(self, code):
+        self.session.execute(delete(areas).where(areas.c.code == code))
+
+
+class GroupRepository(Repository):
+    table, aggregate, what = working_groups, WorkingGroup, "working group"
+
+    def load(self, row):
+        group = super().load(row)
+        group.areas = self.uow.areas.held_by(group.id)
+        return group
+
+    def check(self, group_id, field="working_group_id"):
+        if group_id is not None and not (plausible_id(group_id) and self.session.execute(
+                select(working_groups.c.id).where(working_groups.c.id == group_id)).first()):
+            raise FieldInvalid(field, f"no working group {group_id}")
+
+    def list(self):
+        return self.select(select(working_groups).order_by(working_groups.c.name))
+
+    def members(self):
+        return {member for group in self.list() for member in group.members}
+
+    def delete(self, group_id):
+        self.session.execute(delete(working_groups).where(working_groups.c.id == group_id))
+
+
+class MeetingRepository(Repository):
+    table, aggregate, what = meetings, Meeting, "meeting"
+
+    def list(self, filters, limit, offset, since=None, until=None):
+        query = select(meetings)
+        for name in ("kind", "working_group_id"):
+            if name in filters:
+                query = query.where(meetings.c[name] == filters[name])
+        if since:
+            query = query.where(meetings.c.held_on >= since, meetings.c.held_on < until)
+        return self.select(query.order_by(meetings.c.held_on.desc(), meetings.c.id).limit(limit).offset(offset))
+
+    def days(self, kinds, since, until):
+        return list(self.session.scalars(select(meetings.c.held_on).where(
+            meetings.c.kind.in_(kinds), meetings.c.held_on >= since, meetings.c.held_on < until)))

@@ -1,0 +1,156 @@
+"""Projects' tables (migrations/versions builds them; a test checks the two agree)."""
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from safecommunity.tables import add_backbone_tables
+
+metadata = add_backbone_tables(MetaData())
+ID, CODE, NAME, SHORT, TEXT, WHO = 36, 40, 200, 200, 2000, 120
+AUTO_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def moment(name, **kwargs):
+    return Column(name, DateTime(timezone=True), **kwargs)
+
+
+def who(name):
+    return Column(name, String(WHO))
+
+
+projects = Table(
+    "projects", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(NAME), nullable=False),
+    Column("intervention_area", String(CODE), nullable=False, index=True),
+    Column("status", String(12), nullable=False),
+    Column("working_group", String(NAME)),
+    Column("target_group", String(NAME)),
+    Column("start_date", Date),
+    Column("working_group_id", String(ID), index=True),
+    Column("lifecycle", String(12), nullable=False, server_default="planned"),
+    Column("lead_department", String(CODE)),
+    Column("partner_departments", JSON, nullable=False, server_default="[]"),
+    Column("target_kind", String(12)),
+    Column("target_code", String(CODE)),
+    Column("baseline_figure", Float),
+    Column("baseline_period", String(SHORT)),
+    Column("baseline_source", String(SHORT)),
+    Column("goals", JSON, nullable=False, server_default="[]"),
+    Column("measures", JSON, nullable=False, server_default="[]"),
+    Column("budget", Float),
+    who("created_by"), moment("created_at"), who("changed_by"), moment("changed_at"),
+)
+
+project_history = Table(
+    "project_history", metadata,
+    Column("id", AUTO_ID, primary_key=True, autoincrement=True),
+    Column("project_id", String(ID), ForeignKey("projects.id"), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("from_stage", String(12)),
+    Column("to_stage", String(12)),
+    Column("actor", String(WHO), nullable=False),
+    moment("at", nullable=False),
+    Column("reason", Text),
+    Column("details", JSON, nullable=False),
+    Index("ix_project_history_project", "project_id", "id"),
+)
+
+funding = Table(
+    "project_funding", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("project_id", String(ID), ForeignKey("projects.id"), nullable=False, index=True),
+    Column("source", String(SHORT), nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("spent", Float, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("recorded_by", String(WHO), nullable=False),
+    Column("note", Text),
+)
+
+areas = Table(
+    "intervention_areas", metadata,
+    Column("code", String(CODE), primary_key=True),
+    Column("name", String(NAME), nullable=False),
+    Column("working_group_id", String(ID), index=True),
+)
+
+working_groups = Table(
+    "working_groups", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(NAME), nullable=False, unique=True),
+    Column("lead_department", String(CODE)),
+    Column("partner_departments", JSON, nullable=False),
+    Column("members", JSON, nullable=False),
+    who("created_by"), moment("created_at"), who("changed_by"), moment("changed_at"),
+)
+
+meetings = Table(
+    "meetings", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("held_on", Date, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("working_group_id", String(ID), index=True),
+    Column("attendance", Integer, nullable=False),
+    Column("attendee_ids", JSON, nullable=False),
+    Column("minutes", Text),
+    Column("decisions", JSON, nullable=False),
+    who("created_by"), moment("created_at"),
+)
+
+activities = Table(
+    "activities", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("project_id", String(ID), ForeignKey("projects.id"), nullable=False, index=True),
+    Column("name", String(NAME), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("owner_assignment_id", String(ID)),
+    Column("owner_department", String(CODE)),
+    Column("grid_code", String(CODE)),
+    Column("place", String(SHORT)),
+    Column("on", Date),
+    Column("frequency", String(12)),
+    Column("starts_on", Date),
+    Column("ends_on", Date),
+    Column("measure_kind", String(20)),
+    Column("trainer", String(SHORT)),
+    Column("qualification", String(SHORT)),
+    Column("hours", Float),
+    Column("campaign", String(20)),
+    Column("scheduled_count", Integer, nullable=False),
+    Column("next_on", Date, index=True),  # the first occurrence not made yet (None: all made)
+    who("created_by"), moment("created_at"),
+)
+
+occurrences = Table(
+    "occurrences", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("activity_id", String(ID), ForeignKey("activities.id"), nullable=False),
+    Column("project_id", String(ID), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("scheduled_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("done_on", Date),
+    Column("reached", Integer),
+    Column("attendee_ids", JSON, nullable=False),
+    Column("certificates_issued", Integer),
+    Column("leaflets", Integer),
+    Column("note", Text),
+    who("reported_by"), moment("reported_at"), moment("missed_at"),
+    UniqueConstraint("activity_id", "scheduled_on", name="uq_occurrences_activity_day"),
+    Index("ix_occurrences_status_due", "status", "due_on"),
+)

@@ -1,0 +1,267 @@
+"""Projects over HTTP, embedded (SQLite, in-process broker) and on PostgreSQL and RabbitMQ: the
+organisation a site configures, projects through their life cycle, activities whose occurrences are
+made, done and missed (once), trainings counted per member, and events without personal data."""
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from safecommunity import sitetime
+from safecommunity.config import database_url
+from safecommunity.database import make_engine
+from safecommunity.testing import admin_token, wait_until
+from tests.badinput import Client
+from tests.conftest import base_url
+
+P = "/api/projects"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def projects(request, start_services):
+    """The projects service, its timer every 0.2 s; `api` with every scope, `reader` with read only."""
+    config = request.getfixturevalue("embedded_config" if request.param == "sqlite" else "distributed_config")
+    config = {**config, "ACTIVITY_CHECK_INTERVAL": 0.2}
+    start_services(config, ["projects"])
+    engine = make_engine(database_url(config, "projects"))
+    url = base_url(config)
+    yield {"api": Client(url, admin_token(config, subject="office-clerk")), "engine": engine,
+           "reader": Client(url, admin_token(config, subject="reader", scopes=["projects:read"]))}
+    engine.dispose()
+
+
+def call(client, method, path, body=None, expect=200, **params):
+    answer = client.send(method, P + path, body, params=params or None)
+    assert answer.status_code == expect, (method, path, answer.status_code, answer.text)
+    return answer.json()
+
+
+def events(engine, type_=None):
+    with engine.connect() as connection:
+        found = [json.loads(row) for row in connection.scalars(text("SELECT envelope FROM outbox ORDER BY id"))]
+    return [event for event in found if type_ in (None, event["type"])]
+
+
+def rows(engine, sql):
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(text(sql))]
+
+
+def project_body(**overrides):
+    return {"name": "Elderly falls 老年人跌倒预防", "intervention_area": "elderly", "status": "continuing",
+            "lead_department": "civil_affairs", "partner_departments": ["health", "womens_federation"],
+            "target": {"kind": "tag", "code": "elderly"},
+            "baseline": {"figure": 42, "period": "2023-2025", "source": "injury surveillance, 3 years"},
+            "goals": [{"description": "falls at home per 1,000 residents 60+", "target": 8.5, "unit": "‰",
+                       "due_on": "2027-12-31"}],
+            "measures": [{"kind": "education", "description": "talks in every community"},
+                         {"kind": "engineering", "description": "grab bars in bathrooms"}],
+            "budget": 50000, **overrides}
+
+
+def test_the_seeded_organisation_has_one_working_group_per_area_and_a_site_reshapes_it(projects):
+    api = projects["api"]
+    areas = call(api, "GET", "/areas")["areas"]
+    groups = call(api, "GET", "/working-groups")["working_groups"]
+    assert len(areas) == len(groups) == 19 and all(area["working_group_id"] for area in areas)
+    [water] = [g for g in groups if g["areas"] == ["water"]]
+    [sports] = [g for g in groups if g["areas"] == ["sports"]]
+
+    call(api, "POST", "/areas", {"code": "lifts", "name": "Lifts 电梯"}, expect=201)
+    call(api, "POST", "/areas", {"code": "lifts", "name": "again"}, expect=409)
+    assert call(api, "PATCH", "/areas/lifts", {"name": "Lifts and escalators"})["name"] == "Lifts and escalators"
+    call(api, "POST", "/working-groups", {"name": "Another water group", "areas": ["water"]}, expect=409)
+    merged = call(api, "POST", f"/working-groups/{water['id']}/merge", {"into": sports["id"]})
+    assert merged["areas"] == ["sports", "water"]
+    call(api, "GET", f"/working-groups/{water['id']}", expect=404)
+
+    project = call(api, "POST", "/projects", project_body(intervention_area="lifts"), expect=201)
+    call(api, "DELETE", "/areas/lifts", expect=409)
+    call(api, "POST", "/areas/lifts/merge", {"into": "special_equipment"})
+    assert call(api, "GET", f"/projects/{project['id']}")["intervention_area"] == "special_equipment"
+    assert "lifts" not in {area["code"] for area in call(api, "GET", "/areas")["areas"]}
+    call(api, "DELETE", "/areas/water")
+    assert call(api, "GET", f"/working-groups/{sports['id']}")["areas"] == ["sports"]
+    assert events(projects["engine"], "working_group.created") == []  # the seeded ones came with the migration
+
+
+def test_a_working_group_and_its_meetings_answer_whether_the_committee_met_every_quarter(projects):
+    api, engine = projects["api"], projects["engine"]
+    call(api, "POST", "/areas", {"code": "lifts", "name": "Lifts 电梯"}, expect=201)
+    group = call(api, "POST", "/working-groups", {"name": "Lifts group", "areas": ["lifts"],
+                                                  "lead_department": "market_regulation",
+                                                  "partner_departments": ["housing_construction"],
+                                                  "members": ["a-1", "a-2"]}, expect=201)
+    assert group["created_by"] == "office-clerk" and group["members"] == ["a-1", "a-2"]
+    [event] = events(engine, "working_group.created")
+    assert event["data"]["member_count"] == 2 and event["actor"] == "office-clerk"
+
+    for day in ("2026-01-15", "2026-04-02", "2026-08-30"):
+        call(api, "POST", "/meetings", {"held_on": day, "kind": "committee", "attendance": 12}, expect=201)
+    call(api, "POST", "/meetings", {"held_on": "2026-11-03", "kind": "working_group", "attendance": 5,
+                                    "working_group_id": group["id"], "attendee_ids": ["a-1"],
+                                    "minutes": "会议纪要", "decisions": [{"text": "check every lift", "owner": "a-2",
+                                                                      "due_on": "2026-12-01"}]}, expect=201)
+    check = call(api, "GET", "/committee/quarters", year=2026)
+    assert [q["met"] for q in check["quarters"]] == [True, True, True, False] and not check["met_every_quarter"]
+    call(api, "POST", "/meetings", {"held_on": "2026-12-20", "kind": "joint", "attendance": 30}, expect=201)
+    assert call(api, "GET", "/committee/quarters", year=2026)["met_every_quarter"]
+    assert len(call(api, "GET", "/meetings", kind="committee", year=2026)["meetings"]) == 3
+    held = [e["data"] for e in events(engine, "meeting.held")]
+    assert len(held) == 5 and "minutes" not in json.dumps(held) and "会议纪要" not in json.dumps(held)
+
+
+def test_bad_meetings_and_groups_are_a_400_naming_the_field_and_store_nothing(projects):
+    api, engine = projects["api"], projects["engine"]
+    answer = api.send("POST", P + "/meetings", {"held_on": "2026-03-01", "kind": "working_group", "attendance": 3})
+    assert (answer.status_code, list(answer.json()["fields"])) == (400, ["working_group_id"])
+    answer = api.send("POST", P + "/meetings", {"held_on": "2026-03-01", "kind": "committee", "attendance": 1,
+                                                "attendee_ids": ["a-1", "a-2"]})
+    assert (answer.status_code, list(answer.json()["fields"])) == (400, ["attendance"])
+    answer = api.send("POST", P + "/working-groups", {"name": "Nowhere", "areas": ["atlantis"]})
+    assert (answer.status_code, list(answer.json()["fields"])) == (400, ["areas"])
+    assert rows(engine, "SELECT id FROM meetings") == [] and events(engine) == []
+
+
+def test_a_project_keeps_its_fields_its_caller_and_its_history_through_its_life_cycle(projects):
+    api, engine = projects["api"], projects["engine"]
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    assert project["lifecycle"] == "planned" and project["created_by"] == "office-clerk"
+    assert project["target"] == {"kind": "tag", "code": "elderly"} and project["baseline"]["figure"] == 42
+    assert project["goals"][0]["due_on"] == "2027-12-31" and project["budget"] == 50000
+    path = f"/projects/{project['id']}"
+
+    call(api, "POST", f"{path}/lifecycle", {"to": "completed"}, expect=409)
+    for stage in ("active", "suspended", "active", "completed"):
+        call(api, "POST", f"{path}/lifecycle", {"to": stage, "reason": f"now {stage}"})
+    answer = api.send("POST", P + f"{path}/lifecycle", {"to": "active"})
+    assert answer.status_code == 409 and "completed" in answer.json()["message"]
+
+    changed = call(api, "PATCH", path, {"status": "new", "target": None, "measures": []})
+    assert (changed["status"], changed["target"], changed["measures"]) == ("new", None, [])
+    history = changed["history"]
+    assert [(h["action"], h["to_stage"]) for h in history] == [
+        ("create", "planned"), ("lifecycle", "active"), ("lifecycle", "suspended"), ("lifecycle", "active"),
+        ("lifecycle", "completed"), ("update", "completed")]
+    assert {h["actor"] for h in history} == {"office-clerk"} and all(h["at"] for h in history)
+    assert history[-1]["details"]["changed"] == ["measures", "status", "target_code", "target_kind"]
+
+    moves = [e["data"] for e in events(engine, "project.status_changed")]
+    assert [(m["previous_lifecycle"], m["lifecycle"]) for m in moves] == [
+        ("planned", "active"), ("active", "suspended"), ("suspended", "active"), ("active", "completed")]
+    [created] = events(engine, "project.created")
+    assert created["data"]["measure_kinds"] == ["education", "engineering"] and created["dataversion"] == 1
+    [updated] = events(engine, "project.updated")
+    assert updated["data"]["changed"] == ["measures", "status", "target_code", "target_kind"]
+
+
+def test_a_project_refuses_bad_references_and_field_combinations_with_a_400_and_stores_nothing(projects):
+    api, engine = projects["api"], projects["engine"]
+    cases = [({"intervention_area": "atlantis"}, "intervention_area"),
+             ({"working_group_id": "01a2359c-0000-7000-8000-000000000000"}, "working_group_id"),
+             ({"partner_departments": ["civil_affairs"]}, "partner_departments"),
+             ({"goals": [{"description": "x", "target": float("inf"), "due_on": "2027-01-01"}]}, "goals"),
+             ({"budget": -1}, "budget"), ({"target": {"kind": "planet", "code": "mars"}}, "target")]
+    for overrides, field in cases:
+        answer = api.send("POST", P + "/projects", project_body(**overrides))
+        assert (answer.status_code, list(answer.json().get("fields", {}))) == (400, [field]), answer.text
+    assert rows(engine, "SELECT id FROM projects") == [] and events(engine) == []
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    answer = api.send("PATCH", P + f"/projects/{project['id']}", {"intervention_area": "atlantis"})
+    assert answer.status_code == 400
+    assert call(api, "GET", f"/projects/{project['id']}")["intervention_area"] == "elderly"
+    assert call(projects["reader"], "GET", f"/projects/{project['id']}")["id"] == project["id"]
+    assert projects["reader"].send("PATCH", P + f"/projects/{project['id']}", {"name": "x"}).status_code == 403
+
+
+def test_a_funding_ledger_totals_what_was_funded_and_spent(projects):
+    api = projects["api"]
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    path = f"/projects/{project['id']}/funding"
+    call(api, "POST", path, {"source": "district budget", "amount": 30000, "spent": 12000}, expect=201)
+    shown = call(api, "POST", path, {"source": "enterprise", "amount": 10000, "spent": 10000,
+                                     "recorded_on": "2026-05-01"}, expect=201)
+    assert shown["totals"] == {"budget": 50000, "funded": 40000, "spent": 22000, "share_spent": 0.55}
+    assert {line["recorded_by"] for line in shown["funding"]} == {"office-clerk"}
+    answer = api.send("POST", P + path, {"source": "x", "amount": 10, "spent": 20})
+    assert (answer.status_code, list(answer.json()["fields"])) == (400, ["spent"])
+
+
+def test_a_recurring_activity_makes_its_occurrences_and_the_timer_marks_the_missed_ones_once(projects):
+    api, engine = projects["api"], projects["engine"]
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    today = sitetime.today()
+    start = today - timedelta(days=3)
+    activity = call(api, "POST", f"/projects/{project['id']}/activities", {
+        "name": "daily call to every empty-nest elder", "owner_department": "civil_affairs", "grid_code": "XL-G1",
+        "frequency": "daily", "starts_on": start.isoformat(), "measure_kind": "service"}, expect=201)
+    occurrences = call(api, "GET", f"/activities/{activity['id']}/occurrences", limit=500)["occurrences"]
+    assert len(occurrences) == 3 + 1 + 31 and occurrences[0]["scheduled_on"] == start.isoformat()
+    [scheduled] = events(engine, "activity.scheduled")
+    assert scheduled["data"]["frequency"] == "daily" and scheduled["actor"] == "office-clerk"
+
+    todays = next(o for o in occurrences if o["scheduled_on"] == today.isoformat())
+    done = call(api, "POST", f"/occurrences/{todays['id']}/done", {"done_on": today.isoformat(), "reached": 14,
+                                                                  "note": "two not at home"})
+    assert (done["status"], done["reached"], done["reported_by"]) == ("done", 14, "office-clerk")
+    call(api, "POST", f"/occurrences/{todays['id']}/done", {"done_on": today.isoformat(), "reached": 1}, expect=409)
+
+    wait_until(lambda: len(events(engine, "activity.missed")) == 3, timeout=20, message="three misses")
+    time.sleep(1)  # five more turns of the timer: nothing is missed twice
+    missed = events(engine, "activity.missed")
+    assert sorted(e["data"]["scheduled_on"] for e in missed) == [(start + timedelta(days=n)).isoformat()
+                                                                 for n in range(3)]
+    assert len({e["data"]["occurrence_id"] for e in missed}) == 3
+    carried = call(api, "GET", f"/projects/{project['id']}")["carried_out"]
+    assert (carried["still_carried_out"], carried["due"], carried["missed"]) == (False, 3, 3)
+    [completed] = events(engine, "activity.completed")
+    assert completed["data"]["reached"] == 14 and "two not at home" not in json.dumps(completed)
+
+
+def test_a_training_counts_hours_per_member_and_a_campaign_its_reach(projects):
+    api, engine = projects["api"], projects["engine"]
+    call(api, "POST", "/areas", {"code": "lifts", "name": "Lifts 电梯"}, expect=201)
+    call(api, "POST", "/working-groups", {"name": "Lifts group", "areas": ["lifts"], "members": ["a-1", "a-3"]},
+         expect=201)
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    today = sitetime.today()
+    training = call(api, "POST", f"/projects/{project['id']}/activities", {
+        "name": "first aid", "kind": "training", "owner_assignment_id": "a-9", "place": "community hall",
+        "on": today.isoformat(), "trainer": "Dr Chen", "qualification": "Red Cross instructor", "hours": 4},
+        expect=201)
+    [occurrence] = call(api, "GET", f"/activities/{training['id']}/occurrences")["occurrences"]
+    call(api, "POST", f"/occurrences/{occurrence['id']}/done", {
+        "done_on": today.isoformat(), "reached": 25, "attendee_ids": ["a-1", "a-2"], "certificates_issued": 20})
+    hours = call(api, "GET", "/training-hours", year=today.year)
+    assert {m["assignment_id"]: m["hours"] for m in hours["members"]} == {"a-1": 4, "a-2": 4, "a-3": 0}
+    assert hours["target_hours"] == 60 and not any(m["meets_target"] for m in hours["members"])
+    [held] = events(engine, "training.held")
+    assert held["data"]["attendance"] == 25 and held["data"]["certificates_issued"] == 20
+    assert "Dr Chen" not in json.dumps(events(engine))
+
+    campaign = call(api, "POST", f"/projects/{project['id']}/activities", {
+        "name": "11·9 fire day", "kind": "campaign", "campaign": "day_11_9", "owner_department": "fire",
+        "place": "square", "on": today.isoformat()}, expect=201)
+    [occurrence] = call(api, "GET", f"/activities/{campaign['id']}/occurrences")["occurrences"]
+    answer = api.send("POST", P + f"/occurrences/{occurrence['id']}/done",
+                      {"done_on": today.isoformat(), "reached": 300, "certificates_issued": 1})
+    assert (answer.status_code, list(answer.json()["fields"])) == (400, ["certificates_issued"])
+    done = call(api, "POST", f"/occurrences/{occurrence['id']}/done",
+                {"done_on": today.isoformat(), "reached": 300, "leaflets": 1200})
+    assert (done["reached"], done["leaflets"]) == (300, 1200)
+
+
+def test_an_activity_needs_an_owner_a_place_and_a_date_or_a_frequency(projects):
+    api, engine = projects["api"], projects["engine"]
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    base = {"name": "visit", "owner_department": "civil_affairs", "place": "homes"}
+    cases = [({}, "on"), ({"on": "2026-05-01", "frequency": "weekly", "starts_on": "2026-05-01"}, "frequency"),
+             ({"frequency": "weekly"}, "starts_on"),
+             ({"on": "2026-05-01", "owner_assignment_id": "a-1"}, "owner_assignment_id"),
+             ({"kind": "training", "on": "2026-05-01"}, "hours"),
+             ({"kind": "campaign", "frequency": "yearly", "starts_on": "2026-05-01"}, "on")]
+    for overrides, field in cases:
+        answer = api.send("POST", P + f"/projects/{project['id']}/activities", {**base, **overrides})
+        assert (answer.status_code, list(answer.json().get("fields", {}))) == (400, [field]), (overrides, answer.text)
+    assert rows(engine, "SELECT id FROM activities") == [] and rows(engine, "SELECT id FROM occurrences") == []

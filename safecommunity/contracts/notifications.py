@@ -44,6 +44,20 @@ class NotificationEscalatedSchema(Payload):
     at = fields.DateTime(required=True)
 
 
+class AlertIssuedSchema(Payload):
+    """A public warning (CAP 1.2, served by notifications) for the grids it names: public text only."""
+    identifier = fields.String(required=True)
+    kind = fields.String(required=True)      # warnings.KINDS: rainstorm, typhoon…
+    colour = fields.String(required=True)    # blue, yellow, orange, red
+    status = fields.String(required=True)    # CAP's: Actual, Exercise, System, Test, Draft
+    msg_type = fields.String(required=True)  # Alert, Update, Cancel
+    grid_codes = fields.List(fields.String(), required=True)
+    headline = fields.String(required=True)
+    effective = fields.DateTime(required=True)
+    expires = fields.DateTime(required=True)
+    sent = fields.DateTime(required=True)
+
+
 EVENTS = (
     EventSpec("notification.sent", "notifications", NotificationSentSchema(), 1, ("reports",),
               "A notification was delivered on a channel and written to the delivery log."),
@@ -51,6 +65,8 @@ EVENTS = (
               "A notification could not be delivered on a channel after its last allowed attempt."),
     EventSpec("notification.acknowledged", "notifications", NotificationAcknowledgedSchema(), 1, ("reports",),
               "The recipient of a notification acknowledged it (read it and acts on it)."),
-    EventSpec("notification.escalated", "notifications", NotificationEscalatedSchema(), 1, (),
+    EventSpec("notification.escalated", "notifications", NotificationEscalatedSchema(), 1, ("reports",),
               "A notice that asks for action was not acknowledged in time: the next level up was told."),
+    EventSpec("alert.issued", "notifications", AlertIssuedSchema(), 1, ("notifications", "reports"),
+              "A public warning (CAP 1.2) was issued for some grids; its subscribers are told."),
 )

@@ -7,11 +7,13 @@ from safecommunity.settings import service_setting
 from safecommunity.timers import SettingTimer
 
 from . import rules, templates
+from .cap import Sender
 from .channels.in_app import InAppChannel
 from .channels.via_apprise import AppriseChannel, bot_urls, email_urls, sms_urls
 from .channels.webhook import WebhookChannel
 from .contacts import sealer_for
 from .domain import RetryPolicy
+from .warnings import CAP_TOKEN
 
 # Settings of this service alone, with their defaults; read from the nameko config first (tests and
 # the runner's overrides), then the environment.
@@ -42,6 +44,10 @@ SETTINGS = {
     "NOTIFY_ESCALATE_INTERVAL": 30.0,  # seconds between looks for escalations due
     # Fernet key(s) sealing contact addresses (contacts.py); embedded mode makes one if unset
     "NOTIFY_CONTACTS_KEY": "",
+    # Public warnings (alerts.py): CAP's sender (no spaces, commas, < or &) and its names
+    "CAP_SENDER": "weather@safecommunity.local",
+    "CAP_SENDER_NAME_ZH": "区气象局",
+    "CAP_SENDER_NAME_EN": "District Meteorological Bureau",
 }
 OFFICE_SETTINGS = {"email": "NOTIFY_OFFICE_EMAIL", "sms": "NOTIFY_OFFICE_SMS", "webhook": "NOTIFY_OFFICE_WEBHOOK",
                    "dingtalk": "NOTIFY_OFFICE_DINGTALK", "wecom": "NOTIFY_OFFICE_WECOM",
@@ -83,6 +89,10 @@ class Sending(DependencyProvider):
         templates.configure({name: setting(config, name) for name in ("NOTIFY_TEMPLATES_DIR", "SITE_NAME")})
         self.rules = rules.load(setting(config, "NOTIFY_RULES_FILE"))  # refused rules stop the start too
         self.sealer = sealer_for(config, setting(config, "NOTIFY_CONTACTS_KEY"))
+        self.cap_sender = Sender(setting(config, "CAP_SENDER"), setting(config, "CAP_SENDER_NAME_ZH"),
+                                 setting(config, "CAP_SENDER_NAME_EN"))
+        if not CAP_TOKEN.fullmatch(self.cap_sender.address):
+            raise ValueError(f"CAP_SENDER {self.cap_sender.address!r} may have no spaces, commas, < or &")
         self.channels = build_channels(config)
         self.policy = RetryPolicy(setting(config, "NOTIFY_MAX_ATTEMPTS"), setting(config, "NOTIFY_RETRY_FIRST"),
                                   setting(config, "NOTIFY_RETRY_CAP"))

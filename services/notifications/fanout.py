@@ -2,7 +2,7 @@
 now, one notice per recipient and channel (each once, however many rules name it), and an
 escalation for each rule whose notice asks for action. Pure Python: the directory (who holds which
 role where) and the address book are passed in."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .domain import Notification, rendered
 from .escalation import Escalation
@@ -20,24 +20,41 @@ class Trigger:
     names: tuple = ()  # (kind, name) pairs for the templates (grid, department)
 
 
-def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, now):
+def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, now, names_of=None):
     """(notices, escalations) for one event. addresses(recipient, channel) -> address or None;
-    office_channels: the committee office's (channel, address) pairs from the settings."""
+    office_channels: the committee office's (channel, address) pairs from the settings; names_of(payload):
+    the names for one grid's notices of an event about several grids."""
+    triggers = per_grid(trigger, names_of)
     notices, escalations, told = [], [], set()
     for subscription in subscriptions:
-        if not subscription.matches(trigger.event_type, trigger.payload, directory):
-            continue
-        for recipient in resolve_all(subscription.to, trigger.payload, directory, day):
-            extra = tuple(channel for channel, _ in office_channels) if recipient == COMMITTEE_OFFICE else ()
-            for channel in dict.fromkeys(subscription.channels + extra):
-                if (recipient, channel) not in told:
-                    told.add((recipient, channel))
-                    notices.append(notice(trigger, recipient, channel, addresses, office_channels))
-        if subscription.asks_action and subscription.escalation:
+        matched = False
+        for grid_trigger in triggers:
+            payload = grid_trigger.payload
+            if not subscription.matches(trigger.event_type, payload, directory):
+                continue
+            matched = True
+            for recipient in resolve_all(subscription.to, payload, directory, day):
+                extra = tuple(channel for channel, _ in office_channels) if recipient == COMMITTEE_OFFICE else ()
+                for channel in dict.fromkeys(subscription.channels + extra):
+                    if (recipient, channel) not in told:
+                        told.add((recipient, channel))
+                        notices.append(notice(grid_trigger, recipient, channel, addresses, office_channels))
+        if matched and subscription.asks_action and subscription.escalation:
             escalations.append(Escalation.open(
                 trigger.event_id, subscription.name, trigger.event_type, trigger.payload, subscription.escalation,
                 told_grid(subscription, trigger.payload, directory, day), now, trigger.triggered_at))
     return notices, escalations
+
+
+def per_grid(trigger, names_of=None):
+    """An event about several grids (a public alert's grid_codes) is told grid by grid, each with its
+    grid_code and names, so a subscription's grid scope and a role's grid work as for any other
+    event; a recipient in several of them is told once."""
+    if "grid_codes" not in trigger.payload:
+        return [trigger]
+    payloads = [{**trigger.payload, "grid_code": code} for code in dict.fromkeys(trigger.payload["grid_codes"])]
+    return [replace(trigger, payload=payload, names=names_of(payload) if names_of else trigger.names)
+            for payload in payloads]
 
 
 def told_grid(subscription, payload, directory, day):

@@ -5,6 +5,7 @@ from safecommunity.database import utcnow
 
 from .domain import moment
 from .fanout import Trigger, escalate, fan_out
+from .recipients import holders_at_or_above, person
 from .sending import observe
 
 
@@ -18,7 +19,7 @@ def tell(store, sending, events):
         subscriptions = list(sending.rules) + store.subscriptions.for_event(event.type)
         contacts = store.contacts(sending.sealer)
         made, opened = fan_out(trigger, subscriptions, store.directory, contacts.address, sending.office_channels,
-                               sitetime.today(), utcnow())
+                               sitetime.today(), utcnow(), store.directory.names)
         store.deliveries.add_many(made)
         store.escalations.add_many(opened)
         notices += made
@@ -54,3 +55,14 @@ def acknowledge(store, delivery_id, by):
     store.escalations.acknowledge_all(notice.trigger_event_id, now)
     store.commit()
     return notice
+
+
+def holders(store, role, grid_code=None):
+    """Who notifications would tell in a role today: from grid_code upwards to the nearest grid with
+    someone in it, or everywhere without a grid. What an operator checks when someone was not told."""
+    day = sitetime.today()
+    if grid_code:
+        grid, found = holders_at_or_above(store.directory, role, grid_code, day)
+    else:
+        grid, found = None, [h for h in store.directory.holders(role) if h.active_on(day)]
+    return {"role": role, "grid_code": grid, "recipients": [person(h.person_key) for h in found]}

@@ -66,7 +66,7 @@ class EscalationSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    after_minutes = fields.List(fields.Integer(strict=True, validate=validate.Range(1, 7 * 24 * 60)),
+    after_minutes = fields.List(fields.Float(validate=validate.Range(0.01, 7 * 24 * 60)),  # tests wait seconds
                                 required=True, validate=validate.Length(min=1, max=10))
     role = _text(40)
     channels = _channels()

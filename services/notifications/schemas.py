@@ -78,6 +78,11 @@ class RecipientQuerySchema(Strict):
     offset = fields.String(validate=[validate.Length(max=20), ValidText()])
 
 
+class HoldersQuerySchema(Strict):
+    role = fields.String(required=True, validate=[validate.Length(max=40), ValidText()])
+    grid_code = fields.String(validate=[validate.Length(max=40), ValidText()])
+
+
 class EscalationQuerySchema(Strict):
     status = fields.String(validate=validate.OneOf((OPEN, ACKNOWLEDGED, EXHAUSTED)))
     limit = fields.String(validate=[validate.Length(max=20), ValidText()])

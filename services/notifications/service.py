@@ -1,12 +1,17 @@
 """Notifications: tells people what they need to know, until someone acts, and logs every delivery
 (entrypoints only)."""
+from werkzeug.wrappers import Response
+
 from safecommunity.auth import Auth
 from safecommunity.consumer import event_handler
+from safecommunity.database import utcnow
 from safecommunity.gauges import BusinessGauges
+from safecommunity.scopes import PUBLIC
 from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
-from . import notifying
+from . import alerts, notifying
+from .cap import CAP_MEDIA_TYPE
 from .dependencies import Sending, timer_every
 from .gauges import GAUGES, read_gauges
 from .schemas import (
@@ -15,6 +20,7 @@ from .schemas import (
     DeliverySchema,
     EscalationQuerySchema,
     EscalationSchema,
+    HoldersQuerySchema,
     RecipientQuerySchema,
     Strict,
     SubscribeSchema,
@@ -25,9 +31,12 @@ from .schemas import (
 from .sending import send_due
 from .storage import NotificationsUnitOfWork
 from .subscriptions import Subscription
+from .warnings import WeatherWarningSchema
 
 READ, WRITE = "notifications:read", "notifications:write"
-TOLD = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue")
+ALERTS = "alerts:write"
+TOLD = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue",
+        "alert.issued")
 
 
 class NotificationsService:
@@ -119,12 +128,35 @@ class NotificationsService:
         Strict().load(request.args)
         return {"rules": SubscriptionSchema(many=True).dump(self.sending.rules)}
 
+    @http("GET", "/api/notifications/holders", scope=READ)
+    def list_holders(self, request):
+        query = HoldersQuerySchema().load(request.args)
+        return notifying.holders(self.store, query["role"], query.get("grid_code"))
+
     @http("GET", "/api/notifications/escalations", scope=READ)
     def list_escalations(self, request):
         query = EscalationQuerySchema().load(request.args)
         limit, offset = paging(request)
         found = self.store.escalations.list(limit, offset, query.get("status"))
         return {"escalations": EscalationSchema(many=True).dump(found)}
+
+    # -- public warnings (CAP 1.2) -----------------------------------------------------------------
+    @http("POST", "/api/notifications/warnings", scope=ALERTS)
+    def issue_warning(self, request):
+        warning = WeatherWarningSchema().load(read_json(request))
+        alert = alerts.issue(self.store, self.sending.cap_sender, warning, self.caller.subject, utcnow())
+        return 201, alerts.answer(alert)
+
+    @http("GET", "/api/notifications/alerts", scope=PUBLIC)
+    def alerts_feed(self, request):
+        Strict().load(request.args)
+        body = alerts.feed(self.store, self.sending.cap_sender, request.host_url.rstrip("/"))
+        return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+    @http("GET", "/api/notifications/alerts/<identifier>", scope=PUBLIC)
+    def show_alert(self, request, identifier):
+        Strict().load(request.args)
+        return Response(self.store.alerts.cap_xml(identifier), content_type=f"{CAP_MEDIA_TYPE}; charset=utf-8")
 
 
 SERVICE = NotificationsService

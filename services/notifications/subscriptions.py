@@ -17,10 +17,11 @@ from safecommunity.ids import new_id
 
 from .recipients import grid_and_above
 
-EVENT_TYPES = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue")
+EVENT_TYPES = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue",
+               "alert.issued")
 CHANNELS = ("in_app", "email", "sms", "dingtalk", "wecom", "feishu", "webhook")
 FILTER_FIELDS = ("grid_code", "severity", "category", "cause", "intent", "place", "outcome", "status",
-                 "found_by", "source")
+                 "found_by", "source", "kind", "colour", "msg_type")
 FREQUENCIES = ("immediately",)  # daily and weekly digests: not yet (services/notifications/README.md)
 
 

@@ -21,7 +21,7 @@ def platform(request, start_services):
     """registry, projects and notifications, embedded or on PostgreSQL and RabbitMQ, with one
     record of each kind to aim at."""
     config = request.getfixturevalue("embedded_config" if request.param == "sqlite" else "distributed_config")
-    config = {**config, **PII_KEYS}
+    config = {**config, **PII_KEYS, "NOTIFY_CONTACTS_KEY": PII_KEYS["PII_KEY"]}
     start_services(config, SERVICES)
     api = Client(base_url(config), admin_token(config))
     return api, seed(api)
@@ -46,6 +46,9 @@ def seed(api):
     ids["assignment"] = api.made("/api/registry/assignments", appoint_body())["id"]
     ids["project"] = api.made("/api/projects/projects", project_body())["id"]
     ids["delivery"] = "01a2359c-0000-7000-8000-00000000d1e1"  # none here without incidents: a 404 to aim at
+    ids["recipient"] = f"person:{ids['assignment']}"
+    ids["subscription"] = api.made("/api/notifications/subscriptions", {
+        "recipient": ids["recipient"], "event_type": "hazard.overdue", "channels": ["in_app"]})["id"]
     return ids
 
 
@@ -92,7 +95,7 @@ def project_body(**overrides):
 def routes(ids):
     """(method, path, a valid body or None, query parameters) for every route but the imports,
     which take files (test_registry_imports.py)."""
-    r, pr = "/api/registry", "/api/projects"
+    r, pr, n = "/api/registry", "/api/projects", "/api/notifications"
     unit, facility = f"{r}/units/{ids['unit']}", f"{r}/facilities/{ids['facility']}"
     rental, person = f"{r}/rentals/{ids['rental']}", f"{r}/residents/{ids['elder']}"
     volunteer, team = f"{r}/volunteers/{ids['volunteer']}", f"{r}/volunteer-teams/{ids['team']}"
@@ -180,8 +183,20 @@ def routes(ids):
         ("POST", f"{pr}/projects", project_body(), []),
         ("GET", f"{pr}/projects", None, ["limit", "offset"]),
         ("GET", f"{pr}/projects/{ids['project']}", None, []),
-        ("GET", "/api/notifications/deliveries", None, ["recipient", "limit", "offset"]),
-        ("POST", f"/api/notifications/deliveries/{ids['delivery']}/acknowledge", None, []),
+        ("GET", f"{n}/deliveries", None, ["recipient", "limit", "offset"]),
+        ("POST", f"{n}/deliveries/{ids['delivery']}/acknowledge", None, []),
+        ("PUT", f"{n}/contacts/{ids['recipient']}", {"email": "li@example.org", "sms": "13800001234",
+                                                     "dingtalk": "token-12345678", "wecom": "key-12345678",
+                                                     "feishu": "hook-12345678", "webhook": "https://example.org/h"}, []),
+        ("GET", f"{n}/contacts/{ids['recipient']}", None, []),
+        ("POST", f"{n}/subscriptions", {"recipient": ids["recipient"], "event_type": "hazard.reported",
+                                        "filter": {"grid_code": "BD", "severity": ["major"]}, "channels": ["email"],
+                                        "frequency": "immediately"}, []),
+        ("GET", f"{n}/subscriptions", None, ["recipient", "limit", "offset"]),
+        ("DELETE", f"{n}/subscriptions/{ids['subscription']}", None, []),
+        ("GET", f"{n}/rules", None, []),
+        ("GET", f"{n}/holders", None, ["role", "grid_code"]),
+        ("GET", f"{n}/escalations", None, ["status", "limit", "offset"]),
     ]
 
 

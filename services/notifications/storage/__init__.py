@@ -2,6 +2,7 @@
 area; the unit of work gives each to the service."""
 from safecommunity.storage import UnitOfWork
 
+from .alerts import AlertLog
 from .deliveries import DeliveryLog
 from .directory import Directory
 from .escalations import EscalationLog
@@ -18,6 +19,7 @@ class NotificationsUnitOfWork(UnitOfWork):
         self.directory = Directory(self)
         self.subscriptions = SubscriptionBook(self)
         self.escalations = EscalationLog(self)
+        self.alerts = AlertLog(self)
 
     def contacts(self, sealer):
         """The address book, sealed with contacts.py's Sealer (the Sending dependency holds it)."""

@@ -68,6 +68,10 @@ class Directory:
         return hazard_id and self.session.scalar(select(hazard_units.c.unit_id)
                                                  .where(hazard_units.c.hazard_id == hazard_id))
 
+    def grid_names(self, codes):
+        """code -> name of those of the grids known here."""
+        return dict(self.session.execute(select(grids.c.code, grids.c.name).where(grids.c.code.in_(set(codes)))).all())
+
     def names(self, payload):
         """(kind, name) pairs of the grid and department the payload names, for the templates."""
         found = []

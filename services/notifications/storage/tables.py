@@ -110,3 +110,14 @@ escalations = Table(
     UniqueConstraint("trigger_event_id", "rule", name="uq_escalations_once"),
     Index("ix_escalations_status_next", "status", "next_at"),
 )
+alerts = Table(  # public warnings as CAP 1.2 alerts (alerts.py), kept as issued
+    "alerts", metadata,
+    Column("identifier", String(120), primary_key=True),
+    Column("sender", String(200), nullable=False),
+    Column("sent", DateTime(timezone=True), nullable=False, index=True),
+    Column("warning", Text, nullable=False),      # JSON: the warning as the department posted it
+    Column("grid_names", Text, nullable=False),   # JSON: the names its area had when issued
+    Column("references", Text, nullable=False),   # JSON: [sender, identifier, sent] of each earlier alert
+    Column("cap_xml", Text, nullable=False),      # the CAP document, as issued
+    Column("created_by", String(120), nullable=False),
+)

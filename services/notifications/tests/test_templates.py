@@ -2,14 +2,16 @@ import pytest
 
 from safecommunity import sitetime
 from safecommunity.contracts import incidents as contracts
-from services.notifications import templates
-from services.notifications import fanout
+from safecommunity.contracts import notifications as own_contracts
+from services.notifications import fanout, templates, warnings
 from services.notifications.templates import CHANNEL_PARTS, LANGUAGES, TemplateRefused, sms_parts
 
-EVENTS = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue")
+EVENTS = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue",
+          "alert.issued")
 NAMES = {"grid": "莲花社区第3网格", "department": "区应急管理局", "unit": "莲花商贸有限公司",
          "source": "区人民医院", "party": "莲花商贸有限公司"}
-SPECS = {spec.type: spec for spec in contracts.EVENTS}
+SPECS = {spec.type: spec for spec in contracts.EVENTS + own_contracts.EVENTS}
+TOLD_PER_GRID = {"alert.issued": {"grid_code"}}  # fanout tells an alert grid by grid, each its grid_code
 
 
 @pytest.fixture(autouse=True)
@@ -162,7 +164,7 @@ def test_a_missing_site_folder_is_refused():
 
 def test_the_samples_carry_exactly_the_fields_of_each_events_contract():
     for event_type, sample in templates.samples().items():
-        assert set(sample) == set(SPECS[event_type].schema.fields), event_type
+        assert set(sample) == set(SPECS[event_type].schema.fields) | TOLD_PER_GRID.get(event_type, set()), event_type
         assert SPECS[event_type].schema.validate(sample) == {}, event_type
 
 
@@ -172,7 +174,9 @@ def test_the_label_tables_label_every_code_the_contracts_carry():
              "severity": contracts.SEVERITIES, "outcome": contracts.OUTCOMES,
              "accident_kind": contracts.ACCIDENT_KINDS, "public_order_kind": contracts.PUBLIC_ORDER_KINDS,
              "hazard_category": contracts.HAZARD_CATEGORIES, "hazard_severity": contracts.HAZARD_SEVERITIES,
-             "hazard_status": contracts.HAZARD_STATUSES}
+             "hazard_status": contracts.HAZARD_STATUSES, "warning_kind": warnings.KINDS,
+             "warning_colour": warnings.COLOURS, "alert_status": warnings.STATUSES,
+             "alert_msg_type": warnings.MESSAGE_TYPES}
     for table, codes in lists.items():
         assert set(templates.labels()[table]) == set(codes), table
         assert all(len(row) == 2 and all(row) for row in templates.labels()[table].values()), table

@@ -1,7 +1,8 @@
 """A hand corpus of bad input (wrong types, nulls, huge strings and numbers, bodies that are no
-object, weird IDs in paths, bad query parameters) against every route of registry, projects and
-notifications, on an embedded platform (SQLite) and on PostgreSQL: never a 5xx, always a 4xx with a
-reason, and a route added without a place in the corpus fails the coverage test."""
+object, weird IDs in paths, bad query parameters) against every route of registry and
+notifications (projects' is test_projects_bad_input.py), on an embedded platform (SQLite) and on
+PostgreSQL: never a 5xx, always a 4xx with a reason, and a route added without a place in the corpus
+fails the coverage test."""
 import pytest
 
 from safecommunity.testing import admin_token
@@ -9,7 +10,7 @@ from tests.badinput import HUGE, Client, assert_bodies_refused, assert_refused_w
 from tests.conftest import base_url
 from tests.integration.test_registry import PII_KEYS, credit_code, id_number
 
-SERVICES = ["registry", "projects", "notifications"]
+SERVICES = ["registry", "notifications"]
 BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, float("nan"), True, "", "x" * 5000, [], {}, "2026-02-30", "9999-12-31"]
 BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fgrids", "1%20OR%201=1", "%E2%80%AE", "-1", str(HUGE)]
 BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30", "0001-01-01T00:00:00+14:00",
@@ -18,7 +19,7 @@ BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def platform(request, start_services):
-    """registry, projects and notifications, embedded or on PostgreSQL and RabbitMQ, with one
+    """registry and notifications, embedded or on PostgreSQL and RabbitMQ, with one
     record of each kind to aim at."""
     config = request.getfixturevalue("embedded_config" if request.param == "sqlite" else "distributed_config")
     config = {**config, **PII_KEYS, "NOTIFY_CONTACTS_KEY": PII_KEYS["PII_KEY"]}
@@ -44,7 +45,6 @@ def seed(api):
     ids["household"] = api.made("/api/registry/households", {"building_id": ids["building"], "room": "101"})["id"]
     api.made("/api/registry/departments", {"code": "FIRE", "name": "Fire 消防", "kind": "fire"})
     ids["assignment"] = api.made("/api/registry/assignments", appoint_body())["id"]
-    ids["project"] = api.made("/api/projects/projects", project_body())["id"]
     ids["delivery"] = "01a2359c-0000-7000-8000-00000000d1e1"  # none here without incidents: a 404 to aim at
     ids["recipient"] = f"person:{ids['assignment']}"
     ids["subscription"] = api.made("/api/notifications/subscriptions", {
@@ -87,15 +87,10 @@ def appoint_body(**overrides):
             "term_from": "2026-01-01", "term_to": "2028-12-31", **overrides}
 
 
-def project_body(**overrides):
-    return {"name": "Safe homes 平安家庭", "intervention_area": "home", "status": "new", "working_group": "Home group",
-            "target_group": "elderly", "start_date": "2026-03-01", **overrides}
-
-
 def routes(ids):
     """(method, path, a valid body or None, query parameters) for every route but the imports,
     which take files (test_registry_imports.py)."""
-    r, pr, n = "/api/registry", "/api/projects", "/api/notifications"
+    r, n = "/api/registry", "/api/notifications"
     unit, facility = f"{r}/units/{ids['unit']}", f"{r}/facilities/{ids['facility']}"
     rental, person = f"{r}/rentals/{ids['rental']}", f"{r}/residents/{ids['elder']}"
     volunteer, team = f"{r}/volunteers/{ids['volunteer']}", f"{r}/volunteer-teams/{ids['team']}"
@@ -180,9 +175,6 @@ def routes(ids):
         ("GET", f"{r}/audit", None, ["subject", "resource_id", "resource_type", "since", "limit", "offset"]),
         ("POST", f"{r}/volunteers/{ids['volunteer']}/leave", {"left_on": "2026-06-30"}, []),
         ("POST", f"{r}/residents/{ids['resident']}/move-out", {"moved_out_on": "2026-06-30"}, []),
-        ("POST", f"{pr}/projects", project_body(), []),
-        ("GET", f"{pr}/projects", None, ["limit", "offset"]),
-        ("GET", f"{pr}/projects/{ids['project']}", None, []),
         ("GET", f"{n}/deliveries", None, ["recipient", "limit", "offset"]),
         ("POST", f"{n}/deliveries/{ids['delivery']}/acknowledge", None, []),
         ("PUT", f"{n}/contacts/{ids['recipient']}", {"email": "li@example.org", "sms": "13800001234",
@@ -200,7 +192,7 @@ def routes(ids):
     ]
 
 
-def test_every_route_of_the_three_services_is_in_the_corpus(platform):
+def test_every_route_of_registry_and_notifications_is_in_the_corpus(platform):
     api, ids = platform
     values = set(ids.values()) | SEEDED_CODES
     covered = {(method, shape(path, values)) for method, path, _, _ in routes(ids)}

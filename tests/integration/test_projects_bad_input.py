@@ -1,0 +1,156 @@
+"""A hand corpus of bad input (wrong types, nulls, huge strings and numbers, bodies that are no
+object, weird IDs in paths, bad query parameters) against every route of projects, embedded
+(SQLite) and on PostgreSQL: never a 5xx, always a 4xx with a reason, nothing stored by a refused
+request, and a route added without a place in the corpus fails the coverage test."""
+import pytest
+
+from safecommunity import sitetime
+from safecommunity.testing import admin_token
+from tests.badinput import HUGE, Client, assert_bodies_refused, assert_refused_with_reasons, served, shape
+from tests.conftest import base_url
+
+SERVICES = ["projects"]
+P = "/api/projects"
+BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, float("nan"), float("inf"), True, "", "x" * 5000, [], {}, [None],
+              [{}], ["x" * 5000], "2026-02-30", "9999-12-31", "\x00"]
+BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fprojects", "1%20OR%201=1", "%E2%80%AE", "-1", str(HUGE)]
+BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30", "0"]
+AREA = "lifts"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def platform(request, start_services):
+    """projects, embedded or on PostgreSQL and RabbitMQ, with one record of each kind to aim at."""
+    config = request.getfixturevalue("embedded_config" if request.param == "sqlite" else "distributed_config")
+    start_services(config, SERVICES)
+    api = Client(base_url(config), admin_token(config))
+    return api, seed(api)
+
+
+def seed(api):
+    today = sitetime.today().isoformat()
+    ids = {}
+    api.made(f"{P}/areas", {"code": AREA, "name": "Lifts 电梯"})
+    ids["group"] = api.made(f"{P}/working-groups", {"name": "Lifts group", "areas": [AREA]})["id"]
+    ids["project"] = api.made(f"{P}/projects", project_body())["id"]
+    ids["activity"] = api.made(f"{P}/projects/{ids['project']}/activities", activity_body(on=today))["id"]
+    [occurrence] = api.send("GET", f"{P}/activities/{ids['activity']}/occurrences").json()["occurrences"]
+    ids["occurrence"] = occurrence["id"]
+    ids["meeting"] = api.made(f"{P}/meetings", meeting_body())["id"]
+    return ids
+
+
+def project_body(**overrides):
+    return {"name": "Safe homes 平安家庭", "intervention_area": "home", "status": "new", "working_group": "Home group",
+            "target_group": "elderly", "start_date": "2026-03-01", "lead_department": "civil_affairs",
+            "partner_departments": ["health"], "target": {"kind": "tag", "code": "elderly"},
+            "baseline": {"figure": 12, "period": "2023-2025", "source": "injury surveillance"},
+            "goals": [{"description": "fewer falls", "target": 8, "unit": "‰", "due_on": "2027-12-31"}],
+            "measures": [{"kind": "education", "description": "talks"}], "budget": 1000, **overrides}
+
+
+def activity_body(**overrides):
+    return {"name": "first aid", "kind": "training", "owner_department": "health", "place": "community hall",
+            "trainer": "Dr Chen", "qualification": "instructor", "hours": 2, "measure_kind": "education",
+            **overrides}
+
+
+def meeting_body(**overrides):
+    return {"held_on": "2026-03-02", "kind": "committee", "attendance": 10, "attendee_ids": ["a-1"],
+            "minutes": "minutes", "decisions": [{"text": "act", "owner": "FIRE", "due_on": "2026-04-01"}],
+            **overrides}
+
+
+def routes(ids):
+    """(method, path, a valid body or None, query parameters) for every route."""
+    project, group = f"{P}/projects/{ids['project']}", f"{P}/working-groups/{ids['group']}"
+    activity, today = f"{P}/activities/{ids['activity']}", sitetime.today().isoformat()
+    return [
+        ("GET", f"{P}/areas", None, []),
+        ("POST", f"{P}/areas", {"code": "ropeways", "name": "Ropeways"}, []),
+        ("PATCH", f"{P}/areas/{AREA}", {"name": "Lifts and escalators"}, []),
+        ("POST", f"{P}/areas/{AREA}/merge", {"into": "special_equipment"}, []),
+        ("DELETE", f"{P}/areas/{AREA}", None, []),
+        ("GET", f"{P}/working-groups", None, []),
+        ("POST", f"{P}/working-groups", {"name": "Ropeways group", "areas": ["sports"], "lead_department": "FIRE",
+                                         "partner_departments": ["police"], "members": ["a-1"]}, []),
+        ("GET", group, None, []),
+        ("PATCH", group, {"name": "Lifts", "areas": [AREA], "lead_department": "market_regulation",
+                          "partner_departments": ["police"], "members": ["a-2"]}, []),
+        ("POST", f"{group}/merge", {"into": ids["group"]}, []),
+        ("DELETE", group, None, []),
+        ("POST", f"{P}/meetings", meeting_body(), []),
+        ("GET", f"{P}/meetings", None, ["kind", "working_group_id", "year", "limit", "offset"]),
+        ("GET", f"{P}/meetings/{ids['meeting']}", None, []),
+        ("GET", f"{P}/committee/quarters", None, ["year"]),
+        ("POST", f"{P}/projects", project_body(), []),
+        ("GET", f"{P}/projects", None, ["intervention_area", "working_group_id", "status", "lifecycle", "limit",
+                                        "offset"]),
+        ("GET", project, None, []),
+        ("PATCH", project, project_body(working_group_id=ids["group"]), []),
+        ("POST", f"{project}/lifecycle", {"to": "active", "reason": "started"}, []),
+        ("POST", f"{project}/funding", {"source": "district", "amount": 100, "spent": 10, "recorded_on": today,
+                                        "note": "first"}, []),
+        ("POST", f"{project}/activities", activity_body(kind="visit", trainer=None, qualification=None, hours=None,
+                                                        frequency="weekly", starts_on=today, ends_on="2027-01-01"),
+         []),
+        ("GET", f"{project}/activities", None, ["limit", "offset"]),
+        ("GET", activity, None, []),
+        ("GET", f"{activity}/occurrences", None, ["status", "limit", "offset"]),
+        ("POST", f"{P}/occurrences/{ids['occurrence']}/done", {"done_on": today, "reached": 3, "attendee_ids": ["a-1"],
+                                                             "certificates_issued": 1, "note": "ok"}, []),
+        ("GET", f"{P}/training-hours", None, ["year"]),
+    ]
+
+
+def test_every_route_of_projects_is_in_the_corpus(platform):
+    api, ids = platform
+    values = set(ids.values()) | {AREA}
+    covered = {(method, shape(path, values)) for method, path, _, _ in routes(ids)}
+    assert served(api, SERVICES) - covered == set()
+
+
+def test_a_bad_value_in_any_field_of_any_body_is_a_4xx_with_a_reason_never_a_5xx(platform):
+    api, ids = platform
+    cases = []
+    for method, path, body, _ in routes(ids):
+        if body is None:
+            continue
+        for name in body:
+            cases += [(method, path, {**body, name: value}, None, None) for value in BAD_VALUES]
+        cases += [(method, path, {**body, "bogus": 1}, None, None)]
+    assert_refused_with_reasons(api, cases)
+
+
+def test_a_refused_request_stores_nothing(platform):
+    api, ids = platform
+    before = api.send("GET", f"{P}/projects/{ids['project']}").json()
+    for value in (None, "x" * 5000, HUGE, "atlantis"):
+        answer = api.send("PATCH", f"{P}/projects/{ids['project']}", {"name": "Renamed", "intervention_area": value})
+        assert answer.status_code == 400 and "intervention_area" in answer.json()["fields"]
+    assert api.send("GET", f"{P}/projects/{ids['project']}").json() == before
+    assert len(api.send("GET", f"{P}/projects").json()["projects"]) == 1
+
+
+def test_a_body_that_is_not_an_object_of_valid_text_is_a_400(platform):
+    api, ids = platform
+    assert_bodies_refused(api, routes(ids))
+
+
+def test_weird_ids_in_paths_are_a_404_or_a_400(platform):
+    api, ids = platform
+    cases = []
+    for method, path, body, _ in routes(ids):
+        for value in set(ids.values()) | {AREA}:
+            if f"/{value}" in path:
+                cases += [(method, path.replace(f"/{value}", f"/{bad}", 1), body, None, None) for bad in BAD_IDS]
+    assert_refused_with_reasons(api, cases)
+
+
+def test_bad_query_parameters_are_a_400_naming_the_parameter(platform):
+    api, ids = platform
+    cases = [("GET", path, None, None, {name: value}) for method, path, _, names in routes(ids)
+             if method == "GET" for name in names + ["bogus"] for value in BAD_QUERY]
+    assert_refused_with_reasons(api, cases)
+    assert "year" in api.send("GET", f"{P}/training-hours", params={"year": "abc"}).json()["fields"]
+    assert api.send("GET", f"{P}/areas", params={"bogus": "1"}).status_code == 400

@@ -179,7 +179,7 @@ def test_an_embedded_backup_taken_under_load_restores_into_a_fresh_data_folder_a
     known, load, began, ended = backed_up(source, tmp_path / "backup")
     backup = tmp_path / "backup"
     assert {path.name for path in backup.iterdir()} == {f"{name}.db" for name in (*SERVICES, "access")} | {
-        "manifest.json", "registry-keys.json", "admin-token", "attachments.tar"}
+        "manifest.json", "registry-keys.json", "notifications-keys.json", "admin-token", "attachments.tar"}
     assert all(path.stat().st_mode & 0o777 == 0o600 for path in backup.iterdir())
     assert backup.stat().st_mode & 0o777 == 0o700
 

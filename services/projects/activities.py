@@ -4,7 +4,8 @@ drills and campaigns, and the answer to "is it still being carried out?". Pure P
 Occurrences are calendar days of the site (safecommunity.sitetime): a recurring activity's n-th
 occurrence is its start plus n periods (a monthly one from 31 January falls on 28 or 29 February,
 then 31 March: the day of the start, or the month's last); each is due by the day before the next
-one (a weekly visit on Monday is due by Sunday), a dated one on its day.
+one (a weekly visit on Monday is due by Sunday) and never after the activity's last day, a dated
+one on its day.
 """
 import calendar
 from dataclasses import dataclass, field
@@ -109,7 +110,8 @@ class Activity(Aggregate):
         day = nth_day(self.frequency, self.starts_on, self.scheduled_count)
         while day <= last_day and len(made) < MOST_AT_ONCE:
             following = nth_day(self.frequency, self.starts_on, self.scheduled_count + 1)
-            made.append(self._occurrence(day, following - timedelta(days=1)))
+            due_on = following - timedelta(days=1)
+            made.append(self._occurrence(day, min(due_on, self.ends_on) if self.ends_on else due_on))
             self.scheduled_count, day = self.scheduled_count + 1, following
         self.next_on = None if self.ends_on and day > self.ends_on else day
         return made

@@ -20,7 +20,19 @@ FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2199, 12, 31)  # a safe-community p
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", error="use 1-40 letters, digits, '-', '_' or '.'")
 AREA_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="use 1-40 lower-case letters, digits or '_'")
-IN_CALENDAR = validate.Range(FIRST_DAY, LAST_DAY, error=f"must be from {FIRST_DAY} to {LAST_DAY}")
+
+
+class InCalendar(validate.Validator):
+    """A date in the programme's years. Not a validate.Range: the OpenAPI document would show its
+    bounds as a number's minimum and maximum, which a date's schema may not have."""
+
+    def __call__(self, value):
+        if not FIRST_DAY <= value <= LAST_DAY:
+            raise ValidationError(f"must be from {FIRST_DAY} to {LAST_DAY}")
+        return value
+
+
+IN_CALENDAR = InCalendar()
 
 
 class Strict(Schema):

@@ -2,11 +2,12 @@
 now, one notice per recipient and channel (each once, however many rules name it), and an
 escalation for each rule whose notice asks for action. Pure Python: the directory (who holds which
 role where) and the address book are passed in."""
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from .domain import Notification, rendered
 from .escalation import Escalation
-from .recipients import COMMITTEE_OFFICE, holders_at_or_above, resolve_all
+from .recipients import COMMITTEE_OFFICE, grid_and_above, holders_at_or_above, resolve_all
 from .templates import ESCALATED_MARK
 
 
@@ -21,28 +22,34 @@ class Trigger:
 
 
 def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, now, names_of=None):
-    """(notices, escalations) for one event. addresses(recipient, channel) -> address or None;
-    office_channels: the committee office's (channel, address) pairs from the settings; names_of(payload):
-    the names for one grid's notices of an event about several grids."""
-    triggers = per_grid(trigger, names_of)
-    notices, escalations, told = [], [], set()
+    """(notices, escalations) for one event. addresses([(recipient, channel)]) -> {(recipient,
+    channel): address} for those it has; office_channels: the committee office's (channel, address)
+    pairs from the settings; names_of(payload): the names for one grid's notices of an event about
+    several grids. Subscriptions are looked up by their grid scope, so an alert for a thousand grids
+    and ten thousand subscribers is not ten million comparisons."""
+    by_scope = defaultdict(list)
     for subscription in subscriptions:
-        matched = False
-        for grid_trigger in triggers:
-            payload = grid_trigger.payload
-            if not subscription.matches(trigger.event_type, payload, directory):
+        if subscription.event_type == trigger.event_type:
+            by_scope[subscription.scope].append(subscription)
+    wanted, matched = {}, {}  # (recipient, channel) -> the grid's trigger told; name -> subscription
+    for grid_trigger in per_grid(trigger, names_of):
+        payload = grid_trigger.payload
+        scopes = [None] + grid_and_above(directory, payload.get("grid_code"))
+        for subscription in (s for scope in scopes for s in by_scope.get(scope, ())):
+            if not subscription.matches_fields(payload):
                 continue
-            matched = True
+            matched.setdefault(subscription.name, subscription)
             for recipient in resolve_all(subscription.to, payload, directory, day):
                 extra = tuple(channel for channel, _ in office_channels) if recipient == COMMITTEE_OFFICE else ()
                 for channel in dict.fromkeys(subscription.channels + extra):
-                    if (recipient, channel) not in told:
-                        told.add((recipient, channel))
-                        notices.append(notice(grid_trigger, recipient, channel, addresses, office_channels))
-        if matched and subscription.asks_action and subscription.escalation:
-            escalations.append(Escalation.open(
-                trigger.event_id, subscription.name, trigger.event_type, trigger.payload, subscription.escalation,
-                told_grid(subscription, trigger.payload, directory, day), now, trigger.triggered_at))
+                    wanted.setdefault((recipient, channel), grid_trigger)
+    found = addresses([key for key in wanted if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE])
+    found.update({(COMMITTEE_OFFICE, channel): address for channel, address in office_channels})
+    notices = [notice(grid_trigger, recipient, channel, found) for (recipient, channel), grid_trigger in wanted.items()]
+    escalations = [Escalation.open(trigger.event_id, subscription.name, trigger.event_type, trigger.payload,
+                                   subscription.escalation, told_grid(subscription, trigger.payload, directory, day),
+                                   now, trigger.triggered_at)
+                   for subscription in matched.values() if subscription.asks_action and subscription.escalation]
     return notices, escalations
 
 
@@ -65,12 +72,13 @@ def told_grid(subscription, payload, directory, day):
     return None
 
 
-def notice(trigger, recipient, channel, addresses, office_channels=(), mark=""):
+def notice(trigger, recipient, channel, addresses, mark=""):
+    """One notice; addresses: {(recipient, channel): address}."""
     subject, body = rendered(trigger.event_type, channel, trigger.payload, dict(trigger.names))
     subject, body = (mark + subject if subject else subject), mark + body
     if channel == "in_app":
         return Notification.deliver_in_app(trigger.event_id, recipient, subject, body, trigger.triggered_at)
-    address = dict(office_channels).get(channel) if recipient == COMMITTEE_OFFICE else addresses(recipient, channel)
+    address = addresses.get((recipient, channel))
     if not address:
         return Notification.undeliverable(trigger.event_id, channel, recipient, subject, body,
                                           f"no {channel} address for {recipient}", trigger.triggered_at)
@@ -84,7 +92,8 @@ def escalate(escalation, trigger, directory, addresses, day, now):
         escalation.exhaust(now)
         return []
     recipients = list(dict.fromkeys(f"person:{holder.person_key}" for holder in holders))
-    notices = [notice(trigger, recipient, channel, addresses, mark=ESCALATED_MARK)
+    found = addresses([(recipient, channel) for recipient in recipients for channel in escalation.channels])
+    notices = [notice(trigger, recipient, channel, found, mark=ESCALATED_MARK)
                for recipient in recipients for channel in escalation.channels]
     escalation.escalate(grid, recipients, now, has_parent=directory.parent_of(grid) is not None)
     return notices

@@ -18,7 +18,7 @@ def tell(store, sending, events):
         trigger = Trigger(event.id, event.type, event.data, moment(event.time), store.directory.names(event.data))
         subscriptions = list(sending.rules) + store.subscriptions.for_event(event.type)
         contacts = store.contacts(sending.sealer)
-        made, opened = fan_out(trigger, subscriptions, store.directory, contacts.address, sending.office_channels,
+        made, opened = fan_out(trigger, subscriptions, store.directory, contacts.many, sending.office_channels,
                                sitetime.today(), utcnow(), store.directory.names)
         store.deliveries.add_many(made)
         store.escalations.add_many(opened)
@@ -37,7 +37,7 @@ def escalate_due(store, sending, batch=20):
             break
         trigger = Trigger(escalation.trigger_event_id, escalation.event_type, escalation.payload,
                           escalation.triggered_at, store.directory.names(escalation.payload))
-        notices = escalate(escalation, trigger, store.directory, store.contacts(sending.sealer).address,
+        notices = escalate(escalation, trigger, store.directory, store.contacts(sending.sealer).many,
                            sitetime.today(), utcnow())
         made = store.deliveries.add_new(notices)
         store.escalations.save(escalation)

@@ -65,10 +65,18 @@ class Subscription(Aggregate):
         [(kind, key)] = self.to[0].items()
         return f"{kind}:{key}"
 
+    @property
+    def scope(self):
+        """The grid whose events (its own and those of every grid below it) it takes; None: any."""
+        return self.filter.get("grid_code")
+
     def matches(self, event_type, payload, directory):
         if event_type != self.event_type:
             return False
-        scope = self.filter.get("grid_code")
-        if scope and scope not in grid_and_above(directory, payload.get("grid_code")):
+        if self.scope and self.scope not in grid_and_above(directory, payload.get("grid_code")):
             return False
+        return self.matches_fields(payload)
+
+    def matches_fields(self, payload):
+        """The filter's fields other than the grid scope."""
         return all(payload.get(name) in values for name, values in self.filter.items() if name != "grid_code")

@@ -23,12 +23,13 @@ def told(notices):
     return sorted((n.recipient, n.channel, n.status) for n in notices)
 
 
-def no_addresses(recipient, channel):
-    return None
+def no_addresses(pairs):
+    return {}
 
 
 def book(**addresses):
-    return lambda recipient, channel: addresses.get(f"{recipient}/{channel}")
+    """An address book of "recipient/channel" = address, answering as AddressBook.many does."""
+    return lambda pairs: {(r, c): addresses[f"{r}/{c}"] for r, c in pairs if f"{r}/{c}" in addresses}
 
 
 def tell(payload, directory, event_type="hazard.reported", subscriptions=RULES, addresses=no_addresses,
@@ -129,7 +130,7 @@ def test_a_rectification_notice_goes_to_the_unit_the_hazard_was_reported_against
     ({"event": "hazard.nothing"}, "event"),
     ({"to": [{"role": "grid_head", "department": "X"}]}, "to"),
     ({"to": [{"mayor": "x"}]}, "to"),
-    ({"when": {"colour": ["red"]}}, "when"),
+    ({"when": {"mood": ["calm"]}}, "when"),
     ({"channels": ["pager"]}, "channels"),
     ({"escalation": {"after_minutes": [30], "channels": ["sms"]}}, "escalation"),
     ({"asks_action": True, "escalation": {"after_minutes": [0], "channels": ["sms"]}}, "after_minutes"),

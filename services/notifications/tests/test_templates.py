@@ -70,7 +70,7 @@ def test_an_events_time_in_utc_shows_the_next_day_in_shanghai(defaults):
 def test_a_severe_injurys_in_app_notice_is_the_chinese_template():
     injury = {"case_id": "c-1", "source": "h1", "grid_code": "G1", "cause": "fall", "severity": "severe",
               "outcome": "admitted", "injury_time": "2026-11-01T10:00:00+00:00"}
-    notice = fanout.notice(fanout.Trigger("e-1", "injury.reported", injury), "committee-office", "in_app", None)
+    notice = fanout.notice(fanout.Trigger("e-1", "injury.reported", injury), "committee-office", "in_app", {})
     assert notice.subject == "重度伤害（跌倒/坠落）：G1"
     assert notice.body == "h1报告一例重度伤害：跌倒/坠落，结局住院，受伤时间2026-11-01 18:00，网格G1。病例编号 c-1。"
 

@@ -67,13 +67,25 @@ def carried_out(store, project_id):
 
 # -- the organisation --------------------------------------------------------------------------------
 
+def add_area(store, code, name):
+    store.areas.add(code, name)
+    store.organisation_log.write("area", code, "add", name=name)
+
+
+def rename_area(store, code, name):
+    before = store.areas.get(code)["name"]
+    store.areas.rename(code, name)
+    store.organisation_log.write("area", code, "rename", before=before, name=name)
+
+
 def merge_area(store, code, into):
-    store.areas.get(code)
+    area = store.areas.get(code)
     target = store.areas.get(into, "into")
     if code == into:
         raise FieldInvalid("into", "an area cannot be merged into itself")
     store.projects.move("intervention_area", code, into)
     store.areas.delete(code)
+    store.organisation_log.write("area", code, "merge", into=into, working_group_id=area["working_group_id"])
     return target
 
 
@@ -83,6 +95,7 @@ def drop_area(store, code):
     if used:
         raise Conflict(f"{used} project(s) are in {code}: merge it into another area instead")
     store.areas.delete(code)
+    store.organisation_log.write("area", code, "drop")
 
 
 def create_group(store, caller, command):
@@ -91,6 +104,7 @@ def create_group(store, caller, command):
     group = WorkingGroup.create(actor=caller.subject, at=utcnow(), **command)
     store.groups.add(group)
     store.areas.hold(group.id, group.areas)
+    store.organisation_log.write("working_group", group.id, "create", areas=group.areas)
     return group.id
 
 
@@ -102,6 +116,7 @@ def change_group(store, caller, group_id, command):
     group.change(caller.subject, utcnow(), **command)
     store.groups.save(group)
     store.areas.hold(group.id, group.areas)
+    store.organisation_log.write("working_group", group.id, "change", changed=sorted(command))
 
 
 def merge_group(store, caller, group_id, into):
@@ -113,6 +128,8 @@ def merge_group(store, caller, group_id, into):
     store.groups.delete(group.id)
     store.groups.save(target)
     store.areas.hold(target.id, target.areas)
+    store.organisation_log.write("working_group", group.id, "merge", into=target.id, areas=group.areas)
+    store.organisation_log.write("working_group", target.id, "absorb", merged=group.id, areas=target.areas)
     return target.id
 
 
@@ -123,6 +140,12 @@ def drop_group(store, group_id):
         raise Conflict(f"{used} project(s) belong to working group {group.id}: merge it into another instead")
     store.areas.hold(group.id, [])
     store.groups.delete(group.id)
+    store.organisation_log.write("working_group", group.id, "drop", areas=group.areas)
+
+
+def group_view(store, group_id):
+    return {**s.GroupSchema().dump(store.groups.get(group_id)),
+            "history": store.organisation_log.of("working_group", group_id)}
 
 
 def hold_meeting(store, caller, command):

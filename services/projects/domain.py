@@ -20,6 +20,9 @@ NEXT_STAGES = {"planned": ("active",), "active": ("completed", "suspended"), "su
 CHANGEABLE = ("name", "intervention_area", "status", "working_group_id", "working_group", "target_group",
               "start_date", "lead_department", "partner_departments", "target_kind", "target_code",
               "baseline_figure", "baseline_period", "baseline_source", "goals", "measures", "budget")
+# a stored field -> the request's field it comes from (what a change is named by)
+REQUEST_FIELD = {"target_kind": "target", "target_code": "target", "baseline_figure": "baseline",
+                 "baseline_period": "baseline", "baseline_source": "baseline"}
 
 
 @dataclass(frozen=True)
@@ -74,13 +77,15 @@ class Project(Aggregate):
         return project
 
     def change(self, actor, at, **changes):
-        """PATCH: the fields given, as given; a history row and project.updated name what changed."""
-        changed = sorted(name for name, value in changes.items() if getattr(self, name) != value)
-        if not changed:
+        """PATCH: the fields given, as given; a history row and project.updated name what changed, by
+        the request's names (target, baseline)."""
+        different = [name for name, value in changes.items() if getattr(self, name) != value]
+        if not different:
             return []
-        for name in changed:
+        for name in different:
             setattr(self, name, changes[name])
         self.check()
+        changed = sorted({REQUEST_FIELD.get(name, name) for name in different})
         self.changed_by, self.changed_at = actor, at
         self.log(HistoryEntry("update", self.lifecycle, self.lifecycle, actor, at, details={"changed": changed}))
         self.record("project.updated", project_id=self.id, changed=changed, intervention_area=self.intervention_area,

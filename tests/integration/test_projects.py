@@ -84,6 +84,12 @@ def test_the_seeded_organisation_has_one_working_group_per_area_and_a_site_resha
     call(api, "DELETE", "/areas/water")
     assert call(api, "GET", f"/working-groups/{sports['id']}")["areas"] == ["sports"]
     assert events(projects["engine"], "working_group.created") == []  # the seeded ones came with the migration
+    log = call(api, "GET", "/organisation/history")["history"]
+    assert [(h["subject_type"], h["subject_id"], h["action"]) for h in log][::-1] == [
+        ("area", "lifts", "add"), ("area", "lifts", "rename"), ("working_group", water["id"], "merge"),
+        ("working_group", sports["id"], "absorb"), ("area", "lifts", "merge"), ("area", "water", "drop")]
+    assert {h["actor"] for h in log} == {"office-clerk"} and all(h["at"] for h in log)
+    assert [h["action"] for h in call(api, "GET", f"/working-groups/{sports['id']}")["history"]] == ["absorb"]
 
 
 def test_a_working_group_and_its_meetings_answer_whether_the_committee_met_every_quarter(projects):
@@ -145,7 +151,7 @@ def test_a_project_keeps_its_fields_its_caller_and_its_history_through_its_life_
         ("create", "planned"), ("lifecycle", "active"), ("lifecycle", "suspended"), ("lifecycle", "active"),
         ("lifecycle", "completed"), ("update", "completed")]
     assert {h["actor"] for h in history} == {"office-clerk"} and all(h["at"] for h in history)
-    assert history[-1]["details"]["changed"] == ["measures", "status", "target_code", "target_kind"]
+    assert history[-1]["details"]["changed"] == ["measures", "status", "target"]
 
     moves = [e["data"] for e in events(engine, "project.status_changed")]
     assert [(m["previous_lifecycle"], m["lifecycle"]) for m in moves] == [
@@ -153,7 +159,7 @@ def test_a_project_keeps_its_fields_its_caller_and_its_history_through_its_life_
     [created] = events(engine, "project.created")
     assert created["data"]["measure_kinds"] == ["education", "engineering"] and created["dataversion"] == 1
     [updated] = events(engine, "project.updated")
-    assert updated["data"]["changed"] == ["measures", "status", "target_code", "target_kind"]
+    assert updated["data"]["changed"] == ["measures", "status", "target"]
 
 
 def test_a_project_refuses_bad_references_and_field_combinations_with_a_400_and_stores_nothing(projects):

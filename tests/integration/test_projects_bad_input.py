@@ -71,6 +71,7 @@ def routes(ids):
         ("PATCH", f"{P}/areas/{AREA}", {"name": "Lifts and escalators"}, []),
         ("POST", f"{P}/areas/{AREA}/merge", {"into": "special_equipment"}, []),
         ("DELETE", f"{P}/areas/{AREA}", None, []),
+        ("GET", f"{P}/organisation/history", None, ["limit", "offset"]),
         ("GET", f"{P}/working-groups", None, []),
         ("POST", f"{P}/working-groups", {"name": "Ropeways group", "areas": ["sports"], "lead_department": "FIRE",
                                          "partner_departments": ["police"], "members": ["a-1"]}, []),

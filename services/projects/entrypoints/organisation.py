@@ -15,15 +15,13 @@ class OrganisationEntrypoints:
     @http("POST", "/api/projects/areas", body=s.AddAreaSchema, scope=WRITE)
     def add_area(self, request):
         command = s.AddAreaSchema().load(read_json(request))
-        self.store.areas.add(**command)
+        do.add_area(self.store, **command)
         self.store.commit()
         return 201, self.store.areas.get(command["code"])
 
     @http("PATCH", "/api/projects/areas/<code>", body=s.RenameAreaSchema, scope=WRITE)
     def rename_area(self, request, code):
-        command = s.RenameAreaSchema().load(read_json(request))
-        self.store.areas.get(code)
-        self.store.areas.rename(code, command["name"])
+        do.rename_area(self.store, code, s.RenameAreaSchema().load(read_json(request))["name"])
         self.store.commit()
         return self.store.areas.get(code)
 
@@ -41,6 +39,13 @@ class OrganisationEntrypoints:
         self.store.commit()
         return {"dropped": code}
 
+    @http("GET", "/api/projects/organisation/history", query=s.OrganisationHistoryQuerySchema, scope=READ)
+    def list_organisation_history(self, request):
+        """Who added, renamed, merged or dropped areas and working groups, and when (newest first)."""
+        s.OrganisationHistoryQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        return {"limit": limit, "offset": offset, "history": self.store.organisation_log.list(limit, offset)}
+
     @http("GET", "/api/projects/working-groups", scope=READ)
     def list_working_groups(self, request):
         s.Strict().load(request.args)
@@ -50,17 +55,18 @@ class OrganisationEntrypoints:
     def create_working_group(self, request):
         group_id = do.create_group(self.store, self.caller, s.CreateGroupSchema().load(read_json(request)))
         self.store.commit()
-        return 201, s.GroupSchema().dump(self.store.groups.get(group_id))
+        return 201, do.group_view(self.store, group_id)
 
     @http("GET", "/api/projects/working-groups/<group_id>", scope=READ)
     def show_working_group(self, request, group_id):
-        return s.GroupSchema().dump(self.store.groups.get(group_id))
+        """A working group with the history of its changes (who, when, what)."""
+        return do.group_view(self.store, group_id)
 
     @http("PATCH", "/api/projects/working-groups/<group_id>", body=s.ChangeGroupSchema, scope=WRITE)
     def change_working_group(self, request, group_id):
         do.change_group(self.store, self.caller, group_id, s.ChangeGroupSchema().load(read_json(request)))
         self.store.commit()
-        return s.GroupSchema().dump(self.store.groups.get(group_id))
+        return do.group_view(self.store, group_id)
 
     @http("POST", "/api/projects/working-groups/<group_id>/merge", body=s.MergeGroupSchema, scope=WRITE)
     def merge_working_group(self, request, group_id):
@@ -68,7 +74,7 @@ class OrganisationEntrypoints:
         into = s.MergeGroupSchema().load(read_json(request))["into"]
         target_id = do.merge_group(self.store, self.caller, group_id, into)
         self.store.commit()
-        return s.GroupSchema().dump(self.store.groups.get(target_id))
+        return do.group_view(self.store, target_id)
 
     @http("DELETE", "/api/projects/working-groups/<group_id>", scope=WRITE)
     def drop_working_group(self, request, group_id):

@@ -21,6 +21,7 @@ from .organisation import (  # noqa: F401
     MeetingSchema,
     MergeAreaSchema,
     MergeGroupSchema,
+    OrganisationHistoryQuerySchema,
     QuarterQuerySchema,
     RenameAreaSchema,
 )

@@ -84,6 +84,10 @@ class MeetingQuerySchema(Query):
     year = year()
 
 
+class OrganisationHistoryQuerySchema(Query):
+    pass
+
+
 class QuarterQuerySchema(Strict):
     year = year(required=True)
 

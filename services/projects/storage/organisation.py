@@ -1,11 +1,12 @@
 """Intervention areas, working groups and meetings."""
 from sqlalchemy import delete, insert, select, update
 
+from safecommunity.database import utcnow
 from safecommunity.errors import Conflict, FieldInvalid
 
 from ..organisation import Meeting, WorkingGroup
-from .base import Repository, not_found, plausible_id, row_values
-from .tables import areas, meetings, working_groups
+from .base import Repository, jsonable, not_found, plausible_id, row_values
+from .tables import areas, meetings, organisation_history, working_groups
 
 
 class AreaRepository:
@@ -52,6 +53,31 @@ class AreaRepository:
 
     def delete(self, code):
         self.session.execute(delete(areas).where(areas.c.code == code))
+
+
+class OrganisationLog:
+    """Who changed the organisation, when, how: areas added, renamed, merged, dropped; groups
+    created, changed, merged, dropped (the rows of a merged or dropped one stay)."""
+
+    def __init__(self, uow):
+        self.uow, self.session = uow, uow.session
+
+    def write(self, subject_type, subject_id, action, **details):
+        self.session.execute(insert(organisation_history), [{
+            "subject_type": subject_type, "subject_id": subject_id, "action": action, "actor": self.uow.actor,
+            "at": utcnow(), "details": jsonable(details)}])
+
+    def list(self, limit, offset):
+        rows = self.session.execute(select(organisation_history).order_by(organisation_history.c.id.desc())
+                                    .limit(limit).offset(offset)).all()
+        return [{k: v for k, v in row_values(row).items() if k != "id"} for row in rows]
+
+    def of(self, subject_type, subject_id):
+        rows = self.session.execute(select(organisation_history).where(
+            organisation_history.c.subject_type == subject_type, organisation_history.c.subject_id == subject_id)
+            .order_by(organisation_history.c.id)).all()
+        return [{k: v for k, v in row_values(row).items() if k not in ("id", "subject_type", "subject_id")}
+                for row in rows]
 
 
 class GroupRepository(Repository):

@@ -98,6 +98,18 @@ working_groups = Table(
     who("created_by"), moment("created_at"), who("changed_by"), moment("changed_at"),
 )
 
+organisation_history = Table(
+    "organisation_history", metadata,
+    Column("id", AUTO_ID, primary_key=True, autoincrement=True),
+    Column("subject_type", String(20), nullable=False),   # area or working_group
+    Column("subject_id", String(ID), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("actor", String(WHO), nullable=False),
+    moment("at", nullable=False),
+    Column("details", JSON, nullable=False),
+    Index("ix_organisation_history_subject", "subject_type", "subject_id", "id"),
+)
+
 meetings = Table(
     "meetings", metadata,
     Column("id", String(ID), primary_key=True),

@@ -1,4 +1,4 @@
-"""the organisation (intervention areas, working groups, meetings), projects' full field set,
+"""the organisation (intervention areas, working groups, who changed them, meetings), projects' full field set,
 life cycle, history and funding ledger, activities and their occurrences; the areas and groups of
 seeds/organisation.yaml
 
@@ -105,6 +105,19 @@ def upgrade() -> None:
     sa.UniqueConstraint('name')
     )
 
+    op.create_table('organisation_history',
+    sa.Column('id', AUTO_ID, autoincrement=True, nullable=False),
+    sa.Column('subject_type', sa.String(length=20), nullable=False),
+    sa.Column('subject_id', sa.String(length=36), nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('actor', sa.String(length=120), nullable=False),
+    moment('at', nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('organisation_history') as batch_op:
+        batch_op.create_index('ix_organisation_history_subject', ['subject_type', 'subject_id', 'id'], unique=False)
+
     op.create_table('meetings',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('held_on', sa.Date(), nullable=False),
@@ -191,7 +204,7 @@ def seed(areas, groups):
 
 
 def downgrade() -> None:
-    for table in ('occurrences', 'activities', 'meetings', 'working_groups', 'intervention_areas',
+    for table in ('occurrences', 'activities', 'meetings', 'organisation_history', 'working_groups', 'intervention_areas',
                   'project_funding', 'project_history'):
         op.drop_table(table)
     with op.batch_alter_table('projects') as batch_op:

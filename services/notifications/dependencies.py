@@ -19,7 +19,9 @@ from .warnings import CAP_TOKEN
 # the runner's overrides), then the environment.
 SETTINGS = {
     "NOTIFY_SEND_INTERVAL": 5.0,      # seconds between looks for deliveries due
-    "NOTIFY_SEND_BATCH": 20,          # deliveries one turn sends at most (the timer waits for it)
+    "NOTIFY_SEND_BATCH": 100,         # deliveries claimed, sent and recorded together
+    "NOTIFY_SEND_CONCURRENCY": 10,    # sends at the same time
+    "SMS_BATCH_MAX": 1,               # numbers the SMS gateway takes in one call (comma-separated)
     "NOTIFY_MAX_ATTEMPTS": 5,         # sends before a delivery is dead
     "NOTIFY_RETRY_FIRST": 30.0,       # seconds before the 2nd try; doubles each time, jittered
     "NOTIFY_RETRY_CAP": 3600.0,
@@ -97,6 +99,8 @@ class Sending(DependencyProvider):
         self.policy = RetryPolicy(setting(config, "NOTIFY_MAX_ATTEMPTS"), setting(config, "NOTIFY_RETRY_FIRST"),
                                   setting(config, "NOTIFY_RETRY_CAP"))
         self.batch = setting(config, "NOTIFY_SEND_BATCH")
+        self.concurrency = setting(config, "NOTIFY_SEND_CONCURRENCY")
+        self.sms_batch = setting(config, "SMS_BATCH_MAX")
         self.office_channels = tuple((channel, setting(config, name)) for channel, name in OFFICE_SETTINGS.items()
                                      if setting(config, name))
 

@@ -1,46 +1,91 @@
-"""The sender: deliveries due are claimed, handed to their channel, and their answer recorded.
+"""The sender: deliveries due are claimed, handed to their channel, and their answers recorded.
 
-One delivery per transaction: its row stays locked (PostgreSQL) from the claim to the commit that
-records the answer, so no other replica sends it too, and a slow channel holds one lock for one
-send's timeout, not a batch's. That commit publishes notification.sent / notification.failed. A
-crash between a send and its commit sends the message again at the next turn: at least once, which
-a person told twice prefers to never.
+A turn claims up to `batch` deliveries due (locked on PostgreSQL until the commit that records their
+answers, so no other replica sends them too), sends them at the same time, up to `concurrency` at
+once, and records every answer in one commit, which publishes notification.sent / .failed. A slow
+channel holds the batch's locks for at most one send's timeout. SMS with the same text (one alert to
+a thousand parents) go to the gateway `sms_batch` numbers a call, comma-separated, when the gateway
+takes that (SMS_BATCH_MAX). The turn goes on while full batches come, so a fan-out of ten thousand
+is not sent a batch per timer tick.
+
+A crash between a send and its commit sends the message again at the next turn: at least once,
+which a person told twice prefers to never.
 """
 import logging
+import time
+from itertools import groupby
+
+import eventlet
 
 from safecommunity import metrics
 from safecommunity.database import utcnow
 
 from .channels import Answer, Message
+from .domain import without_address
 
 log = logging.getLogger(__name__)
 SERVICE = "notifications"
+GROUPED = ("sms",)  # channels whose gateway may take several addresses for one text
+TURN_SECONDS = 30   # a turn ends after a batch that starts later than this, leaving the rest to the next
 
 
-def send_due(store, sending, now=utcnow):
-    """Up to sending.batch deliveries due, each sent and recorded; those handled."""
-    handled = []
-    while len(handled) < sending.batch:
-        claimed = store.deliveries.claim_due(now(), 1)
+def send_due(store, sending, now=utcnow, clock=time.monotonic):
+    """Deliveries due, sent and recorded, batch after batch; those handled."""
+    handled, started = [], clock()
+    while True:
+        claimed = store.deliveries.claim_due(now(), sending.batch)
         if not claimed:
             break
-        notice = claimed[0]
-        notice.record_answer(send_one(sending.channels, notice), now(), sending.policy)
-        store.deliveries.save_progress(notice)
+        answers = send_all(sending, claimed)
+        for notice in claimed:
+            notice.record_answer(answers[notice.id], now(), sending.policy)
+            store.deliveries.save_progress(notice)
         store.commit()
-        observe(notice)
-        handled.append(notice)
+        for notice in claimed:
+            observe(notice)
+        handled += claimed
+        if len(claimed) < sending.batch or clock() - started > TURN_SECONDS:
+            break
     return handled
 
 
-def send_one(channels, notice):
-    channel = channels.get(notice.channel)
+def send_all(sending, notices):
+    """{delivery id: Answer} for the notices, sent concurrently, grouped where the channel allows."""
+    pool, answers = eventlet.GreenPool(max(1, sending.concurrency)), {}
+
+    def send(group):
+        answer = send_one(sending.channels, group)
+        answers.update({notice.id: answer for notice in group})
+    for group in groups(notices, sending.sms_batch):
+        pool.spawn_n(send, group)
+    pool.waitall()
+    return answers
+
+
+def groups(notices, most):
+    """Lists of notices sent as one message: alone, or up to `most` SMS with the same text."""
+    alone = [[notice] for notice in notices if notice.channel not in GROUPED or most <= 1]
+    def text(notice):
+        return notice.channel, notice.subject, notice.body
+    grouped = sorted((n for n in notices if n.channel in GROUPED and most > 1), key=text)
+    for _, same in groupby(grouped, key=text):
+        same = list(same)
+        alone += [same[start:start + most] for start in range(0, len(same), most)]
+    return alone
+
+
+def send_one(channels, group):
+    first = group[0]
+    channel = channels.get(first.channel)
     if channel is None:  # settings missing now may be set at the next start: worth another try
-        return Answer(False, f"the {notice.channel} channel is not configured", retryable=True)
+        return Answer(False, f"the {first.channel} channel is not configured", retryable=True)
+    address = ",".join(notice.address for notice in group)
     try:
-        return channel.send(Message(notice.address, notice.subject, notice.body))
+        answer = channel.send(Message(address, first.subject, first.body))
+        # each notice's answer goes in its own log and events: with no one else's number in it
+        return Answer(answer.ok, without_address(answer.text, address), answer.retryable)
     except Exception as exc:  # an adapter's bug must not stop the batch, nor lose the attempt
-        log.exception("the %s channel failed on delivery %s", notice.channel, notice.id)
+        log.exception("the %s channel failed on delivery %s", first.channel, first.id)
         return Answer(False, f"{type(exc).__name__}: {exc}"[:1000], retryable=True)
 
 

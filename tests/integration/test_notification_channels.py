@@ -286,7 +286,7 @@ def test_two_replicas_sending_from_one_postgresql_database_never_send_a_delivery
         uow.deliveries.add_many(notices)
         uow.commit()
     channel = SlowChannel()
-    sending = SimpleNamespace(channels={"email": channel}, policy=RetryPolicy(), batch=100)
+    sending = SimpleNamespace(channels={"email": channel}, policy=RetryPolicy(), batch=10, concurrency=5, sms_batch=1)
 
     def replica():
         with engine.connect() as connection:

@@ -50,8 +50,8 @@ class FakeStore:
 
 
 class FakeSending:
-    def __init__(self, **channels):
-        self.channels, self.policy, self.batch = channels, POLICY, 10
+    def __init__(self, batch=10, sms_batch=1, **channels):
+        self.channels, self.policy, self.batch, self.concurrency, self.sms_batch = channels, POLICY, batch, 4, sms_batch
 
 
 def test_a_delivery_the_channel_accepts_is_sent_once_with_the_answer_and_a_sent_event():
@@ -97,7 +97,30 @@ def test_the_sender_sends_what_is_due_and_leaves_what_waits():
     store = FakeStore(due, later)
     send_due(store, FakeSending(email=channel), now=lambda: NOW)
     assert [m.address for m in channel.sent] == ["office@example.org"]
-    assert store.deliveries.saved == [due] and due.status == RETRYING and store.commits == 1  # one per send
+    assert store.deliveries.saved == [due] and due.status == RETRYING and store.commits == 1  # one per batch
+
+
+def test_full_batches_are_sent_one_after_another_in_one_turn_each_in_its_own_commit():
+    notices = [queued(address=f"p{n}@example.org") for n in range(25)]
+    store, channel = FakeStore(*notices), FakeChannel(*[OK] * 25)
+    send_due(store, FakeSending(batch=10, email=channel), now=lambda: NOW)
+    assert all(n.status == SENT for n in notices) and store.commits == 3 and len(channel.sent) == 25
+
+
+def test_sms_with_one_text_go_to_the_gateway_a_few_numbers_a_call_and_each_keeps_only_its_answer():
+    same = [queued("sms", f"1380000{n:04d}") for n in range(5)]
+    other = queued("sms", "13900000000")
+    other.body = "另一条"
+    class Gateway(FakeChannel):  # answers naming the numbers it was given, as gateways do
+        def send(self, message):
+            self.sent.append(message)
+            return Answer(True, f"accepted {message.address}")
+    gateway = Gateway()
+    send_due(FakeStore(*same, other), FakeSending(sms_batch=2, sms=gateway), now=lambda: NOW)
+    assert sorted(m.address for m in gateway.sent) == ["13800000000,13800000001", "13800000002,13800000003",
+                                                        "13800000004", "13900000000"]
+    assert all(n.status == SENT for n in same + [other])
+    assert all("1380000" not in n.last_answer for n in same)  # no one's number in anyone's log
 
 
 def test_a_500_then_a_200_is_retrying_then_sent():

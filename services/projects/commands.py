@@ -165,7 +165,12 @@ def schedule_activity(store, caller, project_id, command):
     project = store.projects.get(project_id)
     if project.lifecycle == "completed":
         raise Conflict(f"project {project_id} is completed; it takes no new activity")
-    activity, made = Activity.schedule(sitetime.today(), caller.subject, utcnow(), project_id=project_id, **command)
+    done, today, at = command.pop("done"), sitetime.today(), utcnow()
+    activity, made = Activity.schedule(today, caller.subject, at, project_id=project_id, **command)
+    if done is not None:
+        if activity.on is None:
+            raise FieldInvalid("done", "only a dated activity is reported done as it is scheduled")
+        made[0].report_done(activity, today, caller.subject, at, **done)
     store.activities.add(activity)
     store.occurrences.add_many(made)
     return activity.id

@@ -246,6 +246,22 @@ def test_a_training_counts_hours_per_member_and_a_campaign_its_reach(projects):
     assert held["data"]["attendance"] == 25 and held["data"]["certificates_issued"] == 20
     assert "Dr Chen" not in json.dumps(events(engine))
 
+    drill = call(api, "POST", f"/projects/{project['id']}/activities", {
+        "name": "fire drill", "kind": "drill", "owner_department": "fire", "grid_code": "XL-G1",
+        "on": (today - timedelta(days=7)).isoformat(), "hours": 1.5,
+        "done": {"done_on": (today - timedelta(days=7)).isoformat(), "reached": 40, "attendee_ids": ["a-3"]}},
+        expect=201)
+    [occurrence] = call(api, "GET", f"/activities/{drill['id']}/occurrences")["occurrences"]
+    assert (occurrence["status"], occurrence["reached"]) == ("done", 40)
+    time.sleep(0.5)  # the timer turns: a drill reported done as it was entered is never missed
+    assert call(api, "GET", f"/activities/{drill['id']}/occurrences")["occurrences"][0]["status"] == "done"
+    members = call(api, "GET", "/training-hours", year=(today - timedelta(days=7)).year)["members"]
+    assert {m["assignment_id"]: m["hours"] for m in members}["a-3"] == 1.5
+    answer = api.send("POST", P + f"/projects/{project['id']}/activities", {
+        "name": "weekly drill", "kind": "drill", "owner_department": "fire", "grid_code": "XL-G1", "hours": 1,
+        "frequency": "weekly", "starts_on": today.isoformat(), "done": {"done_on": today.isoformat(), "reached": 1}})
+    assert (answer.status_code, list(answer.json()["fields"])) == (400, ["done"])
+
     campaign = call(api, "POST", f"/projects/{project['id']}/activities", {
         "name": "11·9 fire day", "kind": "campaign", "campaign": "day_11_9", "owner_department": "fire",
         "place": "square", "on": today.isoformat()}, expect=201)

@@ -2,6 +2,8 @@
 object, weird IDs in paths, bad query parameters) against every route of projects, embedded
 (SQLite) and on PostgreSQL: never a 5xx, always a 4xx with a reason, nothing stored by a refused
 request, and a route added without a place in the corpus fails the coverage test."""
+from datetime import timedelta
+
 import pytest
 
 from safecommunity import sitetime
@@ -65,6 +67,7 @@ def routes(ids):
     """(method, path, a valid body or None, query parameters) for every route."""
     project, group = f"{P}/projects/{ids['project']}", f"{P}/working-groups/{ids['group']}"
     activity, today = f"{P}/activities/{ids['activity']}", sitetime.today().isoformat()
+    later = (sitetime.today() + timedelta(days=60)).isoformat()
     return [
         ("GET", f"{P}/areas", None, []),
         ("POST", f"{P}/areas", {"code": "ropeways", "name": "Ropeways"}, []),
@@ -93,7 +96,8 @@ def routes(ids):
         ("POST", f"{project}/funding", {"source": "district", "amount": 100, "spent": 10, "recorded_on": today,
                                         "note": "first"}, []),
         ("POST", f"{project}/activities", activity_body(kind="visit", trainer=None, qualification=None, hours=None,
-                                                        frequency="weekly", starts_on=today, ends_on="2027-01-01"),
+                                                        frequency="weekly", starts_on=today, ends_on=later,
+                                                        done=None),
          []),
         ("GET", f"{project}/activities", None, ["limit", "offset"]),
         ("GET", activity, None, []),

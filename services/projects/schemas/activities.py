@@ -21,9 +21,19 @@ from .common import (
 )
 
 
+class ReportDoneSchema(Strict):
+    done_on = day(required=True)
+    reached = count(required=True)         # people reached; a training's or drill's attendance
+    attendee_ids = unique_ids(load_default=list)
+    certificates_issued = count(load_default=None, allow_none=True)
+    leaflets = count(load_default=None, allow_none=True)
+    note = text(NOTE_MAX, load_default=None, allow_none=True)
+
+
 class ScheduleActivitySchema(Strict):
     """An owner (an assignment id or a department code), a place (a grid code or words), and either
-    a date (`on`) or a frequency with its first day (and last, if it ends)."""
+    a date (`on`) or a frequency with its first day (and last, if it ends); `done` reports a dated
+    one held already."""
     name = filled(NAME_MAX, required=True)
     kind = one_of(KINDS, load_default="activity")
     owner_assignment_id = record_id(load_default=None, allow_none=True)
@@ -39,15 +49,9 @@ class ScheduleActivitySchema(Strict):
     qualification = filled(SHORT_MAX, load_default=None, allow_none=True)
     hours = fields.Float(allow_nan=False, load_default=None, allow_none=True, validate=validate.Range(0.25, 1000))
     campaign = one_of(CAMPAIGNS, load_default=None, allow_none=True)
-
-
-class ReportDoneSchema(Strict):
-    done_on = day(required=True)
-    reached = count(required=True)         # people reached; a training's or drill's attendance
-    attendee_ids = unique_ids(load_default=list)
-    certificates_issued = count(load_default=None, allow_none=True)
-    leaflets = count(load_default=None, allow_none=True)
-    note = text(NOTE_MAX, load_default=None, allow_none=True)
+    # a dated activity already held (last week's training) is reported with it, so the timer
+    # cannot mark it missed in between
+    done = fields.Nested(ReportDoneSchema, load_default=None, allow_none=True)
 
 
 class OccurrenceQuerySchema(Query):

@@ -100,8 +100,9 @@ class Activity(Aggregate):
         if self.kind not in TRAININGS and (self.hours or self.trainer or self.qualification):
             raise FieldInvalid("hours" if self.hours else "trainer", "only a training or drill has these")
 
-    def occurrences_until(self, last_day):
-        """The occurrences not made yet whose day is at most last_day (and the activity's end)."""
+    def occurrences_until(self, last_day, first_due=None):
+        """The occurrences not made yet whose day is at most last_day (and the activity's end); those
+        due before first_due are passed over (a project resumed after a suspension)."""
         if self.on is not None:
             made = [] if self.scheduled_count else [self._occurrence(self.on, self.on)]
             self.scheduled_count, self.next_on = 1, None
@@ -110,8 +111,9 @@ class Activity(Aggregate):
         day = nth_day(self.frequency, self.starts_on, self.scheduled_count)
         while day <= last_day and len(made) < MOST_AT_ONCE:
             following = nth_day(self.frequency, self.starts_on, self.scheduled_count + 1)
-            due_on = following - timedelta(days=1)
-            made.append(self._occurrence(day, min(due_on, self.ends_on) if self.ends_on else due_on))
+            due_on = min(following - timedelta(days=1), self.ends_on or following)
+            if first_due is None or due_on >= first_due:
+                made.append(self._occurrence(day, due_on))
             self.scheduled_count, day = self.scheduled_count + 1, following
         self.next_on = None if self.ends_on and day > self.ends_on else day
         return made
@@ -133,7 +135,7 @@ class Occurrence(Aggregate):
     kind: str
     scheduled_on: date
     due_on: date
-    status: str = "scheduled"              # then done, or missed
+    status: str = "scheduled"              # then done or missed; cancelled while its project is suspended or over
     done_on: date | None = None
     reached: int | None = None             # people reached, or attendance of a training or drill
     attendee_ids: list = field(default_factory=list)  # assignment ids, when the sign-in sheet names them
@@ -182,8 +184,10 @@ class Occurrence(Aggregate):
 
 def still_carried_out(occurrences, today):
     """Reviewers' question (是否还在持续开展), answered from the occurrences (see RULE). An occurrence
-    past its due date and not done counts as missed even before the timer has marked it."""
-    window = [o for o in occurrences if today - timedelta(days=WINDOW_DAYS) <= o.due_on < today]
+    past its due date and not done counts as missed even before the timer has marked it; one
+    cancelled (its project suspended) does not count."""
+    window = [o for o in occurrences if today - timedelta(days=WINDOW_DAYS) <= o.due_on < today
+              and o.status != "cancelled"]
     done = sum(o.status == "done" for o in window)
     recent = sorted(window, key=lambda o: (o.due_on, o.scheduled_on))[-RECENT:]
     share = round(done / len(window), 4) if window else None

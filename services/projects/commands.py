@@ -8,7 +8,7 @@ from safecommunity.errors import Conflict, FieldInvalid
 
 from . import schemas as s
 from .activities import HORIZON_DAYS, WINDOW_DAYS, Activity, still_carried_out, training_hours
-from .domain import Funding, Project, ledger_totals
+from .domain import PAUSED, Funding, Project, ledger_totals
 from .organisation import COMMITTEE_KINDS, Meeting, WorkingGroup, check_areas_free, quarters_met
 
 
@@ -39,9 +39,16 @@ def change_project(store, caller, project_id, command):
 
 
 def move_project(store, caller, project_id, command):
+    """A project suspended or completed has its occurrences not yet due cancelled (never missed);
+    one resumed has them back, and those of the suspension are never made."""
     project = store.projects.get(project_id, for_update=True)
     project.move_to(command["to"], caller.subject, utcnow(), command["reason"])
     store.projects.save(project)
+    today = sitetime.today()
+    if project.lifecycle in PAUSED:
+        store.occurrences.set_status(project_id, "scheduled", "cancelled", today)
+    elif project.lifecycle == "active":
+        store.occurrences.set_status(project_id, "cancelled", "scheduled", today)
 
 
 def add_funding(store, caller, project_id, command):
@@ -189,7 +196,7 @@ def check_activities(store):
     today = sitetime.today()
     made = 0
     for activity in store.activities.claim_behind(today + timedelta(days=HORIZON_DAYS)):
-        occurrences = activity.occurrences_until(today + timedelta(days=HORIZON_DAYS))
+        occurrences = activity.occurrences_until(today + timedelta(days=HORIZON_DAYS), first_due=today)
         store.occurrences.add_many(occurrences)
         store.activities.save(activity)
         made += len(occurrences)

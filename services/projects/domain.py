@@ -16,6 +16,8 @@ LIFECYCLE = ("planned", "active", "completed", "suspended")
 # life-cycle stage -> the stages it may move to
 NEXT_STAGES = {"planned": ("active",), "active": ("completed", "suspended"), "suspended": ("active",),
                "completed": ()}
+# a project whose activities run (extended, missed) and one whose occurrences are not expected
+RUNNING, PAUSED = ("planned", "active"), ("suspended", "completed")
 # what PATCH may change (the life cycle has its own route; the ledger its own rows)
 CHANGEABLE = ("name", "intervention_area", "status", "working_group_id", "working_group", "target_group",
               "start_date", "lead_department", "partner_departments", "target_kind", "target_code",

@@ -287,3 +287,21 @@ def test_an_activity_needs_an_owner_a_place_and_a_date_or_a_frequency(projects):
         answer = api.send("POST", P + f"/projects/{project['id']}/activities", {**base, **overrides})
         assert (answer.status_code, list(answer.json().get("fields", {}))) == (400, [field]), (overrides, answer.text)
     assert rows(engine, "SELECT id FROM activities") == [] and rows(engine, "SELECT id FROM occurrences") == []
+
+
+def test_a_suspended_project_has_its_coming_occurrences_cancelled_and_back_when_it_resumes(projects):
+    api, engine = projects["api"], projects["engine"]
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    today = sitetime.today()
+    activity = call(api, "POST", f"/projects/{project['id']}/activities", {
+        "name": "weekly visit", "kind": "visit", "owner_department": "civil_affairs", "place": "homes",
+        "frequency": "weekly", "starts_on": today.isoformat()}, expect=201)
+    path = f"/activities/{activity['id']}/occurrences"
+    for stage in ("active", "suspended"):
+        call(api, "POST", f"/projects/{project['id']}/lifecycle", {"to": stage})
+    assert {o["status"] for o in call(api, "GET", path)["occurrences"]} == {"cancelled"}
+    assert call(api, "GET", path, status="cancelled")["occurrences"][0]["scheduled_on"] == today.isoformat()
+    call(api, "POST", f"/projects/{project['id']}/lifecycle", {"to": "active"})
+    assert {o["status"] for o in call(api, "GET", path)["occurrences"]} == {"scheduled"}
+    time.sleep(0.5)  # the timer turns
+    assert events(engine, "activity.missed") == []

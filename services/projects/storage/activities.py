@@ -5,8 +5,15 @@ from sqlalchemy import select, update
 from safecommunity.errors import Conflict
 
 from ..activities import TRAININGS, Activity, Occurrence
+from ..domain import RUNNING
 from .base import Repository, values_of
-from .tables import activities, occurrences
+from .tables import activities, occurrences, projects
+
+
+def running(project_id_column):
+    """Of a project planned or active: a suspended or completed one's activities are not extended,
+    nor its occurrences missed (the ones not yet due are cancelled: commands.move_project)."""
+    return project_id_column.in_(select(projects.c.id).where(projects.c.lifecycle.in_(RUNNING)))
 
 
 class ActivityRepository(Repository):
@@ -19,7 +26,7 @@ class ActivityRepository(Repository):
     def claim_behind(self, horizon, limit=200):
         """Recurring activities whose next occurrence is within the horizon, locked; replicas skip
         each other's rows (PostgreSQL; SQLite has one writer anyway)."""
-        return self.select(select(activities).where(activities.c.next_on <= horizon)
+        return self.select(select(activities).where(activities.c.next_on <= horizon, running(activities.c.project_id))
                            .order_by(activities.c.next_on).limit(limit).with_for_update(skip_locked=True))
 
     def trainings(self, since, until):
@@ -47,8 +54,15 @@ class OccurrenceRepository(Repository):
                                                      occurrences.c.due_on >= since, occurrences.c.due_on < until))
 
     def past_due(self, today, limit=500):
-        return self.select(select(occurrences).where(occurrences.c.status == "scheduled", occurrences.c.due_on < today)
+        return self.select(select(occurrences).where(occurrences.c.status == "scheduled", occurrences.c.due_on < today,
+                                                     running(occurrences.c.project_id))
                            .order_by(occurrences.c.due_on).limit(limit))
+
+    def set_status(self, project_id, old, new, today):
+        """A project's occurrences in status old not due before today, now in status new."""
+        self.session.execute(update(occurrences).where(occurrences.c.project_id == project_id,
+                                                       occurrences.c.status == old, occurrences.c.due_on >= today)
+                             .values(status=new))
 
     def save_if_scheduled(self, occurrence):
         """Write the occurrence's new state if the row is still scheduled; whether it was."""

@@ -204,3 +204,16 @@ def test_training_hours_count_per_member_in_the_year_with_members_who_had_none()
     answer = training_hours(trainings, {"a-3", "a-1"}, 2026)
     assert [(m["assignment_id"], m["hours"], m["trainings"], m["meets_target"]) for m in answer["members"]] == [
         ("a-1", 60.0, 2, True), ("a-2", 40.0, 1, False), ("a-3", 0.0, 0, False)]
+
+
+def test_a_resumed_activity_passes_over_the_occurrences_due_before_it_resumed():
+    activity, _ = recurring("weekly", date(2026, 11, 2), today=date(2026, 11, 2))
+    assert activity.next_on == date(2026, 12, 7)
+    resumed = activity.occurrences_until(date(2027, 1, 20), first_due=date(2027, 1, 10))
+    assert days(resumed) == [("2027-01-04", "2027-01-10"), ("2027-01-11", "2027-01-17"),
+                             ("2027-01-18", "2027-01-24")]
+
+
+def test_an_occurrence_cancelled_while_its_project_was_suspended_does_not_count():
+    made = history(*["done"] * 9 + ["cancelled"] * 3)
+    assert (still_carried_out(made, TODAY)["still_carried_out"], still_carried_out(made, TODAY)["due"]) == (True, 9)

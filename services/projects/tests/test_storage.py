@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from safecommunity import sitetime
+from safecommunity.auth import Caller
 from safecommunity.database import make_engine
 from safecommunity.migrate import upgrade
 from safecommunity.tables import outbox
 from services.projects.activities import Activity
-from services.projects.commands import check_activities
+from services.projects.commands import check_activities, move_project
 from services.projects.domain import Project
 from services.projects.storage import ProjectsUnitOfWork, metadata
 
@@ -82,3 +83,35 @@ def test_an_occurrence_two_replicas_saw_scheduled_is_missed_once(uow):
     other.commit()
     assert types(uow()).count("activity.missed") == 2
     assert check_activities(uow()) == (0, 0)
+
+
+def schedule_daily(store, project, starts_on):
+    activity, made = Activity.schedule(sitetime.today(), "clerk", AT, project_id=project.id, name="call",
+                                       owner_department="civil_affairs", grid_code="G1", frequency="daily",
+                                       starts_on=starts_on)
+    store.activities.add(activity)
+    store.occurrences.add_many(made)
+    return activity
+
+
+def statuses(store, project_id):
+    found = store.occurrences.list({"project_id": project_id}, 500, 0)
+    return {status: sum(o.status == status for o in found) for status in {o.status for o in found}}
+
+
+def test_a_suspended_projects_occurrences_are_cancelled_never_missed_and_back_when_it_resumes(uow):
+    store = uow()
+    today = sitetime.today()
+    project = Project.create("clerk", AT, name="Falls", intervention_area="elderly")
+    store.projects.add(project)
+    schedule_daily(store, project, today - timedelta(days=2))
+    store.commit()
+    for stage in ("active", "suspended"):
+        move_project(store, Caller("lead", frozenset()), project.id, {"to": stage, "reason": None})
+        store.commit()
+    assert statuses(uow(), project.id) == {"scheduled": 2, "cancelled": 32}
+    assert check_activities(uow()) == (0, 0)
+    move_project(store, Caller("lead", frozenset()), project.id, {"to": "active", "reason": None})
+    store.commit()
+    assert statuses(uow(), project.id) == {"scheduled": 34}
+    assert check_activities(uow()) == (0, 2)

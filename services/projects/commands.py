@@ -132,6 +132,7 @@ def merge_group(store, caller, group_id, into):
     target = store.groups.get(into, for_update=True)
     target.absorb(group, caller.subject, utcnow())
     store.projects.move("working_group_id", group.id, target.id)
+    store.areas.hold(group.id, [])
     store.groups.delete(group.id)
     store.groups.save(target)
     store.areas.hold(target.id, target.areas)

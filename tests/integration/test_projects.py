@@ -72,6 +72,8 @@ def test_the_seeded_organisation_has_one_working_group_per_area_and_a_site_resha
     call(api, "POST", "/areas", {"code": "lifts", "name": "again"}, expect=409)
     assert call(api, "PATCH", "/areas/lifts", {"name": "Lifts and escalators"})["name"] == "Lifts and escalators"
     call(api, "POST", "/working-groups", {"name": "Another water group", "areas": ["water"]}, expect=409)
+    call(api, "POST", "/working-groups", {"name": water["name"], "areas": ["lifts"]}, expect=409)
+    call(api, "PATCH", f"/working-groups/{water['id']}", {"name": sports["name"]}, expect=409)
     merged = call(api, "POST", f"/working-groups/{water['id']}/merge", {"into": sports["id"]})
     assert merged["areas"] == ["sports", "water"]
     call(api, "GET", f"/working-groups/{water['id']}", expect=404)

@@ -1,11 +1,13 @@
 """What the projects repositories share: rows to aggregates and back, ids from URLs."""
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import date, datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from safecommunity.database import as_utc
-from safecommunity.errors import NotFound
+from safecommunity.errors import Conflict, NotFound
 from safecommunity.text import text_problem
 
 
@@ -35,6 +37,15 @@ def row_values(row):
     return {key: as_utc(value) if isinstance(value, datetime) else value for key, value in row._mapping.items()}
 
 
+@contextmanager
+def unique(what):
+    """A unique key a write would break (a working group's name, an occurrence's day): a 409."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise Conflict(f"{what} exists already (or was just made by another request)") from exc
+
+
 class Repository:
     table, aggregate, what, key = None, None, None, "id"
 
@@ -46,14 +57,16 @@ class Repository:
 
     def add_many(self, items):
         if items:
-            self.session.execute(self.table.insert(), [values_of(item, self.table) for item in items])
+            with unique(f"such a {self.what}"):
+                self.session.execute(self.table.insert(), [values_of(item, self.table) for item in items])
             for item in items:
                 self.uow.track(item)
 
     def save(self, item):
         values = {k: v for k, v in values_of(item, self.table).items() if k != self.key}
-        self.session.execute(update(self.table).where(self.table.c[self.key] == getattr(item, self.key))
-                             .values(**values))
+        with unique(f"such a {self.what}"):
+            self.session.execute(update(self.table).where(self.table.c[self.key] == getattr(item, self.key))
+                                 .values(**values))
         self.uow.track(item)
 
     def get(self, item_id, for_update=False):

@@ -46,10 +46,14 @@ class AreaRepository:
                                          .order_by(areas.c.code)))
 
     def hold(self, group_id, codes):
-        """The group holds exactly these areas."""
+        """The group holds exactly these areas; one another group took meanwhile is a 409."""
         self.session.execute(update(areas).where(areas.c.working_group_id == group_id).values(working_group_id=None))
         if codes:
-            self.session.execute(update(areas).where(areas.c.code.in_(codes)).values(working_group_id=group_id))
+            free = areas.c.working_group_id.is_(None) | (areas.c.working_group_id == group_id)
+            taken = self.session.execute(update(areas).where(areas.c.code.in_(codes), free)
+                                         .values(working_group_id=group_id)).rowcount
+            if taken != len(set(codes)):
+                raise Conflict("an area was just given to another working group; look again")
 
     def delete(self, code):
         self.session.execute(delete(areas).where(areas.c.code == code))
@@ -82,6 +86,11 @@ class OrganisationLog:
 
 class GroupRepository(Repository):
     table, aggregate, what = working_groups, WorkingGroup, "working group"
+
+    def add(self, group):
+        if self.session.execute(select(working_groups.c.id).where(working_groups.c.name == group.name)).first():
+            raise Conflict(f"a working group is named {group.name} already")
+        super().add(group)
 
     def load(self, row):
         group = super().load(row)

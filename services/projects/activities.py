@@ -86,7 +86,8 @@ class Activity(Aggregate):
         if self.frequency and self.starts_on is None:
             raise FieldInvalid("starts_on", "a recurring activity needs its first day")
         if self.frequency is None and (self.starts_on or self.ends_on):
-            raise FieldInvalid("starts_on", "only a recurring activity has a start and an end")
+            raise FieldInvalid("starts_on" if self.starts_on else "ends_on",
+                               "only a recurring activity has a start and an end")
         if self.starts_on and self.starts_on < today - timedelta(days=EARLIEST_START_DAYS):
             raise FieldInvalid("starts_on", f"at most {EARLIEST_START_DAYS} days ago")
         if self.ends_on and self.ends_on < self.starts_on:

@@ -97,6 +97,7 @@ def test_a_dated_activity_has_one_occurrence_due_on_its_day():
     ({"hours": 2}, "hours"),
     ({"campaign": "day_11_9"}, "campaign"),
     ({"kind": "campaign", "campaign": "day_11_9"}, "on"),
+    ({"frequency": None, "starts_on": None, "on": date(2027, 1, 1), "ends_on": date(2027, 2, 1)}, "ends_on"),
 ])
 def test_an_activity_needs_one_owner_one_place_and_a_date_or_a_frequency(fields, field):
     with pytest.raises(FieldInvalid) as error:

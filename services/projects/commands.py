@@ -209,4 +209,12 @@ def check_activities(store):
 
 
 def training_hours_of(store, year):
-    return training_hours(store.activities.trainings(*year_span(year)), store.groups.members(), year)
+    """Every member of the committee and of the working groups, and anyone who attended."""
+    members = set(store.committee.get()["members"]) | store.groups.members()
+    return training_hours(store.activities.trainings(*year_span(year)), members, year)
+
+
+def set_committee(store, caller, command):
+    store.committee.put(command["office_department"], command["members"], caller.subject)
+    store.organisation_log.write("committee", "committee", "change", office_department=command["office_department"],
+                                 member_count=len(command["members"]))

@@ -232,6 +232,9 @@ def test_a_training_counts_hours_per_member_and_a_campaign_its_reach(projects):
     call(api, "POST", "/areas", {"code": "lifts", "name": "Lifts 电梯"}, expect=201)
     call(api, "POST", "/working-groups", {"name": "Lifts group", "areas": ["lifts"], "members": ["a-1", "a-3"]},
          expect=201)
+    committee = call(api, "PUT", "/committee", {"office_department": "work_safety", "members": ["a-4", "a-1"]})
+    assert (committee["members"], committee["changed_by"]) == (["a-4", "a-1"], "office-clerk")
+    assert call(projects["reader"], "GET", "/committee")["office_department"] == "work_safety"
     project = call(api, "POST", "/projects", project_body(), expect=201)
     today = sitetime.today()
     training = call(api, "POST", f"/projects/{project['id']}/activities", {
@@ -242,7 +245,7 @@ def test_a_training_counts_hours_per_member_and_a_campaign_its_reach(projects):
     call(api, "POST", f"/occurrences/{occurrence['id']}/done", {
         "done_on": today.isoformat(), "reached": 25, "attendee_ids": ["a-1", "a-2"], "certificates_issued": 20})
     hours = call(api, "GET", "/training-hours", year=today.year)
-    assert {m["assignment_id"]: m["hours"] for m in hours["members"]} == {"a-1": 4, "a-2": 4, "a-3": 0}
+    assert {m["assignment_id"]: m["hours"] for m in hours["members"]} == {"a-1": 4, "a-2": 4, "a-3": 0, "a-4": 0}
     assert hours["target_hours"] == 60 and not any(m["meets_target"] for m in hours["members"])
     [held] = events(engine, "training.held")
     assert held["data"]["attendance"] == 25 and held["data"]["certificates_issued"] == 20

@@ -86,6 +86,8 @@ def routes(ids):
         ("POST", f"{P}/meetings", meeting_body(), []),
         ("GET", f"{P}/meetings", None, ["kind", "working_group_id", "year", "limit", "offset"]),
         ("GET", f"{P}/meetings/{ids['meeting']}", None, []),
+        ("GET", f"{P}/committee", None, []),
+        ("PUT", f"{P}/committee", {"office_department": "work_safety", "members": ["a-1", "a-2"]}, []),
         ("GET", f"{P}/committee/quarters", None, ["year"]),
         ("POST", f"{P}/projects", project_body(), []),
         ("GET", f"{P}/projects", None, ["intervention_area", "working_group_id", "status", "lifecycle", "limit",

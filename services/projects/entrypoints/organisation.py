@@ -101,6 +101,18 @@ class OrganisationEntrypoints:
     def show_meeting(self, request, meeting_id):
         return s.MeetingSchema().dump(self.store.meetings.get(meeting_id))
 
+    @http("GET", "/api/projects/committee", scope=READ)
+    def show_committee(self, request):
+        """The promotion committee: its office and members (assignment ids)."""
+        s.Strict().load(request.args)
+        return self.store.committee.get()
+
+    @http("PUT", "/api/projects/committee", body=s.CommitteeSchema, scope=WRITE)
+    def set_committee(self, request):
+        do.set_committee(self.store, self.caller, s.CommitteeSchema().load(read_json(request)))
+        self.store.commit()
+        return self.store.committee.get()
+
     @http("GET", "/api/projects/committee/quarters", query=s.QuarterQuerySchema, scope=READ)
     def check_committee_quarters(self, request):
         """Whether the committee met (committee or joint meeting) at least once in each quarter of `year`."""

@@ -14,6 +14,7 @@ from .organisation import (  # noqa: F401
     AddAreaSchema,
     AreaSchema,
     ChangeGroupSchema,
+    CommitteeSchema,
     CreateGroupSchema,
     GroupSchema,
     HoldMeetingSchema,

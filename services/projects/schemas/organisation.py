@@ -84,6 +84,13 @@ class MeetingQuerySchema(Query):
     year = year()
 
 
+class CommitteeSchema(Strict):
+    """The promotion committee: its office (a department code, usually work safety's) and its
+    members (assignment ids); PUT replaces both."""
+    office_department = code(required=True, allow_none=True)
+    members = unique_ids(required=True)
+
+
 class OrganisationHistoryQuerySchema(Query):
     pass
 

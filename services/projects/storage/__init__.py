@@ -2,7 +2,7 @@
 from safecommunity.storage import ConflictOnDuplicate, UnitOfWork
 
 from .activities import ActivityRepository, OccurrenceRepository
-from .organisation import AreaRepository, GroupRepository, MeetingRepository, OrganisationLog
+from .organisation import AreaRepository, CommitteeRepository, GroupRepository, MeetingRepository, OrganisationLog
 from .projects import ProjectRepository
 from .tables import metadata  # noqa: F401 (migrations/env.py)
 
@@ -15,6 +15,7 @@ class ProjectsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
         self.groups = GroupRepository(self)
         self.meetings = MeetingRepository(self)
         self.organisation_log = OrganisationLog(self)
+        self.committee = CommitteeRepository(self)
         self.activities = ActivityRepository(self)
         self.occurrences = OccurrenceRepository(self)
 

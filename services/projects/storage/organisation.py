@@ -5,8 +5,8 @@ from safecommunity.database import utcnow
 from safecommunity.errors import Conflict, FieldInvalid
 
 from ..organisation import Meeting, WorkingGroup
-from .base import Repository, jsonable, not_found, plausible_id, row_values
-from .tables import areas, meetings, organisation_history, working_groups
+from .base import Repository, jsonable, not_found, plausible_id, row_values, unique
+from .tables import areas, committee, meetings, organisation_history, working_groups
 
 
 class AreaRepository:
@@ -57,6 +57,27 @@ class AreaRepository:
 
     def delete(self, code):
         self.session.execute(delete(areas).where(areas.c.code == code))
+
+
+class CommitteeRepository:
+    """The site's one promotion committee: its office (a department code) and members."""
+    KEY = "committee"
+
+    def __init__(self, uow):
+        self.session = uow.session
+
+    def get(self):
+        row = self.session.execute(select(committee).where(committee.c.id == self.KEY)).first()
+        values = row_values(row) if row else {"office_department": None, "members": [], "changed_by": None,
+                                              "changed_at": None}
+        return {k: v for k, v in values.items() if k != "id"}
+
+    def put(self, office_department, members, actor):
+        values = {"office_department": office_department, "members": members, "changed_by": actor,
+                  "changed_at": utcnow()}
+        if self.session.execute(update(committee).where(committee.c.id == self.KEY).values(**values)).rowcount == 0:
+            with unique("the committee"):
+                self.session.execute(insert(committee), [{"id": self.KEY, **values}])
 
 
 class OrganisationLog:

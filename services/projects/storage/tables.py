@@ -98,10 +98,18 @@ working_groups = Table(
     who("created_by"), moment("created_at"), who("changed_by"), moment("changed_at"),
 )
 
+committee = Table(
+    "committee", metadata,   # one row: the site's promotion committee (促进委员会) and its office
+    Column("id", String(12), primary_key=True),
+    Column("office_department", String(CODE)),
+    Column("members", JSON, nullable=False),
+    who("changed_by"), moment("changed_at"),
+)
+
 organisation_history = Table(
     "organisation_history", metadata,
     Column("id", AUTO_ID, primary_key=True, autoincrement=True),
-    Column("subject_type", String(20), nullable=False),   # area or working_group
+    Column("subject_type", String(20), nullable=False),   # area, working_group or committee
     Column("subject_id", String(ID), nullable=False),
     Column("action", String(20), nullable=False),
     Column("actor", String(WHO), nullable=False),

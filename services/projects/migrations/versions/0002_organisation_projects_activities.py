@@ -1,4 +1,5 @@
-"""the organisation (intervention areas, working groups, who changed them, meetings), projects' full field set,
+"""the organisation (the committee, intervention areas, working groups, who changed them, meetings),
+projects' full field set,
 life cycle, history and funding ledger, activities and their occurrences; the areas and groups of
 seeds/organisation.yaml
 
@@ -105,6 +106,14 @@ def upgrade() -> None:
     sa.UniqueConstraint('name')
     )
 
+    op.create_table('committee',
+    sa.Column('id', sa.String(length=12), nullable=False),
+    sa.Column('office_department', sa.String(length=40), nullable=True),
+    sa.Column('members', sa.JSON(), nullable=False),
+    who('changed_by'), moment('changed_at'),
+    sa.PrimaryKeyConstraint('id')
+    )
+
     op.create_table('organisation_history',
     sa.Column('id', AUTO_ID, autoincrement=True, nullable=False),
     sa.Column('subject_type', sa.String(length=20), nullable=False),
@@ -204,7 +213,7 @@ def seed(areas, groups):
 
 
 def downgrade() -> None:
-    for table in ('occurrences', 'activities', 'meetings', 'organisation_history', 'working_groups', 'intervention_areas',
+    for table in ('occurrences', 'activities', 'meetings', 'organisation_history', 'committee', 'working_groups', 'intervention_areas',
                   'project_funding', 'project_history'):
         op.drop_table(table)
     with op.batch_alter_table('projects') as batch_op:

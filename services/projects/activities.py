@@ -15,6 +15,8 @@ from safecommunity.domain import Aggregate
 from safecommunity.errors import Conflict, FieldInvalid
 from safecommunity.ids import new_id
 
+from .domain import now_utc
+
 FREQUENCIES = {"daily": (1, 0), "weekly": (7, 0), "monthly": (0, 1), "quarterly": (0, 3), "yearly": (0, 12)}
 TRAININGS = ("training", "drill")
 KINDS = ("activity", "inspection", "visit", "contest", "campaign", *TRAININGS)
@@ -69,7 +71,7 @@ class Activity(Aggregate):
     @classmethod
     def schedule(cls, today, actor="system", at=None, **details):
         """The activity and its first occurrences (those up to today + HORIZON_DAYS)."""
-        activity = cls(**details, created_by=actor, created_at=at)
+        activity = cls(**details, created_by=actor, created_at=at or now_utc())
         activity.check(today)
         activity.record("activity.scheduled", activity_id=activity.id, project_id=activity.project_id,
                         kind=activity.kind, frequency=activity.frequency, on=activity.on,

@@ -3,7 +3,7 @@
 Organisation (areas, working groups, meetings) is in organisation.py; activities and their
 occurrences in activities.py."""
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from safecommunity.domain import Aggregate
 from safecommunity.errors import FieldInvalid, IllegalTransition
@@ -25,6 +25,10 @@ CHANGEABLE = ("name", "intervention_area", "status", "working_group_id", "workin
 # a stored field -> the request's field it comes from (what a change is named by)
 REQUEST_FIELD = {"target_kind": "target", "target_code": "target", "baseline_figure": "baseline",
                  "baseline_period": "baseline", "baseline_source": "baseline"}
+
+
+def now_utc():
+    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class Project(Aggregate):
 
     @classmethod
     def create(cls, actor="system", at=None, **details):
+        at = at or now_utc()
         project = cls(**details, created_by=actor, created_at=at, changed_by=actor, changed_at=at)
         project.check()
         project.log(HistoryEntry("create", None, project.lifecycle, actor, at))
@@ -81,6 +86,7 @@ class Project(Aggregate):
     def change(self, actor, at, **changes):
         """PATCH: the fields given, as given; a history row and project.updated name what changed, by
         the request's names (target, baseline)."""
+        at = at or now_utc()
         different = [name for name, value in changes.items() if getattr(self, name) != value]
         if not different:
             return []
@@ -100,7 +106,7 @@ class Project(Aggregate):
             allowed = ", ".join(NEXT_STAGES[self.lifecycle]) or "nothing: it is over"
             raise IllegalTransition(f"project {self.id} is {self.lifecycle}; it cannot become {stage} "
                                     f"(from {self.lifecycle}: {allowed})")
-        previous, self.lifecycle = self.lifecycle, stage
+        previous, self.lifecycle, at = self.lifecycle, stage, at or now_utc()
         self.changed_by, self.changed_at = actor, at
         self.log(HistoryEntry("lifecycle", previous, stage, actor, at, reason))
         self.record("project.status_changed", project_id=self.id, previous_lifecycle=previous, lifecycle=stage,

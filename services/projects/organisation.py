@@ -10,6 +10,8 @@ from safecommunity.domain import Aggregate
 from safecommunity.errors import Conflict, FieldInvalid
 from safecommunity.ids import new_id
 
+from .domain import now_utc
+
 SEED_FILE = Path(__file__).with_name("seeds") / "organisation.yaml"
 MEETING_KINDS = ("committee", "working_group", "joint")
 # a joint meeting is the committee sitting with its working groups: it counts as the committee's
@@ -40,6 +42,7 @@ class WorkingGroup(Aggregate):
 
     @classmethod
     def create(cls, actor="system", at=None, **details):
+        at = at or now_utc()
         group = cls(**details, created_by=actor, created_at=at, changed_by=actor, changed_at=at)
         group.check()
         group.record("working_group.created", working_group_id=group.id, name=group.name, areas=list(group.areas),
@@ -92,7 +95,7 @@ class Meeting(Aggregate):
 
     @classmethod
     def hold(cls, actor="system", at=None, **details):
-        meeting = cls(**details, created_by=actor, created_at=at)
+        meeting = cls(**details, created_by=actor, created_at=at or now_utc())
         if meeting.kind == "working_group" and not meeting.working_group_id:
             raise FieldInvalid("working_group_id", "a working group's meeting names its group")
         if len(meeting.attendee_ids) > meeting.attendance:

@@ -5,6 +5,7 @@ import json
 import time
 from datetime import timedelta
 
+import eventlet
 import pytest
 from sqlalchemy import text
 
@@ -310,3 +311,45 @@ def test_a_suspended_project_has_its_coming_occurrences_cancelled_and_back_when_
     assert {o["status"] for o in call(api, "GET", path)["occurrences"]} == {"scheduled"}
     time.sleep(0.5)  # the timer turns
     assert events(engine, "activity.missed") == []
+
+
+def test_replicas_timers_on_postgresql_tell_each_missed_occurrence_once_and_make_each_once(databases):
+    """Three replicas' timers run at once on one PostgreSQL database, and a fourth comes late with
+    what it saw before them: each missed occurrence is told once, each occurrence made once."""
+    from sqlalchemy.orm import sessionmaker
+
+    from safecommunity.migrate import upgrade
+    from services.projects.activities import Activity
+    from services.projects.commands import check_activities
+    from services.projects.domain import Project
+    from services.projects.storage import ProjectsUnitOfWork
+
+    url = databases.url.format(service="projects")
+    upgrade("projects", url)
+    engine = make_engine(url)
+    open_one = lambda: ProjectsUnitOfWork(sessionmaker(engine, expire_on_commit=False)(), "projects")  # noqa: E731
+    store, today = open_one(), sitetime.today()
+    project = Project.create("clerk", None, name="Falls", intervention_area="elderly")
+    store.projects.add(project)
+    for n in range(5):  # made five days ago: the horizon is five days short, three days are past due
+        activity, made = Activity.schedule(today - timedelta(days=5), "clerk", None, project_id=project.id,
+                                           name=f"call {n}", owner_department="civil_affairs", grid_code="G1",
+                                           frequency="daily", starts_on=today - timedelta(days=3))
+        store.activities.add(activity)
+        store.occurrences.add_many(made)
+    store.commit()
+
+    replicas = [open_one() for _ in range(4)]
+    stale = replicas[3].occurrences.past_due(today)  # a replica's look, just before the others' turns
+    replicas[3].session.rollback()
+    turns = [eventlet.spawn(check_activities, replica) for replica in replicas[:3]]
+    assert sum(made for made, _ in (turn.wait() for turn in turns)) == 5 * 5
+    late = [o for o in stale if o.miss(today, None) and replicas[3].occurrences.save_if_scheduled(o)]
+    replicas[3].commit()
+    assert (len(stale), late) == (5 * 3, [])
+    missed = [e["data"]["occurrence_id"] for e in events(engine, "activity.missed")]
+    assert len(missed) == len(set(missed)) == 5 * 3
+    assert rows(engine, "SELECT count(*) AS n FROM occurrences")[0]["n"] == 5 * (3 + 1 + 31)
+    for replica in (store, *replicas):
+        replica.close()
+    engine.dispose()

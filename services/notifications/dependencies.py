@@ -19,7 +19,7 @@ from .warnings import CAP_TOKEN
 # the runner's overrides), then the environment.
 SETTINGS = {
     "NOTIFY_SEND_INTERVAL": 5.0,      # seconds between looks for deliveries due
-    "NOTIFY_SEND_BATCH": 100,         # deliveries claimed, sent and recorded together
+    "NOTIFY_SEND_BATCH": 200,         # deliveries claimed, sent and recorded together
     "NOTIFY_SEND_CONCURRENCY": 10,    # sends at the same time
     "SMS_BATCH_MAX": 1,               # numbers the SMS gateway takes in one call (comma-separated)
     "NOTIFY_MAX_ATTEMPTS": 5,         # sends before a delivery is dead
@@ -75,7 +75,7 @@ def build_channels(config):
                                                       get("SMTP_PASSWORD"), get("SMTP_FROM"), get("SMTP_TLS")),
                                            timeout)
     if get("SMS_GATEWAY_URL"):
-        channels["sms"] = AppriseChannel(sms_urls(get("SMS_GATEWAY_URL"), get("SMS_TO_FIELD")), timeout)
+        channels["sms"] = AppriseChannel(sms_urls(get("SMS_GATEWAY_URL"), get("SMS_TO_FIELD")), timeout, reuse=True)
     if get("WEBHOOK_SECRET"):  # never an unsigned webhook
         channels["webhook"] = WebhookChannel(get("WEBHOOK_SECRET"), timeout)
     return channels

@@ -45,7 +45,9 @@ def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, 
                     wanted.setdefault((recipient, channel), grid_trigger)
     found = addresses([key for key in wanted if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE])
     found.update({(COMMITTEE_OFFICE, channel): address for channel, address in office_channels})
-    notices = [notice(grid_trigger, recipient, channel, found) for (recipient, channel), grid_trigger in wanted.items()]
+    texts = {}  # one render per grid and channel: a grid's ten subscribers read the same words
+    notices = [notice(grid_trigger, recipient, channel, found, texts=texts)
+               for (recipient, channel), grid_trigger in wanted.items()]
     escalations = [Escalation.open(trigger.event_id, subscription.name, trigger.event_type, trigger.payload,
                                    subscription.escalation, told_grid(subscription, trigger.payload, directory, day),
                                    now, trigger.triggered_at)
@@ -72,10 +74,15 @@ def told_grid(subscription, payload, directory, day):
     return None
 
 
-def notice(trigger, recipient, channel, addresses, mark=""):
-    """One notice; addresses: {(recipient, channel): address}."""
-    subject, body = rendered(trigger.event_type, channel, trigger.payload, dict(trigger.names))
-    subject, body = (mark + subject if subject else subject), mark + body
+def notice(trigger, recipient, channel, addresses, mark="", texts=None):
+    """One notice; addresses: {(recipient, channel): address}; texts: (subject, body) already
+    rendered for a trigger and channel, kept there."""
+    texts = {} if texts is None else texts
+    key = (id(trigger), channel)
+    if key not in texts:
+        subject, body = rendered(trigger.event_type, channel, trigger.payload, dict(trigger.names))
+        texts[key] = (mark + subject if subject else subject), mark + body
+    subject, body = texts[key]
     if channel == "in_app":
         return Notification.deliver_in_app(trigger.event_id, recipient, subject, body, trigger.triggered_at)
     address = addresses.get((recipient, channel))
@@ -92,8 +99,8 @@ def escalate(escalation, trigger, directory, addresses, day, now):
         escalation.exhaust(now)
         return []
     recipients = list(dict.fromkeys(f"person:{holder.person_key}" for holder in holders))
-    found = addresses([(recipient, channel) for recipient in recipients for channel in escalation.channels])
-    notices = [notice(trigger, recipient, channel, found, mark=ESCALATED_MARK)
+    found, texts = addresses([(recipient, channel) for recipient in recipients for channel in escalation.channels]), {}
+    notices = [notice(trigger, recipient, channel, found, mark=ESCALATED_MARK, texts=texts)
                for recipient in recipients for channel in escalation.channels]
     escalation.escalate(grid, recipients, now, has_parent=directory.parent_of(grid) is not None)
     return notices

@@ -11,18 +11,22 @@ from .sending import observe
 
 def tell(store, sending, events):
     """Each event not handled before, told to whoever the rules and subscriptions name."""
-    notices = []
-    for event in store.inbox.claim(events):
+    notices, escalations, subscribed = [], [], {}
+    contacts, day, now = store.contacts(sending.sealer), sitetime.today(), utcnow()
+    fresh = store.inbox.claim(events)
+    store.directory.read_names(fresh_event.data for fresh_event in fresh)  # one query, not one an event
+    for event in fresh:
         if event.type == "hazard.reported":
             store.directory.hazard_reported(event.data)
+        if event.type not in subscribed:  # once per type and batch
+            subscribed[event.type] = list(sending.rules) + store.subscriptions.for_event(event.type)
         trigger = Trigger(event.id, event.type, event.data, moment(event.time), store.directory.names(event.data))
-        subscriptions = list(sending.rules) + store.subscriptions.for_event(event.type)
-        contacts = store.contacts(sending.sealer)
-        made, opened = fan_out(trigger, subscriptions, store.directory, contacts.many, sending.office_channels,
-                               sitetime.today(), utcnow(), store.directory.names)
-        store.deliveries.add_many(made)
-        store.escalations.add_many(opened)
+        made, opened = fan_out(trigger, subscribed[event.type], store.directory, contacts.many,
+                               sending.office_channels, day, now, store.directory.names)
         notices += made
+        escalations += opened
+    store.deliveries.add_many(notices)
+    store.escalations.add_many(escalations)
     store.commit()
     for notice in notices:
         if notice.sent_at or notice.status == "dead":  # in-app delivered, or no address: done already

@@ -39,7 +39,7 @@ def send_due(store, sending, now=utcnow, clock=time.monotonic):
         answers = send_all(sending, claimed)
         for notice in claimed:
             notice.record_answer(answers[notice.id], now(), sending.policy)
-            store.deliveries.save_progress(notice)
+        store.deliveries.save_progress(claimed)
         store.commit()
         for notice in claimed:
             observe(notice)

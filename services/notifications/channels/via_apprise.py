@@ -6,6 +6,7 @@ lines, which carry the server's answer (an SMTP error, an HTTP status): that is 
 recorded answer. Apprise does not say whether a failure is lasting, so every failed send is retried
 until the delivery runs out of attempts; only a URL Apprise cannot read is dead at once.
 """
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 import apprise
@@ -13,20 +14,29 @@ import apprise
 from . import Answer
 
 SMTP_MODES = ("starttls", "ssl", "insecure")  # Apprise's own names for the `mode` parameter
+REUSED = 4096  # notifiers kept per reusing channel: a district's grid heads and more
 
 
 class AppriseChannel:
     """url_for(address) -> the Apprise URL of one message's destination; timeout: seconds for the
-    connection and again for the answer (Apprise's cto / rto)."""
+    connection and again for the answer (Apprise's cto / rto). reuse: keep the notifier made for an
+    address for its next messages (the SMS gateway, whose Apprise plugin has no rate limit of its
+    own: making one costs about as much as the send); the others get a fresh one each time, so
+    Apprise's per-notifier throttle never holds one recipient's message behind another's."""
 
-    def __init__(self, url_for, timeout):
+    def __init__(self, url_for, timeout, reuse=False):
         self.url_for, self.timeout = url_for, timeout
+        self.notifier = lru_cache(maxsize=REUSED)(self._notifier) if reuse else self._notifier
 
-    def send(self, message):
-        url = self.url_for(message.address)
+    def _notifier(self, address):
+        url = self.url_for(address)
         url += ("&" if "?" in url else "?") + urlencode({"cto": self.timeout, "rto": self.timeout})
         notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
-        if not notifier.add(url):
+        return notifier if notifier.add(url) else None
+
+    def send(self, message):
+        notifier = self.notifier(message.address)
+        if notifier is None:
             return Answer(False, "the channel's settings do not make a valid address", retryable=False)
         result = notifier.notify(body=message.body, title=message.subject)
         text = " | ".join(entry.message for entry in result.logs()

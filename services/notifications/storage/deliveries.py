@@ -1,5 +1,5 @@
 """The delivery log: every notice, its sends and the channel's answers."""
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from safecommunity.database import as_utc
 from safecommunity.errors import IllegalTransition, NotFound
@@ -7,6 +7,7 @@ from safecommunity.errors import IllegalTransition, NotFound
 from ..domain import DUE, Notification
 from .tables import deliveries
 
+INSERT_CHUNK = 1000
 MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at", "acknowledged_at")
 PROGRESS = ("status", "attempts", "next_attempt_at", "last_answer", "sent_at")  # what a send changes
 
@@ -21,12 +22,14 @@ class DeliveryLog:
         self.uow = uow
 
     def add_many(self, notices):
-        if notices:
+        """In statements of INSERT_CHUNK rows: an alert's ten thousand notices never sit in memory
+        as parameters all at once."""
+        for start in range(0, len(notices), INSERT_CHUNK):
             self.uow.session.execute(insert(deliveries), [
                 {column.name: getattr(notice, column.name) for column in deliveries.columns}
-                for notice in notices])
-            for notice in notices:
-                self.uow.track(notice)
+                for notice in notices[start:start + INSERT_CHUNK]])
+        for notice in notices:
+            self.uow.track(notice)
 
     def add_new(self, notices):
         """Those of the notices whose event, channel and recipient are not in the log yet (a person
@@ -78,7 +81,14 @@ class DeliveryLog:
             self.uow.session.commit()
         return notices
 
-    def save_progress(self, notice):
-        self.uow.session.execute(update(deliveries).where(deliveries.c.id == notice.id).values(
-            {name: getattr(notice, name) for name in PROGRESS}))
-        self.uow.track(notice)
+    def save_progress(self, notices):
+        """What a batch of sends changed, in one statement executed for each (an executemany)."""
+        if not notices:
+            return
+        statement = update(deliveries).where(deliveries.c.id == bindparam("notice_id")).values(
+            {name: bindparam(name) for name in PROGRESS})
+        self.uow.session.execute(statement, [{"notice_id": notice.id, **{name: getattr(notice, name)
+                                                                           for name in PROGRESS}}
+                                             for notice in notices])
+        for notice in notices:
+            self.uow.track(notice)

@@ -17,7 +17,7 @@ class Directory:
 
     def __init__(self, uow):
         self.uow = uow
-        self._parents = None
+        self._parents, self._holders, self._kinds, self._names = None, {}, {}, {}
 
     @property
     def session(self):
@@ -27,16 +27,18 @@ class Directory:
     def grid_created(self, data):
         self._upsert(grids, grids.c.code, data["code"], name=data["name"], level=data["level"],
                      parent_code=data.get("parent_code"))
-        self._parents = None
+        self._parents, self._names = None, {}
 
     def department_registered(self, data):
         self._upsert(departments, departments.c.code, data["code"], name=data["name"], kind=data["kind"])
+        self._kinds, self._names = {}, {}
 
     def assignment_changed(self, data):
         self._upsert(role_holders, role_holders.c.assignment_id, data["assignment_id"],
                      person_key=data["person_key"], role=data["role"], grid_code=data.get("grid_code"),
                      department_code=data.get("department_code"), term_from=day(data["term_from"]),
                      term_to=day(data.get("term_to")))
+        self._holders = {}
 
     def hazard_reported(self, data):
         if data.get("unit_id"):
@@ -55,14 +57,22 @@ class Directory:
         return self._parents.get(grid_code)
 
     def holders(self, role, grid_code=None):
-        query = select(role_holders).where(role_holders.c.role == role)
-        if grid_code is not None:
-            query = query.where(role_holders.c.grid_code == grid_code)
-        return [Holder(**row._mapping) for row in self.session.execute(query.order_by(role_holders.c.assignment_id))]
+        """Read once per role and unit of work (a consumer's batch): a batch of hazards asks for
+        the grid heads of many grids and of the grids above them."""
+        if role not in self._holders:
+            by_grid = {}
+            query = select(role_holders).where(role_holders.c.role == role).order_by(role_holders.c.assignment_id)
+            for row in self.session.execute(query):
+                by_grid.setdefault(row.grid_code, []).append(Holder(**row._mapping))
+            self._holders[role] = by_grid
+        by_grid = self._holders[role]
+        return by_grid.get(grid_code, []) if grid_code is not None else [h for found in by_grid.values() for h in found]
 
     def departments_of_kind(self, kind):
-        return list(self.session.scalars(select(departments.c.code).where(departments.c.kind == kind)
-                                         .order_by(departments.c.code)))
+        if kind not in self._kinds:
+            self._kinds[kind] = list(self.session.scalars(select(departments.c.code).where(departments.c.kind == kind)
+                                                          .order_by(departments.c.code)))
+        return self._kinds[kind]
 
     def unit_of_hazard(self, hazard_id):
         return hazard_id and self.session.scalar(select(hazard_units.c.unit_id)
@@ -72,13 +82,24 @@ class Directory:
         """code -> name of those of the grids known here."""
         return dict(self.session.execute(select(grids.c.code, grids.c.name).where(grids.c.code.in_(set(codes)))).all())
 
+    def read_names(self, payloads):
+        """Read the names of the grids and departments the payloads name, in a query each."""
+        payloads = list(payloads)
+        for kind, table, field in (("grid", grids, "grid_code"), ("department", departments, "to_department")):
+            codes = {payload[field] for payload in payloads if payload.get(field)}
+            codes -= {code for known, code in self._names if known == kind}
+            if codes:
+                query = select(table.c.code, table.c.name).where(table.c.code.in_(codes))
+                found = dict(self.session.execute(query).all())
+                self._names.update({(kind, code): found.get(code) for code in codes})
+
     def names(self, payload):
         """(kind, name) pairs of the grid and department the payload names, for the templates."""
         found = []
-        if payload.get("grid_code"):
-            name = self.session.scalar(select(grids.c.name).where(grids.c.code == payload["grid_code"]))
-            found += [("grid", name)] if name else []
-        if payload.get("to_department"):
-            name = self.session.scalar(select(departments.c.name).where(departments.c.code == payload["to_department"]))
-            found += [("department", name)] if name else []
+        for kind, table, field in (("grid", grids, "grid_code"), ("department", departments, "to_department")):
+            code = payload.get(field)
+            if code and (kind, code) not in self._names:
+                self._names[kind, code] = self.session.scalar(select(table.c.name).where(table.c.code == code))
+            if code and self._names[kind, code]:
+                found.append((kind, self._names[kind, code]))
         return tuple(found)

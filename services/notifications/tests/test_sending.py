@@ -37,8 +37,8 @@ class FakeDeliveries:
     def claim_due(self, now, limit):
         return [n for n in self.notices if n.status in (QUEUED, RETRYING) and n.next_attempt_at <= now][:limit]
 
-    def save_progress(self, notice):
-        self.saved.append(notice)
+    def save_progress(self, notices):
+        self.saved += notices
 
 
 class FakeStore:

@@ -44,6 +44,7 @@ SETTINGS = {
     # Who is told what (rules.py): a site's rules file in place of the defaults, checked at start
     "NOTIFY_RULES_FILE": "",
     "NOTIFY_ESCALATE_INTERVAL": 30.0,  # seconds between looks for escalations due
+    "NOTIFY_DIGEST_INTERVAL": 60.0,   # seconds between looks for digests due (digests.py)
     # Fernet key(s) sealing contact addresses (contacts.py); embedded mode makes one if unset
     "NOTIFY_CONTACTS_KEY": "",
     # Public warnings (alerts.py): CAP's sender (no spaces, commas, < or &) and its names

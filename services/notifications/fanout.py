@@ -5,6 +5,7 @@ role where) and the address book are passed in."""
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from .digests import DigestLine
 from .domain import Notification, rendered
 from .escalation import Escalation
 from .recipients import COMMITTEE_OFFICE, grid_and_above, holders_at_or_above, resolve_all
@@ -22,7 +23,7 @@ class Trigger:
 
 
 def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, now, names_of=None):
-    """(notices, escalations) for one event. addresses([(recipient, channel)]) -> {(recipient,
+    """(notices, escalations, digest lines) for one event. addresses([(recipient, channel)]) -> {(recipient,
     channel): address} for those it has; office_channels: the committee office's (channel, address)
     pairs from the settings; names_of(payload): the names for one grid's notices of an event about
     several grids. Subscriptions are looked up by their grid scope, so an alert for a thousand grids
@@ -31,7 +32,7 @@ def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, 
     for subscription in subscriptions:
         if subscription.event_type == trigger.event_type:
             by_scope[subscription.scope].append(subscription)
-    wanted, matched = {}, {}  # (recipient, channel) -> the grid's trigger told; name -> subscription
+    wanted, later, matched = {}, {}, {}  # (recipient, channel[, schedule]) -> the grid's trigger; name -> it
     for grid_trigger in per_grid(trigger, names_of):
         payload = grid_trigger.payload
         scopes = [None] + grid_and_above(directory, payload.get("grid_code"))
@@ -42,7 +43,10 @@ def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, 
             for recipient in resolve_all(subscription.to, payload, directory, day):
                 extra = tuple(channel for channel, _ in office_channels) if recipient == COMMITTEE_OFFICE else ()
                 for channel in dict.fromkeys(subscription.channels + extra):
-                    wanted.setdefault((recipient, channel), grid_trigger)
+                    if subscription.schedule:  # kept for the recipient's next digest
+                        later.setdefault((recipient, channel, subscription.schedule), grid_trigger)
+                    else:
+                        wanted.setdefault((recipient, channel), grid_trigger)
     found = addresses([key for key in wanted if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE])
     found.update({(COMMITTEE_OFFICE, channel): address for channel, address in office_channels})
     texts = {}  # one render per grid and channel: a grid's ten subscribers read the same words
@@ -52,7 +56,10 @@ def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, 
                                    subscription.escalation, told_grid(subscription, trigger.payload, directory, day),
                                    now, trigger.triggered_at)
                    for subscription in matched.values() if subscription.asks_action and subscription.escalation]
-    return notices, escalations
+    lines = [DigestLine(recipient, channel, schedule, trigger.event_id, trigger.event_type,
+                        text_of(grid_trigger, "in_app", texts)[0])
+             for (recipient, channel, schedule), grid_trigger in later.items()]
+    return notices, escalations, lines
 
 
 def per_grid(trigger, names_of=None):
@@ -75,14 +82,25 @@ def told_grid(subscription, payload, directory, day):
 
 
 def notice(trigger, recipient, channel, addresses, mark="", texts=None):
-    """One notice; addresses: {(recipient, channel): address}; texts: (subject, body) already
-    rendered for a trigger and channel, kept there."""
+    """One notice; addresses: {(recipient, channel): address}; texts: see text_of."""
+    return notice_of(trigger, recipient, channel, *text_of(trigger, channel, texts, mark), addresses)
+
+
+def text_of(trigger, channel, texts=None, mark=""):
+    """(subject, body) for the trigger on the channel; texts: those already rendered, kept there."""
     texts = {} if texts is None else texts
     key = (id(trigger), channel)
     if key not in texts:
         subject, body = rendered(trigger.event_type, channel, trigger.payload, dict(trigger.names))
         texts[key] = (mark + subject if subject else subject), mark + body
-    subject, body = texts[key]
+    return texts[key]
+
+
+def notice_of(trigger, recipient, channel, subject, body, addresses):
+    """A notice of text already made; addresses: {(recipient, channel): address}, or a function of
+    the wanted pairs giving it."""
+    if callable(addresses):
+        addresses = addresses([(recipient, channel)]) if channel != "in_app" else {}
     if channel == "in_app":
         return Notification.deliver_in_app(trigger.event_id, recipient, subject, body, trigger.triggered_at)
     address = addresses.get((recipient, channel))

@@ -1,17 +1,20 @@
 """The service's steps with the store: events told to their recipients, escalations moved on, and
 an acknowledgement that stops them. Entrypoints (service.py) call these and nothing else."""
+from sqlalchemy.exc import IntegrityError
+
 from safecommunity import sitetime
 from safecommunity.database import utcnow
 
+from .digests import compose
 from .domain import moment
-from .fanout import Trigger, escalate, fan_out
+from .fanout import Trigger, escalate, fan_out, notice_of
 from .recipients import holders_at_or_above, person
 from .sending import observe
 
 
 def tell(store, sending, events):
     """Each event not handled before, told to whoever the rules and subscriptions name."""
-    notices, escalations, subscribed = [], [], {}
+    notices, escalations, lines, subscribed = [], [], [], {}
     contacts, day, now = store.contacts(sending.sealer), sitetime.today(), utcnow()
     fresh = store.inbox.claim(events)
     store.directory.read_names(fresh_event.data for fresh_event in fresh)  # one query, not one an event
@@ -21,12 +24,14 @@ def tell(store, sending, events):
         if event.type not in subscribed:  # once per type and batch
             subscribed[event.type] = list(sending.rules) + store.subscriptions.for_event(event.type)
         trigger = Trigger(event.id, event.type, event.data, moment(event.time), store.directory.names(event.data))
-        made, opened = fan_out(trigger, subscribed[event.type], store.directory, contacts.many,
-                               sending.office_channels, day, now, store.directory.names)
+        made, opened, kept = fan_out(trigger, subscribed[event.type], store.directory, contacts.many,
+                                     sending.office_channels, day, now, store.directory.names)
         notices += made
         escalations += opened
+        lines += kept
     store.deliveries.add_many(notices)
     store.escalations.add_many(escalations)
+    store.digests.add_many(lines)
     store.commit()
     for notice in notices:
         if notice.sent_at or notice.status == "dead":  # in-app delivered, or no address: done already
@@ -70,3 +75,26 @@ def holders(store, role, grid_code=None):
     else:
         grid, found = None, [h for h in store.directory.holders(role) if h.active_on(day)]
     return {"role": role, "grid_code": grid, "recipients": [person(h.person_key) for h in found]}
+
+
+def send_digests(store, sending, now=utcnow):
+    """For each recipient and channel with lines pending whose period has come due and has no
+    digest yet: one notice with them all, in a transaction of its own. The delivery log's unique key
+    (the period's, the channel, the recipient) stops a second replica making it too."""
+    for recipient, channel, schedule in store.digests.bundles():
+        period = schedule.period(now())
+        lines = store.digests.pending(recipient, channel, schedule)
+        if not lines or store.deliveries.exists(period, channel, recipient):
+            continue
+        subject, body = compose(channel, schedule, lines, now())
+        trigger = Trigger(period, "digest", {})
+        made = notice_of(trigger, recipient, channel, subject, body, store.contacts(sending.sealer).many)
+        store.digests.sent(lines, period)
+        try:
+            store.deliveries.add_many([made])
+            store.commit()
+        except IntegrityError:  # another replica made this period's digest first
+            store.rollback()
+            continue
+        if made.sent_at or made.status == "dead":
+            observe(made)

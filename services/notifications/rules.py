@@ -9,7 +9,15 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from safecommunity.text import ValidText
 
 from .recipients import SPEC_KEYS
-from .subscriptions import CHANNELS, EVENT_TYPES, FILTER_FIELDS, EscalationPolicy, Subscription
+from .subscriptions import (
+    CHANNELS,
+    EVENT_TYPES,
+    FILTER_FIELDS,
+    FREQUENCIES,
+    IMMEDIATELY,
+    EscalationPolicy,
+    Subscription,
+)
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 NAME = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{0,79}$", error="1-80 lower-case letters, digits, '-', '_' or '.'")
@@ -57,6 +65,13 @@ class SpecField(fields.Dict):
         return {key: _text(SPEC_VALUE_MAX).deserialize(spec_value)}
 
 
+def schedule_fields():
+    """frequency, hour and weekday, as rules and subscriptions take them."""
+    return (fields.String(load_default=IMMEDIATELY, validate=validate.OneOf(FREQUENCIES)),
+            fields.Integer(strict=True, load_default=8, validate=validate.Range(0, 23)),
+            fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 7)))
+
+
 def _channels():
     return fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True,
                        validate=validate.Length(min=1, max=len(CHANNELS)))
@@ -87,6 +102,7 @@ class RuleSchema(Schema):
     when = FilterField(load_default=dict)
     to = fields.List(SpecField(), required=True, validate=validate.Length(min=1, max=20))
     channels = _channels()
+    frequency, hour, weekday = schedule_fields()
     asks_action = fields.Boolean(load_default=False)
     escalation = fields.Nested(EscalationSchema, load_default=None)
 
@@ -94,11 +110,14 @@ class RuleSchema(Schema):
     def escalates_only_what_asks_for_action(self, data, **kwargs):
         if data.get("escalation") and not data.get("asks_action"):
             raise ValidationError("only a notice that asks for action escalates", "escalation")
+        if data.get("asks_action") and data.get("frequency") != IMMEDIATELY:
+            raise ValidationError("a notice that asks for action is told at once, not in a digest", "frequency")
 
     @post_load
     def make(self, data, **kwargs):
         return Subscription(event_type=data["event"], to=tuple(data["to"]), channels=tuple(data["channels"]),
-                            filter=data["when"], asks_action=data["asks_action"], escalation=data["escalation"],
+                            filter=data["when"], frequency=data["frequency"], hour=data["hour"],
+                            weekday=data["weekday"], asks_action=data["asks_action"], escalation=data["escalation"],
                             name=data["name"], label=data.get("label", ""), created_by="rules", id=data["name"])
 
 

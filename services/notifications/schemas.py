@@ -6,8 +6,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from safecommunity.text import ValidText
 
 from .escalation import ACKNOWLEDGED, EXHAUSTED, OPEN
-from .rules import FilterField
-from .subscriptions import CHANNELS, EVENT_TYPES, FREQUENCIES
+from .rules import FilterField, schedule_fields
+from .subscriptions import CHANNELS, EVENT_TYPES
 
 RECIPIENT_MAX = 120  # as wide as the deliveries table's column
 
@@ -69,7 +69,7 @@ class SubscribeSchema(Strict):
     filter = FilterField(load_default=dict)
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True,
                            validate=validate.Length(min=1, max=len(CHANNELS)))
-    frequency = fields.String(load_default="immediately", validate=validate.OneOf(FREQUENCIES))
+    frequency, hour, weekday = schedule_fields()
 
 
 class RecipientQuerySchema(Strict):
@@ -99,6 +99,8 @@ class SubscriptionSchema(Schema):
     filter = fields.Dict()
     channels = fields.List(fields.String())
     frequency = fields.String()
+    hour = fields.Integer()
+    weekday = fields.Integer()
     asks_action = fields.Boolean()
     escalation = fields.Function(lambda s: s.escalation and vars(s.escalation))
     created_by = fields.String()

@@ -77,6 +77,10 @@ class NotificationsService:
     def escalate_due(self):
         notifying.escalate_due(self.store, self.sending)
 
+    @timer_every("NOTIFY_DIGEST_INTERVAL")
+    def send_digests(self):
+        notifying.send_digests(self.store, self.sending)
+
     # -- HTTP -------------------------------------------------------------------------------------
     @http("POST", "/api/notifications/deliveries/<delivery_id>/acknowledge", scope=WRITE)
     def acknowledge(self, request, delivery_id):

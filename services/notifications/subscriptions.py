@@ -15,6 +15,7 @@ from typing import Optional
 from safecommunity.domain import Aggregate
 from safecommunity.ids import new_id
 
+from .digests import Schedule
 from .recipients import grid_and_above
 
 EVENT_TYPES = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue",
@@ -22,7 +23,8 @@ EVENT_TYPES = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.
 CHANNELS = ("in_app", "email", "sms", "dingtalk", "wecom", "feishu", "webhook")
 FILTER_FIELDS = ("grid_code", "severity", "category", "cause", "intent", "place", "outcome", "status",
                  "found_by", "source", "kind", "colour", "msg_type")
-FREQUENCIES = ("immediately",)  # daily and weekly digests: not yet (services/notifications/README.md)
+IMMEDIATELY = "immediately"
+FREQUENCIES = (IMMEDIATELY, "daily", "weekly")  # daily and weekly: a digest a period (digests.py)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,9 @@ class Subscription(Aggregate):
     to: tuple                         # recipient specs (recipients.py)
     channels: tuple
     filter: dict = field(default_factory=dict)
-    frequency: str = "immediately"
+    frequency: str = IMMEDIATELY
+    hour: int = 8                     # a digest's hour on the site's clock
+    weekday: int = 1                  # a weekly digest's day, Monday 1 … Sunday 7
     asks_action: bool = False
     escalation: Optional[EscalationPolicy] = None
     name: str = ""                    # a rule's name; a subscription's is its id
@@ -51,13 +55,18 @@ class Subscription(Aggregate):
     id: str = field(default_factory=new_id)
 
     @classmethod
-    def subscribe(cls, recipient, event_type, channels, filter=None, frequency="immediately", by=""):
+    def subscribe(cls, recipient, event_type, channels, filter=None, frequency=IMMEDIATELY, hour=8, weekday=1, by=""):
         """A recipient's own subscription; recipient is a key (person:…, department:…, unit:…)."""
         kind, _, key = recipient.partition(":")
         subscription = cls(event_type=event_type, to=({kind: key},), channels=tuple(channels),
-                           filter=dict(filter or {}), frequency=frequency, created_by=by)
+                           filter=dict(filter or {}), frequency=frequency, hour=hour, weekday=weekday, created_by=by)
         subscription.name = subscription.id
         return subscription
+
+    @property
+    def schedule(self):
+        """When its digest goes out (digests.Schedule); None for a subscription told at once."""
+        return None if self.frequency == IMMEDIATELY else Schedule(self.frequency, self.hour, self.weekday)
 
     @property
     def recipient(self):

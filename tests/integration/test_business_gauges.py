@@ -104,7 +104,8 @@ def test_injuries_today_are_those_injured_on_the_sites_day(database_of):
 
 def test_notices_unacknowledged_are_the_in_app_notices_delivered(database_of):
     engine = database_of("notifications")
-    notices = [Notification.deliver_in_app(event_id, "committee-office", "重度伤害", "正文") for event_id in ("e-1", "e-2")]
+    notices = [Notification.deliver_in_app(event_id, "committee-office", "重度伤害", "正文")
+               for event_id in ("e-1", "e-2")]
     stored(engine, NotificationsUnitOfWork, "notifications", lambda uow: uow.deliveries.add_many(notices))
     with engine.begin() as connection:  # a channel that is not in-app (none yet) is not counted
         connection.execute(deliveries.insert().values(

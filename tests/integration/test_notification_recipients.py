@@ -14,7 +14,7 @@ from safecommunity.config import database_url
 from safecommunity.database import make_engine
 from safecommunity.tables import outbox
 from safecommunity.testing import wait_until
-from services.notifications.storage.tables import contacts
+from services.notifications.storage.tables import contacts, digest_lines
 from tests.conftest import base_url
 from tests.integration.test_notification_channels import smtp  # noqa: F401 (the fixture)
 from tests.support import get, hazard_report, http, post
@@ -36,8 +36,9 @@ def rules_file(tmp_path, after_minutes):
     return str(path)
 
 
-def start(request, mode, start_services, smtp, tmp_path, after_minutes):  # noqa: F811
+def start(request, mode, start_services, smtp, tmp_path, after_minutes, **settings):  # noqa: F811
     config = request.getfixturevalue(mode)
+    config.update(**settings)
     config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_FROM="platform@example.org",
                   SMTP_TLS="insecure", NOTIFY_SEND_INTERVAL=0.1, NOTIFY_ESCALATE_INTERVAL=0.2,
                   NOTIFY_RULES_FILE=rules_file(tmp_path, after_minutes))
@@ -128,3 +129,26 @@ def test_an_acknowledged_major_hazard_goes_no_further(request, start_services, s
     assert escalation["status"] == "acknowledged"
     time.sleep(4)  # past the 3 s the policy waits, and many turns of the escalation timer
     assert deliveries(url, street) == [] and published(config, "notification.escalated") == []
+
+
+
+def test_a_daily_briefing_goes_out_once_a_period_and_a_later_line_waits_for_the_next(
+        request, start_services, smtp, tmp_path):  # noqa: F811
+    config, url, head, street = start(request, "embedded_config", start_services, smtp, tmp_path, after_minutes=[60],
+                                      NOTIFY_DIGEST_INTERVAL=0.2)
+    http.put(f"{url}/api/notifications/contacts/{head}", json={"email": "li.wei@example.org"},
+             timeout=10).raise_for_status()
+    # hour 0: today's period came due at midnight, so the first turn after a line arrives sends it
+    post(f"{url}/api/notifications/subscriptions", {"recipient": head, "event_type": "hazard.reported",
+                                                    "filter": {"grid_code": "C1"}, "channels": ["email"],
+                                                    "frequency": "daily", "hour": 0}, expect=201)
+    report_hazard(url, severity="general", category="fire")
+    [(to, message)] = wait_until(lambda: smtp.messages, timeout=30, message="the daily briefing")
+    assert to == ["li.wei@example.org"] and "每日简报" in message["Subject"] and "共1项" in message["Subject"]
+    assert "一般隐患（消防）：白象一网格" in message.get_body(("plain",)).get_content()
+
+    report_hazard(url, severity="general", category="electrical")
+    wait_until(lambda: rows(config, select(digest_lines.c.id).where(digest_lines.c.digest.is_(None))),
+               timeout=30, message="the second line kept")
+    time.sleep(1.5)  # many turns of the digest timer
+    assert len(smtp.messages) == 1  # today's briefing went out; the new line waits for tomorrow's

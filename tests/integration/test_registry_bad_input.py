@@ -47,6 +47,7 @@ def seed(api):
     ids["assignment"] = api.made("/api/registry/assignments", appoint_body())["id"]
     ids["delivery"] = "01a2359c-0000-7000-8000-00000000d1e1"  # none here without incidents: a 404 to aim at
     ids["recipient"] = f"person:{ids['assignment']}"
+    ids["alert"] = api.made("/api/notifications/warnings", warning_body())["identifier"]
     ids["subscription"] = api.made("/api/notifications/subscriptions", {
         "recipient": ids["recipient"], "event_type": "hazard.overdue", "channels": ["in_app"]})["id"]
     return ids
@@ -85,6 +86,18 @@ def building_body(**overrides):
 def appoint_body(**overrides):
     return {"role": "grid_head", "grid_code": "BD-G1", "person_name": "Wang Wu", "person_phone": "13600000000",
             "term_from": "2026-01-01", "term_to": "2028-12-31", **overrides}
+
+
+def contacts_body():
+    return {"email": "li@example.org", "sms": "13800001234", "dingtalk": "token-12345678", "wecom": "key-12345678",
+            "feishu": "hook-12345678", "webhook": "https://example.org/h"}
+
+
+def warning_body(**overrides):
+    return {"kind": "rainstorm", "colour": "orange", "headline": "暴雨橙色预警",
+            "description": "三小时内降雨将达50毫米以上", "effective": "2026-07-01T08:00:00+08:00",
+            "expires": "2026-07-01T20:00:00+08:00", "grids": ["BD-G1"],
+            "status": "Exercise", "msg_type": "Alert", **overrides}
 
 
 def routes(ids):
@@ -177,18 +190,19 @@ def routes(ids):
         ("POST", f"{r}/residents/{ids['resident']}/move-out", {"moved_out_on": "2026-06-30"}, []),
         ("GET", f"{n}/deliveries", None, ["recipient", "limit", "offset"]),
         ("POST", f"{n}/deliveries/{ids['delivery']}/acknowledge", None, []),
-        ("PUT", f"{n}/contacts/{ids['recipient']}", {"email": "li@example.org", "sms": "13800001234",
-                                                     "dingtalk": "token-12345678", "wecom": "key-12345678",
-                                                     "feishu": "hook-12345678", "webhook": "https://example.org/h"}, []),
+        ("PUT", f"{n}/contacts/{ids['recipient']}", contacts_body(), []),
         ("GET", f"{n}/contacts/{ids['recipient']}", None, []),
         ("POST", f"{n}/subscriptions", {"recipient": ids["recipient"], "event_type": "hazard.reported",
                                         "filter": {"grid_code": "BD", "severity": ["major"]}, "channels": ["email"],
-                                        "frequency": "immediately"}, []),
+                                        "frequency": "daily", "hour": 8, "weekday": 1}, []),
         ("GET", f"{n}/subscriptions", None, ["recipient", "limit", "offset"]),
         ("DELETE", f"{n}/subscriptions/{ids['subscription']}", None, []),
         ("GET", f"{n}/rules", None, []),
         ("GET", f"{n}/holders", None, ["role", "grid_code"]),
         ("GET", f"{n}/escalations", None, ["status", "limit", "offset"]),
+        ("POST", f"{n}/warnings", warning_body(), []),
+        ("GET", f"{n}/alerts", None, []),
+        ("GET", f"{n}/alerts/{ids['alert']}", None, []),
     ]
 
 

@@ -4,6 +4,7 @@ from safecommunity.storage import UnitOfWork
 
 from .alerts import AlertLog
 from .deliveries import DeliveryLog
+from .digests import DigestBook
 from .directory import Directory
 from .escalations import EscalationLog
 from .subscriptions import AddressBook, SubscriptionBook
@@ -20,6 +21,7 @@ class NotificationsUnitOfWork(UnitOfWork):
         self.subscriptions = SubscriptionBook(self)
         self.escalations = EscalationLog(self)
         self.alerts = AlertLog(self)
+        self.digests = DigestBook(self)
 
     def contacts(self, sealer):
         """The address book, sealed with contacts.py's Sealer (the Sending dependency holds it)."""

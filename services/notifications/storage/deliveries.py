@@ -44,6 +44,11 @@ class DeliveryLog:
         self.add_many(fresh)
         return fresh
 
+    def exists(self, trigger_event_id, channel, recipient):
+        c = deliveries.c
+        return self.uow.session.scalar(select(c.id).where(c.trigger_event_id == trigger_event_id, c.channel == channel,
+                                                          c.recipient == recipient)) is not None
+
     def list(self, limit, offset, recipient=None):
         query = select(deliveries).order_by(deliveries.c.created_at.desc(), deliveries.c.id)
         if recipient:

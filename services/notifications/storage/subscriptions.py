@@ -18,7 +18,8 @@ class SubscriptionBook:
         self.uow.session.execute(insert(subscriptions).values(
             id=subscription.id, recipient=subscription.recipient, event_type=subscription.event_type,
             filter=json.dumps(subscription.filter), channels=json.dumps(list(subscription.channels)),
-            frequency=subscription.frequency, created_at=subscription.created_at, created_by=subscription.created_by))
+            frequency=subscription.frequency, hour=subscription.hour, weekday=subscription.weekday,
+            created_at=subscription.created_at, created_by=subscription.created_by))
         self.uow.track(subscription)
 
     def for_event(self, event_type):
@@ -38,7 +39,8 @@ class SubscriptionBook:
         found = []
         for row in self.uow.session.execute(query):
             subscription = Subscription.subscribe(row.recipient, row.event_type, json.loads(row.channels),
-                                                  json.loads(row.filter), row.frequency, row.created_by)
+                                                  json.loads(row.filter), row.frequency, row.hour, row.weekday,
+                                                  row.created_by)
             subscription.id = subscription.name = row.id
             subscription.created_at = as_utc(row.created_at)
             found.append(subscription)

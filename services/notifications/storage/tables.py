@@ -88,6 +88,8 @@ subscriptions = Table(
     Column("filter", Text, nullable=False),      # JSON
     Column("channels", Text, nullable=False),    # JSON
     Column("frequency", String(20), nullable=False),
+    Column("hour", Integer, nullable=False, server_default="8"),
+    Column("weekday", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(120), nullable=False),
 )
@@ -120,4 +122,20 @@ alerts = Table(  # public warnings as CAP 1.2 alerts (alerts.py), kept as issued
     Column("references", Text, nullable=False),   # JSON: [sender, identifier, sent] of each earlier alert
     Column("cap_xml", Text, nullable=False),      # the CAP document, as issued
     Column("created_by", String(120), nullable=False),
+)
+digest_lines = Table(  # events kept for a recipient's next digest on a channel (digests.py)
+    "digest_lines", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("recipient", String(KEY), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("frequency", String(20), nullable=False),
+    Column("hour", Integer, nullable=False),
+    Column("weekday", Integer, nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("event_type", String(100), nullable=False),
+    Column("line", String(300), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("digest", String(60)),                # the period it went out in; NULL: pending
+    UniqueConstraint("event_id", "recipient", "channel", "frequency", name="uq_digest_lines_once"),
+    Index("ix_digest_lines_pending", "digest", "recipient", "channel"),
 )

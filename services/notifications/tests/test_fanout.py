@@ -34,6 +34,12 @@ def book(**addresses):
 
 def tell(payload, directory, event_type="hazard.reported", subscriptions=RULES, addresses=no_addresses,
          office=(), day=TODAY):
+    """(notices, escalations); digest lines are kept_for_digests' to look at."""
+    return kept_for_digests(payload, directory, event_type, subscriptions, addresses, office, day)[:2]
+
+
+def kept_for_digests(payload, directory, event_type="hazard.reported", subscriptions=RULES, addresses=no_addresses,
+                     office=(), day=TODAY):
     return fan_out(Trigger("e-1", event_type, payload), subscriptions, directory, addresses, office, day, NOW)
 
 
@@ -149,3 +155,14 @@ def test_two_site_rules_with_one_name_are_refused(tmp_path):
     path.write_text(yaml.safe_dump([good, good]), encoding="utf-8")
     with pytest.raises(rules.RulesRefused, match="share a name"):
         rules.load(path)
+
+
+def test_a_daily_subscription_keeps_a_line_for_the_digest_instead_of_telling_at_once():
+    daily = Subscription.subscribe("person:p-9", "hazard.reported", ["sms", "email"], {"grid_code": "C1"},
+                                   frequency="daily", hour=8)
+    notices, escalations, lines = kept_for_digests({**MAJOR, "severity": "general"}, FakeDirectory(),
+                                                   subscriptions=[daily])
+    assert (notices, escalations) == ([], [])
+    assert sorted((line.recipient, line.channel, line.schedule.hour) for line in lines) == [
+        ("person:p-9", "email", 8), ("person:p-9", "sms", 8)]
+    assert lines[0].line == "一般隐患（燃气）：G1" and lines[0].event_id == "e-1"

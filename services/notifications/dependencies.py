@@ -1,6 +1,8 @@
 """The notifications service's dependencies with I/O: its settings, the channels built from them,
 and the sender's timer, whose interval is a setting."""
 
+import time
+
 from nameko.extensions import DependencyProvider
 
 from safecommunity.settings import service_setting
@@ -13,6 +15,7 @@ from .channels.via_apprise import AppriseChannel, bot_urls, email_urls, sms_urls
 from .channels.webhook import WebhookChannel
 from .contacts import sealer_for
 from .domain import RetryPolicy
+from .limits import QuietHours, RateLimiter, parse_rates
 from .warnings import CAP_TOKEN
 
 # Settings of this service alone, with their defaults; read from the nameko config first (tests and
@@ -22,6 +25,8 @@ SETTINGS = {
     "NOTIFY_SEND_BATCH": 200,         # deliveries claimed, sent and recorded together
     "NOTIFY_SEND_CONCURRENCY": 10,    # sends at the same time
     "SMS_BATCH_MAX": 1,               # numbers the SMS gateway takes in one call (comma-separated)
+    "SMS_QUIET_HOURS": "",            # e.g. 22-7: non-urgent SMS wait until 07:00 (limits.py)
+    "NOTIFY_RATE_LIMITS": "",         # e.g. sms=120,email=600: sends a minute per channel and process
     "NOTIFY_MAX_ATTEMPTS": 5,         # sends before a delivery is dead
     "NOTIFY_RETRY_FIRST": 30.0,       # seconds before the 2nd try; doubles each time, jittered
     "NOTIFY_RETRY_CAP": 3600.0,
@@ -102,6 +107,8 @@ class Sending(DependencyProvider):
         self.batch = setting(config, "NOTIFY_SEND_BATCH")
         self.concurrency = setting(config, "NOTIFY_SEND_CONCURRENCY")
         self.sms_batch = setting(config, "SMS_BATCH_MAX")
+        self.quiet_hours = QuietHours.parse(setting(config, "SMS_QUIET_HOURS"))
+        self.limiter = RateLimiter(parse_rates(setting(config, "NOTIFY_RATE_LIMITS")), time.monotonic)
         self.office_channels = tuple((channel, setting(config, name)) for channel, name in OFFICE_SETTINGS.items()
                                      if setting(config, name))
 

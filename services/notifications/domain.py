@@ -55,6 +55,7 @@ class Notification(Aggregate):
     sent_at: Optional[datetime] = None
     acknowledged_at: Optional[datetime] = None
     acknowledged_by: str = ""            # the caller's subject (the envelope's actor too), not in the payload
+    urgent: bool = False                 # through quiet hours and rate limits (limits.py)
 
     @classmethod
     def deliver_in_app(cls, trigger_event_id, recipient, subject, body, triggered_at=None):
@@ -75,9 +76,9 @@ class Notification(Aggregate):
         return notice
 
     @classmethod
-    def queue(cls, trigger_event_id, channel, recipient, address, subject, body, triggered_at=None):
+    def queue(cls, trigger_event_id, channel, recipient, address, subject, body, triggered_at=None, urgent=False):
         notice = cls(trigger_event_id=trigger_event_id, channel=channel, recipient=recipient, address=address,
-                     subject=subject, body=body, status=QUEUED, triggered_at=triggered_at)
+                     subject=subject, body=body, status=QUEUED, triggered_at=triggered_at, urgent=urgent)
         notice.next_attempt_at = notice.created_at
         return notice
 
@@ -96,6 +97,12 @@ class Notification(Aggregate):
         else:
             self.status, self.next_attempt_at = DEAD, None
             self._record_failed()
+
+    def defer(self, until, reason):
+        """Held back (quiet hours) until then, without costing an attempt."""
+        if self.status not in DUE:
+            raise IllegalTransition(f"delivery {self.id} is {self.status}, not due for sending")
+        self.next_attempt_at, self.last_answer = until, reason
 
     def acknowledge(self, by, now):
         """The recipient has read it and acts on it: once, and only a notice that reached them."""

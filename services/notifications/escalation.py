@@ -30,13 +30,15 @@ class Escalation(Aggregate):
     status: str = OPEN
     next_at: Optional[datetime] = None
     closed_at: Optional[datetime] = None
+    urgent: bool = False                # its notices go through quiet hours, as the first ones did
     id: str = field(default_factory=new_id)
 
     @classmethod
-    def open(cls, trigger_event_id, rule, event_type, payload, policy, told_grid, now, triggered_at=None):
+    def open(cls, trigger_event_id, rule, event_type, payload, policy, told_grid, now, triggered_at=None,
+             urgent=False):
         return cls(trigger_event_id=trigger_event_id, rule=rule, event_type=event_type, payload=payload,
                    after_minutes=tuple(policy.after_minutes), role=policy.role, channels=tuple(policy.channels),
-                   triggered_at=triggered_at, grid_code=told_grid,
+                   triggered_at=triggered_at, grid_code=told_grid, urgent=urgent,
                    next_at=now + timedelta(minutes=policy.after_minutes[0]))
 
     def next_grid(self, parent_of):

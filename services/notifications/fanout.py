@@ -33,6 +33,7 @@ def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, 
         if subscription.event_type == trigger.event_type:
             by_scope[subscription.scope].append(subscription)
     wanted, later, matched = {}, {}, {}  # (recipient, channel[, schedule]) -> the grid's trigger; name -> it
+    urgent = set()
     for grid_trigger in per_grid(trigger, names_of):
         payload = grid_trigger.payload
         scopes = [None] + grid_and_above(directory, payload.get("grid_code"))
@@ -47,14 +48,16 @@ def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, 
                         later.setdefault((recipient, channel, subscription.schedule), grid_trigger)
                     else:
                         wanted.setdefault((recipient, channel), grid_trigger)
+                        if subscription.urgent:  # any rule that makes it urgent does
+                            urgent.add((recipient, channel))
     found = addresses([key for key in wanted if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE])
     found.update({(COMMITTEE_OFFICE, channel): address for channel, address in office_channels})
     texts = {}  # one render per grid and channel: a grid's ten subscribers read the same words
-    notices = [notice(grid_trigger, recipient, channel, found, texts=texts)
+    notices = [notice(grid_trigger, recipient, channel, found, texts=texts, urgent=(recipient, channel) in urgent)
                for (recipient, channel), grid_trigger in wanted.items()]
     escalations = [Escalation.open(trigger.event_id, subscription.name, trigger.event_type, trigger.payload,
                                    subscription.escalation, told_grid(subscription, trigger.payload, directory, day),
-                                   now, trigger.triggered_at)
+                                   now, trigger.triggered_at, subscription.urgent)
                    for subscription in matched.values() if subscription.asks_action and subscription.escalation]
     lines = [DigestLine(recipient, channel, schedule, trigger.event_id, trigger.event_type,
                         text_of(grid_trigger, "in_app", texts)[0])
@@ -81,9 +84,9 @@ def told_grid(subscription, payload, directory, day):
     return None
 
 
-def notice(trigger, recipient, channel, addresses, mark="", texts=None):
+def notice(trigger, recipient, channel, addresses, mark="", texts=None, urgent=False):
     """One notice; addresses: {(recipient, channel): address}; texts: see text_of."""
-    return notice_of(trigger, recipient, channel, *text_of(trigger, channel, texts, mark), addresses)
+    return notice_of(trigger, recipient, channel, *text_of(trigger, channel, texts, mark), addresses, urgent)
 
 
 def text_of(trigger, channel, texts=None, mark=""):
@@ -96,7 +99,7 @@ def text_of(trigger, channel, texts=None, mark=""):
     return texts[key]
 
 
-def notice_of(trigger, recipient, channel, subject, body, addresses):
+def notice_of(trigger, recipient, channel, subject, body, addresses, urgent=False):
     """A notice of text already made; addresses: {(recipient, channel): address}, or a function of
     the wanted pairs giving it."""
     if callable(addresses):
@@ -107,7 +110,8 @@ def notice_of(trigger, recipient, channel, subject, body, addresses):
     if not address:
         return Notification.undeliverable(trigger.event_id, channel, recipient, subject, body,
                                           f"no {channel} address for {recipient}", trigger.triggered_at)
-    return Notification.queue(trigger.event_id, channel, recipient, address, subject, body, trigger.triggered_at)
+    return Notification.queue(trigger.event_id, channel, recipient, address, subject, body, trigger.triggered_at,
+                              urgent)
 
 
 def escalate(escalation, trigger, directory, addresses, day, now):
@@ -118,7 +122,7 @@ def escalate(escalation, trigger, directory, addresses, day, now):
         return []
     recipients = list(dict.fromkeys(f"person:{holder.person_key}" for holder in holders))
     found, texts = addresses([(recipient, channel) for recipient in recipients for channel in escalation.channels]), {}
-    notices = [notice(trigger, recipient, channel, found, mark=ESCALATED_MARK, texts=texts)
+    notices = [notice(trigger, recipient, channel, found, mark=ESCALATED_MARK, texts=texts, urgent=escalation.urgent)
                for recipient in recipients for channel in escalation.channels]
     escalation.escalate(grid, recipients, now, has_parent=directory.parent_of(grid) is not None)
     return notices

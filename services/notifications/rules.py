@@ -105,6 +105,7 @@ class RuleSchema(Schema):
     frequency, hour, weekday = schedule_fields()
     asks_action = fields.Boolean(load_default=False)
     escalation = fields.Nested(EscalationSchema, load_default=None)
+    urgent = fields.Boolean(load_default=False)
 
     @validates_schema
     def escalates_only_what_asks_for_action(self, data, **kwargs):
@@ -118,6 +119,7 @@ class RuleSchema(Schema):
         return Subscription(event_type=data["event"], to=tuple(data["to"]), channels=tuple(data["channels"]),
                             filter=data["when"], frequency=data["frequency"], hour=data["hour"],
                             weekday=data["weekday"], asks_action=data["asks_action"], escalation=data["escalation"],
+                            urgent=data["urgent"],
                             name=data["name"], label=data.get("label", ""), created_by="rules", id=data["name"])
 
 

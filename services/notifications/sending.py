@@ -17,7 +17,7 @@ from itertools import groupby
 
 import eventlet
 
-from safecommunity import metrics
+from safecommunity import metrics, sitetime
 from safecommunity.database import utcnow
 
 from .channels import Answer, Message
@@ -36,17 +36,33 @@ def send_due(store, sending, now=utcnow, clock=time.monotonic):
         claimed = store.deliveries.claim_due(now(), sending.batch)
         if not claimed:
             break
-        answers = send_all(sending, claimed)
-        for notice in claimed:
+        sent, waiting, held = sortable(claimed, sending, now())
+        answers = send_all(sending, sent)
+        for notice in sent:
             notice.record_answer(answers[notice.id], now(), sending.policy)
-        store.deliveries.save_progress(claimed)
-        store.commit()
-        for notice in claimed:
+        store.deliveries.save_progress(sent + waiting)
+        store.commit()  # the held ones stay as they were, for the next turn
+        for notice in sent:
             observe(notice)
-        handled += claimed
-        if len(claimed) < sending.batch or clock() - started > TURN_SECONDS:
+        handled += sent
+        if len(claimed) < sending.batch or held or clock() - started > TURN_SECONDS:
             break
     return handled
+
+
+def sortable(claimed, sending, now):
+    """(to send now, held back until quiet hours end, over a channel's rate limit this turn)."""
+    sent, waiting, held = [], [], []
+    quiet_until = sending.quiet_hours.until(now) if sending.quiet_hours else None
+    for notice in claimed:
+        if quiet_until and notice.channel == "sms" and not notice.urgent:
+            notice.defer(quiet_until, f"quiet hours: held until {sitetime.local(quiet_until):%H:%M}")
+            waiting.append(notice)
+        elif notice.urgent or sending.limiter.take(notice.channel):
+            sent.append(notice)
+        else:
+            held.append(notice)
+    return sent, waiting, held
 
 
 def send_all(sending, notices):

@@ -48,6 +48,7 @@ class Subscription(Aggregate):
     weekday: int = 1                  # a weekly digest's day, Monday 1 … Sunday 7
     asks_action: bool = False
     escalation: Optional[EscalationPolicy] = None
+    urgent: bool = False              # through SMS quiet hours and rate limits (limits.py)
     name: str = ""                    # a rule's name; a subscription's is its id
     label: str = ""                   # what a person reads: Chinese / English
     created_by: str = ""

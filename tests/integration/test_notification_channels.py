@@ -30,6 +30,7 @@ from safecommunity.testing import free_port, wait_until
 from services.notifications.channels import Answer, Message
 from services.notifications.dependencies import build_channels
 from services.notifications.domain import Notification, RetryPolicy
+from services.notifications.limits import RateLimiter
 from services.notifications.sending import send_due
 from services.notifications.storage import NotificationsUnitOfWork
 from tests.conftest import base_url
@@ -286,7 +287,8 @@ def test_two_replicas_sending_from_one_postgresql_database_never_send_a_delivery
         uow.deliveries.add_many(notices)
         uow.commit()
     channel = SlowChannel()
-    sending = SimpleNamespace(channels={"email": channel}, policy=RetryPolicy(), batch=10, concurrency=5, sms_batch=1)
+    sending = SimpleNamespace(channels={"email": channel}, policy=RetryPolicy(), batch=10, concurrency=5, sms_batch=1,
+                              quiet_hours=None, limiter=RateLimiter({}, time.monotonic))
 
     def replica():
         with engine.connect() as connection:

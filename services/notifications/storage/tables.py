@@ -1,6 +1,7 @@
 """Notifications' tables: the delivery log, the view of the registry it resolves recipients from,
 contacts (sealed), subscriptions and open escalations."""
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 
 from safecommunity.tables import add_backbone_tables
 
@@ -36,6 +38,7 @@ deliveries = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("acknowledged_at", DateTime(timezone=True)),
     Column("acknowledged_by", String(120), nullable=False, server_default=""),
+    Column("urgent", Boolean, nullable=False, server_default=sa_false()),
     UniqueConstraint("trigger_event_id", "channel", "recipient", name="uq_deliveries_once"),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
 )
@@ -109,6 +112,7 @@ escalations = Table(
     Column("status", String(20), nullable=False),
     Column("next_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
+    Column("urgent", Boolean, nullable=False, server_default=sa_false()),
     UniqueConstraint("trigger_event_id", "rule", name="uq_escalations_once"),
     Index("ix_escalations_status_next", "status", "next_at"),
 )

@@ -6,6 +6,7 @@ import pytest
 
 from services.notifications.channels import Answer
 from services.notifications.domain import DEAD, QUEUED, RETRYING, SENT, IllegalTransition, Notification, RetryPolicy
+from services.notifications.limits import QuietHours, RateLimiter
 from services.notifications.schemas import mask
 from services.notifications.sending import send_due
 
@@ -50,8 +51,9 @@ class FakeStore:
 
 
 class FakeSending:
-    def __init__(self, batch=10, sms_batch=1, **channels):
+    def __init__(self, batch=10, sms_batch=1, quiet_hours=None, rates=None, **channels):
         self.channels, self.policy, self.batch, self.concurrency, self.sms_batch = channels, POLICY, batch, 4, sms_batch
+        self.quiet_hours, self.limiter = quiet_hours, RateLimiter(rates or {}, clock=lambda: 0.0)
 
 
 def test_a_delivery_the_channel_accepts_is_sent_once_with_the_answer_and_a_sent_event():
@@ -158,3 +160,27 @@ def test_an_answer_naming_the_address_keeps_it_out_of_the_failed_event_and_the_r
     [(type_, data)] = notice.collect_events()
     assert type_ == "notification.failed" and "550" in data["reason"]
     assert "example.org" not in str(data) and "example.org" not in notice.last_answer
+
+
+def test_a_non_urgent_sms_in_quiet_hours_waits_for_their_end_without_an_attempt_and_an_urgent_one_goes():
+    night = datetime(2026, 12, 1, 15, 30, tzinfo=timezone.utc)  # 23:30 in Shanghai
+    routine, urgent, mail = queued("sms", "13800001234"), queued("sms", "13900001234"), queued()
+    urgent.urgent = True
+    for notice in (routine, urgent, mail):
+        notice.next_attempt_at = night
+    gateway, smtp = FakeChannel(OK), FakeChannel(OK)
+    send_due(FakeStore(routine, urgent, mail), FakeSending(quiet_hours=QuietHours(22, 7), sms=gateway, email=smtp),
+             now=lambda: night)
+    assert [m.address for m in gateway.sent] == ["13900001234"] and urgent.status == SENT and mail.status == SENT
+    assert (routine.status, routine.attempts) == (QUEUED, 0)
+    assert routine.next_attempt_at == datetime(2026, 12, 1, 23, 0, tzinfo=timezone.utc)  # 07:00 in Shanghai
+    assert routine.last_answer == "quiet hours: held until 07:00"
+
+
+def test_what_is_over_a_channels_rate_limit_waits_for_the_next_turn_untouched():
+    notices = [queued("sms", f"1380000{n:04d}") for n in range(5)]
+    gateway = FakeChannel(*[OK] * 5)
+    store = FakeStore(*notices)
+    send_due(store, FakeSending(rates={"sms": 3}, sms=gateway), now=lambda: NOW)
+    assert len(gateway.sent) == 3 and [n.status for n in notices].count(QUEUED) == 2
+    assert all(n.attempts == 0 for n in notices if n.status == QUEUED) and store.commits == 1

@@ -9,6 +9,11 @@ LIFECYCLE = ("planned", "active", "completed", "suspended")
 MEETING_KINDS = ("committee", "working_group", "joint")
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "yearly")
 TRAINING_KINDS = ("training", "drill")
+EVIDENCE_SUBJECTS = ("project", "activity", "occurrence", "meeting")
+# AQ/T 9001's twelve elements (services/projects/evidence.py has their Chinese and English labels)
+AQT9001_ELEMENTS = ("organisation", "funding_resources", "diagnosis", "promotion_projects", "high_risk",
+                    "publicity_training", "emergency", "injury_surveillance", "evaluation", "corrective_action",
+                    "archives", "continuous_improvement")
 
 
 def codes():
@@ -111,6 +116,20 @@ class TrainingHeldSchema(OccurrenceFacts):
     certificates_issued = fields.Integer(required=True)
 
 
+class EvidenceAddedSchema(Payload):
+    """No file name: a sign-in sheet or a photo is often named after the people on it."""
+    evidence_id = fields.String(required=True)
+    subject_kind = fields.String(required=True, validate=one_of(EVIDENCE_SUBJECTS))   # what it is attached to
+    subject_id = fields.String(required=True)
+    project_id = maybe()          # none for a meeting's
+    activity_id = maybe()
+    kind = fields.String(required=True)
+    elements = fields.List(fields.String(validate=one_of(AQT9001_ELEMENTS)), required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+
+
 EVENTS = (
     EventSpec("project.created", "projects", ProjectCreatedSchema(), 1, ("reports",),
               "A safety-promotion project was created."),
@@ -130,4 +149,7 @@ EVENTS = (
               "An occurrence of an activity was not reported done by its due date."),
     EventSpec("training.held", "projects", TrainingHeldSchema(), 1, ("reports",),
               "A training or drill was held, with its hours and attendance."),
+    EventSpec("evidence.added", "projects", EvidenceAddedSchema(), 1, ("reports",),
+              "A file of evidence was attached to a project, activity, occurrence or meeting, tagged with "
+              "the AQ/T 9001 elements it supports."),
 )

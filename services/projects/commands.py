@@ -9,6 +9,7 @@ from safecommunity.errors import Conflict, FieldInvalid
 from . import schemas as s
 from .activities import HORIZON_DAYS, WINDOW_DAYS, Activity, still_carried_out, training_hours
 from .domain import PAUSED, Funding, Project, ledger_totals
+from .evidence import checklist
 from .organisation import COMMITTEE_KINDS, Meeting, WorkingGroup, check_areas_free, quarters_met
 
 
@@ -62,8 +63,18 @@ def add_funding(store, caller, project_id, command):
 def project_view(store, project_id):
     project = store.projects.get(project_id)
     ledger = store.projects.funding(project_id)
+    needed = project_checklist(store, project_id)
     return {**s.ProjectSchema().dump(project), "funding": ledger, "totals": ledger_totals(ledger, project.budget),
-            "carried_out": carried_out(store, project_id), "history": store.projects.history(project_id)}
+            "carried_out": carried_out(store, project_id),
+            "checklist": {key: needed[key] for key in ("required", "present", "missing")},
+            "history": store.projects.history(project_id)}
+
+
+def project_checklist(store, project_id):
+    """The evidence its template requires, what is present (by which items) and what is missing."""
+    items = [{"id": e.id, "kind": e.kind, "elements": e.elements, "activity_id": e.activity_id}
+             for e in store.evidence.of_project(project_id)]
+    return checklist(store.evidence.requirements(project_id), items)
 
 
 def carried_out(store, project_id):

@@ -10,6 +10,7 @@ from .activities import (  # noqa: F401
     TrainingHoursQuerySchema,
 )
 from .common import NAME_MAX, Strict  # noqa: F401
+from .evidence import AddEvidenceSchema, EvidenceQuerySchema, EvidenceSchema  # noqa: F401
 from .organisation import (  # noqa: F401
     AddAreaSchema,
     AreaSchema,
@@ -34,3 +35,4 @@ from .projects import (  # noqa: F401
     ProjectQuerySchema,
     ProjectSchema,
 )
+from .templates import FromTemplateSchema, TemplateSchema  # noqa: F401

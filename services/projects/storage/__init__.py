@@ -2,6 +2,7 @@
 from safecommunity.storage import ConflictOnDuplicate, UnitOfWork
 
 from .activities import ActivityRepository, OccurrenceRepository
+from .evidence import EvidenceRepository
 from .organisation import AreaRepository, CommitteeRepository, GroupRepository, MeetingRepository, OrganisationLog
 from .projects import ProjectRepository
 from .tables import metadata  # noqa: F401 (migrations/env.py)
@@ -18,6 +19,7 @@ class ProjectsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
         self.committee = CommitteeRepository(self)
         self.activities = ActivityRepository(self)
         self.occurrences = OccurrenceRepository(self)
+        self.evidence = EvidenceRepository(self)
 
     def commit(self):
         self.projects.write_history([item for item in self._tracked if hasattr(item, "collect_history")])

@@ -174,3 +174,37 @@ occurrences = Table(
     UniqueConstraint("activity_id", "scheduled_on", name="uq_occurrences_activity_day"),
     Index("ix_occurrences_status_due", "status", "due_on"),
 )
+
+evidence = Table(
+    "evidence", metadata,   # a file's record; the file itself is on disk, named by its sha256 (files.py)
+    Column("id", String(ID), primary_key=True),
+    Column("subject", String(12), nullable=False),        # project, activity, occurrence or meeting
+    Column("subject_id", String(ID), nullable=False),
+    Column("project_id", String(ID), index=True),         # none for a meeting's
+    Column("activity_id", String(ID)),
+    Column("kind", String(30), nullable=False),
+    Column("elements", JSON, nullable=False),
+    Column("filename", String(NAME), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    who("added_by"), moment("added_at"),
+    UniqueConstraint("subject", "subject_id", "sha256", name="uq_evidence_subject_file"),
+)
+
+evidence_elements = Table(
+    "evidence_elements", metadata,   # one row per (item, AQ/T 9001 element): counted per element
+    Column("evidence_id", String(ID), ForeignKey("evidence.id"), primary_key=True),
+    Column("element", String(30), primary_key=True, index=True),
+)
+
+evidence_requirements = Table(
+    "evidence_requirements", metadata,   # a project's checklist, from the template it was made from
+    Column("id", AUTO_ID, primary_key=True, autoincrement=True),
+    Column("project_id", String(ID), ForeignKey("projects.id"), nullable=False, index=True),
+    Column("template_code", String(CODE), nullable=False),
+    Column("entry_code", String(CODE), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("elements", JSON, nullable=False),
+    Column("activity_id", String(ID)),
+)

@@ -29,6 +29,9 @@ class NotificationAcknowledgedSchema(Payload):
     recipient = fields.String(required=True)
     acknowledged_at = fields.DateTime(required=True)
     seconds_after_sent = fields.Float(allow_none=True)  # the time to acknowledge (a KPI for major hazards)
+    # what the notice was about, when it asked for action (the KPI needs major hazards apart)
+    event_type = fields.String(allow_none=True, load_default=None)
+    severity = fields.String(allow_none=True, load_default=None)
 
 
 class NotificationEscalatedSchema(Payload):

@@ -104,8 +104,9 @@ class Notification(Aggregate):
             raise IllegalTransition(f"delivery {self.id} is {self.status}, not due for sending")
         self.next_attempt_at, self.last_answer = until, reason
 
-    def acknowledge(self, by, now):
-        """The recipient has read it and acts on it: once, and only a notice that reached them."""
+    def acknowledge(self, by, now, event_type=None, severity=None):
+        """The recipient has read it and acts on it: once, and only a notice that reached them.
+        event_type, severity: what it was about, when known (a notice that asked for action)."""
         if self.acknowledged_at is not None:
             raise IllegalTransition(f"delivery {self.id} was acknowledged at {self.acknowledged_at.isoformat()}")
         if self.status not in (SENT, DELIVERED):
@@ -114,7 +115,8 @@ class Notification(Aggregate):
         seconds = (now - self.sent_at).total_seconds() if self.sent_at else None
         self.record("notification.acknowledged", notification_id=self.id, trigger_event_id=self.trigger_event_id,
                     channel=self.channel, recipient=self.recipient, acknowledged_at=now,
-                    seconds_after_sent=None if seconds is None else max(0.0, seconds))
+                    seconds_after_sent=None if seconds is None else max(0.0, seconds),
+                    event_type=event_type, severity=severity)
 
     def _record_failed(self):
         self.record("notification.failed", notification_id=self.id, trigger_event_id=self.trigger_event_id,

@@ -59,7 +59,8 @@ def escalate_due(store, sending, batch=20):
 def acknowledge(store, delivery_id, by):
     notice = store.deliveries.get(delivery_id)
     now = utcnow()
-    notice.acknowledge(by, now)
+    asked = store.escalations.of_trigger(notice.trigger_event_id)  # what it asked action for, if it did
+    notice.acknowledge(by, now, asked and asked.event_type, asked and asked.payload.get("severity"))
     store.deliveries.save_acknowledgement(notice)
     store.escalations.acknowledge_all(notice.trigger_event_id, now)
     store.commit()

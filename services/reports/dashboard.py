@@ -13,6 +13,7 @@ from .domain import (
     hazard_figures,
     injury_rates,
     months_of,
+    notice_figures,
     population_figures,
     public_order_figures,
     rate_per_1000,
@@ -99,6 +100,8 @@ def figures_for(models, selection):
             "public_order": public_order_section(models, selection),
             "rentals": rental_figures(models.rentals(grids)),
             "volunteers": volunteer_figures(models.volunteers(grids), population["total"]),
+            # the district's notices: a delivery names a recipient, not a grid
+            "notices": notice_figures(models.notices(selection.months), models.acknowledgements(selection.months)),
             "injury_rate": rate_per_1000(injuries.get(("all", ""), 0), population["total"]),
             # residents are as registered now: moves are not in the read models yet
             "injury_rate_last_year": rate_per_1000(last_year, population["total"])}

@@ -1,4 +1,5 @@
 """Reports domain: the figures a committee office reads. Pure Python."""
+import math
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -145,3 +146,33 @@ def volunteer_figures(rows, residents):
     return {"active": len(rows), "certified": sum(1 for row in rows if row["certified"]),
             "per_100_residents": percent(len(rows), residents),
             "by_type": dict(Counter(row["type"] for row in rows).most_common())}
+
+
+def notice_figures(deliveries, acknowledged):
+    """Deliveries {(channel, status): n} and acknowledgements [(event_type, severity, seconds)] of the
+    period: sent and failed per channel, and per kind of notice the count and the median and 90th
+    percentile of minutes to acknowledge (a major hazard's median is a KPI)."""
+    channels = sorted({channel for channel, _ in deliveries})
+    times = {}
+    for event_type, severity, seconds in acknowledged:
+        if seconds is not None:
+            times.setdefault((event_type, severity), []).append(seconds / 60)
+    return {"deliveries": [{"channel": channel, "sent": deliveries.get((channel, "sent"), 0),
+                            "failed": deliveries.get((channel, "failed"), 0)} for channel in channels],
+            "acknowledged": len(acknowledged),
+            "by_kind": [{"event_type": event_type, "severity": severity, "acknowledged": len(minutes),
+                         "median_minutes": _quantile(minutes, 0.5), "p90_minutes": _quantile(minutes, 0.9)}
+                        for (event_type, severity), minutes in sorted(times.items(), key=lambda item: str(item[0]))],
+            "major_hazards": {"acknowledged": len(times.get(MAJOR_HAZARD, [])),
+                              "median_minutes": _quantile(times.get(MAJOR_HAZARD, []), 0.5)}}
+
+
+MAJOR_HAZARD = ("hazard.reported", "major")
+
+
+def _quantile(values, share):
+    """The value below which `share` of them fall (nearest rank), to 0.1; None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, max(0, math.ceil(len(ordered) * share) - 1))], 1)

@@ -23,10 +23,12 @@ from .tables import (
     DISTRICT,
     NO_GRID,
     accident_rollups,
+    acknowledgements,
     grid_injuries,
     hazards,
     injury_facts,
     injury_rollups,
+    notice_rollups,
     projects,
     public_order,
 )
@@ -195,6 +197,21 @@ def projects_created(changes, hierarchy, events):
                                   for e in events)
 
 
+def notices_ended(changes, hierarchy, events):
+    """A delivery sent or failed (dead), counted in the site's month of the event."""
+    rollups = changes.increments[notice_rollups]
+    for event in events:
+        status = "sent" if event.type == "notification.sent" else "failed"
+        rollups[(site_month(event.time), event.data["channel"], status)] += 1
+
+
+def notices_acknowledged(changes, hierarchy, events):
+    changes.rows[acknowledgements].extend({
+        "notification_id": e.data["notification_id"], "month": site_month(e.data["acknowledged_at"]),
+        "event_type": e.data.get("event_type"), "severity": e.data.get("severity"),
+        "seconds": e.data.get("seconds_after_sent")} for e in events)
+
+
 PROJECTIONS = {
     "grid.created": grids_created,
     "resident.registered": residents_registered,
@@ -222,6 +239,9 @@ PROJECTIONS = {
                                             "hazard.reopened", "hazard.escalated", "hazard.overdue",
                                             "hazard.closed")},
     "project.created": projects_created,
+    "notification.sent": notices_ended,
+    "notification.failed": notices_ended,
+    "notification.acknowledged": notices_acknowledged,
 }
 
 

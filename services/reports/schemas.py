@@ -16,6 +16,11 @@ class RatesQuerySchema(Schema):
     year = fields.Integer(validate=YEARS)
 
 
+class PeriodQuerySchema(RatesQuerySchema):
+    """A year, or one month of it: figures of the whole district (notifications name no grid)."""
+    month = fields.Integer(validate=validate.Range(1, 12), load_default=None)
+
+
 class DashboardQuerySchema(RatesQuerySchema):
     month = fields.Integer(validate=validate.Range(1, 12), load_default=None)
     grid = fields.String(validate=GRID, load_default=None)

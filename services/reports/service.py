@@ -15,7 +15,7 @@ from safecommunity.web import http, paging, read_json
 from . import kpis, render
 from .audience import CallerAudience
 from .dashboard import Selection, catalogue, dashboard, kpi_list, public_order_section
-from .domain import injury_rates, months_of
+from .domain import injury_rates, months_of, notice_figures
 from .headers import page_headers
 from .periodic import PeriodicReport, report_months
 from .projections import project
@@ -25,6 +25,7 @@ from .schemas import (
     KpiTargetSchema,
     NoQuerySchema,
     PageQuerySchema,
+    PeriodQuerySchema,
     RatesQuerySchema,
 )
 from .storage import ReportsUnitOfWork
@@ -95,6 +96,15 @@ class ReportsService:
         selection = self._selection(request)
         answer = {**selection.describe(), "public_order": public_order_section(self.store.read_models, selection)}
         return shown(answer, PUBLIC_ORDER, self.audience)
+
+    @http("GET", "/api/reports/notifications", query=PeriodQuerySchema, scope=READ)
+    def show_notifications(self, request):
+        """Deliveries sent and failed per channel, and minutes to acknowledge per kind of notice (a
+        major hazard's median is the KPI major_hazard_ack_minutes), for the district."""
+        query, models = PeriodQuerySchema().load(request.args), self.store.read_models
+        selection = Selection(models, query.get("year", sitetime.today().year), query["month"], None)
+        figures = notice_figures(models.notices(selection.months), models.acknowledgements(selection.months))
+        return {**selection.describe(), "notifications": figures}
 
     @http("GET", "/api/reports/injury-rates", query=RatesQuerySchema, scope=AGGREGATES)
     def show_injury_rates(self, request):

@@ -21,6 +21,7 @@ from .tables import (
     FACT_FIELDS,
     READ_MODELS,
     accident_rollups,
+    acknowledgements,
     facilities,
     generated_reports,
     grid_injuries,
@@ -31,6 +32,7 @@ from .tables import (
     injury_rollups,
     journal,
     kpi_targets,
+    notice_rollups,
     population_stats,
     population_tags,
     projects,
@@ -288,6 +290,19 @@ class ReadModels:
         if grids is not None:
             query = query.where(c.grid_code.in_(grids))
         return [dict(row._mapping) for row in self.session.execute(query).all()]
+
+    def notices(self, months):
+        """{(channel, status): deliveries} in those months."""
+        c = notice_rollups.c
+        rows = self.session.execute(select(c.channel, c.status, func.sum(c.notices)).where(c.month.in_(months))
+                                    .group_by(c.channel, c.status)).all()
+        return {(channel, status): int(n) for channel, status, n in rows}
+
+    def acknowledgements(self, months):
+        """[(event_type, severity, seconds)] of the acknowledgements in those months."""
+        c = acknowledgements.c
+        return [tuple(row) for row in self.session.execute(
+            select(c.event_type, c.severity, c.seconds).where(c.month.in_(months))).all()]
 
     def projects(self):
         rows = self.session.execute(select(projects).order_by(projects.c.name)).all()

@@ -183,6 +183,24 @@ projects = Table(
     Column("status", String(12), nullable=False),
 )
 
+# Notifications: deliveries by the site's month, channel and how they ended (sent, failed), and each
+# acknowledgement with what it was about and how long it took (the time-to-acknowledge KPI).
+notice_rollups = Table(
+    "notice_rollups", metadata,
+    Column("month", String(7), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("status", String(10), primary_key=True),
+    Column("notices", Integer, nullable=False),
+)
+acknowledgements = Table(
+    "acknowledgements", metadata,
+    Column("notification_id", String(36), primary_key=True),
+    Column("month", String(7), nullable=False, index=True),
+    Column("event_type", String(100)),             # None: a notice that did not ask for action
+    Column("severity", String(20)),
+    Column("seconds", Float),
+)
+
 # A site's own KPI targets; not a read model (a rebuild keeps them).
 kpi_targets = Table(
     "kpi_targets", metadata,
@@ -205,8 +223,8 @@ generated_reports = Table(
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
                population_tags, tag_sensitivity, unit_stats, facilities, rentals, volunteers, hazards,
-               accident_rollups, public_order, projects)
+               accident_rollups, public_order, projects, notice_rollups, acknowledgements)
 BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
             grid_residents: "residents", population_tags: "residents", tag_sensitivity: "events",
-            unit_stats: "units", accident_rollups: "amount"}
+            unit_stats: "units", accident_rollups: "amount", notice_rollups: "notices"}

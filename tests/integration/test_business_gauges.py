@@ -167,10 +167,10 @@ def test_in_embedded_mode_each_service_reads_its_own_sqlite_database(embedded_co
     post(f"{url}/api/incidents/hazards", hazard_report(severity="major"), 201)
     post(f"{url}/api/incidents/injuries", injury_card(severity="severe"), 201)
 
-    def notice_counted():
-        return scraped(generate_latest(REGISTRY).decode()).get(
-            ("safecommunity_notices_unacknowledged", "notifications", None)) == 1
-    wait_until(notice_counted, timeout=15, message="the severe injury's notice")
+    def notice_counted():  # the severe injury's, to the office; the major hazard's, to the department
+        return scraped(generate_latest(REGISTRY).decode()).get(  # incidents escalated it to at once
+            ("safecommunity_notices_unacknowledged", "notifications", None)) == 2
+    wait_until(notice_counted, timeout=15, message="the severe injury's and the escalated hazard's notices")
     answer = http.get(f"{url}/metrics", timeout=10)  # the public port's route, with an ops token
     assert answer.status_code == 200
     values = scraped(answer.text)

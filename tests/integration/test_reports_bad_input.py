@@ -58,6 +58,7 @@ def routes(report_id):
         ("GET", f"{r}/kpis", None, SELECTION),
         ("PUT", f"{r}/kpis/hazard_rectification_rate", {"target": 98.5, "amber": 3}, []),
         ("GET", f"{r}/public-order", None, SELECTION),
+        ("GET", f"{r}/notifications", None, ["year", "month"]),
         ("GET", f"{r}/injury-rates", None, ["year"]),
         ("GET", f"{r}/grids", None, []),
         ("POST", f"{r}/periodic", {"kind": "quarterly", "year": 2026, "period": 2, "grid": "RD-G1"}, []),

@@ -45,6 +45,12 @@ class EscalationLog:
             {name: getattr(escalation, name) for name in STATE}))
         self.uow.track(escalation)
 
+    def of_trigger(self, trigger_event_id):
+        """One of the event's escalations (they share its type and payload), or None."""
+        row = self.uow.session.execute(select(escalations).where(escalations.c.trigger_event_id == trigger_event_id)
+                                       .order_by(escalations.c.id).limit(1)).first()
+        return row and as_escalation(row)
+
     def acknowledge_all(self, trigger_event_id, now):
         """Every open escalation of the event: someone acknowledged one of its notices."""
         query = select(escalations).where(escalations.c.trigger_event_id == trigger_event_id,

@@ -5,15 +5,17 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from safecommunity.envelope import Event
-from services.reports.domain import age_band, injury_rates, population_figures, rate_per_1000
+from services.reports.domain import age_band, injury_rates, notice_figures, population_figures, rate_per_1000
 from services.reports.projections import Changes, Hierarchy, project_into
 from services.reports.storage import ReadModels
 from services.reports.tables import (
+    acknowledgements,
     grid_injuries,
     grid_residents,
     injury_facts,
     injury_rollups,
     metadata,
+    notice_rollups,
     population_stats,
     population_tags,
     unit_stats,
@@ -85,8 +87,8 @@ def test_a_resident_counts_in_the_grid_and_every_grid_above_it_and_other_types_a
     changes = Changes()
     resident = Event(type="resident.registered", source="/t", data={
         "grid_code": "G2", "birth_year": 1950, "sex": "male", "residence_type": "migrant"})
-    sent = Event(type="notification.sent", source="/t", data={})
-    project_into(changes, HIERARCHY, [resident, sent, resident])
+    generated = Event(type="report.generated", source="/t", data={})
+    project_into(changes, HIERARCHY, [resident, generated, resident])
     assert changes.increments[population_stats] == Counter(
         {(scope, 1950, "male", "migrant"): 2 for scope in ("G2", "S", "D", "*")})
     assert changes.increments[grid_residents] == Counter({("G2",): 2})
@@ -220,3 +222,25 @@ def test_units_are_counted_by_type_and_risk_grade_and_regrading_moves_them():
     units = changes.increments[unit_stats]
     assert units[("*", "restaurant", "")] == 0 and units[("*", "restaurant", "high")] == 1
     assert units[("G1", "restaurant", "high")] == 1 and units[("S", "restaurant", "high")] == 1
+
+
+def test_notices_are_counted_by_channel_and_outcome_and_acknowledgements_timed_by_kind():
+    changes = Changes()
+    sent = [Event(type="notification.sent", source="/t", time="2026-01-31T17:00:00+00:00",  # 1 Feb in Shanghai
+                  data={"channel": channel}) for channel in ("sms", "sms", "email")]
+    failed = Event(type="notification.failed", source="/t", time="2026-02-03T00:00:00+00:00", data={"channel": "sms"})
+    acks = [Event(type="notification.acknowledged", source="/t", data={
+        "notification_id": f"n-{n}", "acknowledged_at": "2026-02-03T01:00:00+00:00", "seconds_after_sent": seconds,
+        "event_type": "hazard.reported", "severity": "major"}) for n, seconds in enumerate((600, 1200, 3600))]
+    project_into(changes, HIERARCHY, sent + [failed] + acks)
+    assert changes.increments[notice_rollups] == Counter({
+        ("2026-02", "sms", "sent"): 2, ("2026-02", "email", "sent"): 1, ("2026-02", "sms", "failed"): 1})
+    rows = changes.rows[acknowledgements]
+    figures = notice_figures({("sms", "sent"): 2, ("sms", "failed"): 1, ("email", "sent"): 1},
+                             [(r["event_type"], r["severity"], r["seconds"]) for r in rows] + [(None, None, None)])
+    assert figures["deliveries"] == [{"channel": "email", "sent": 1, "failed": 0},
+                                     {"channel": "sms", "sent": 2, "failed": 1}]
+    assert figures["major_hazards"] == {"acknowledged": 3, "median_minutes": 20.0}
+    assert figures["by_kind"] == [{"event_type": "hazard.reported", "severity": "major", "acknowledged": 3,
+                                   "median_minutes": 20.0, "p90_minutes": 60.0}]
+    assert figures["acknowledged"] == 4

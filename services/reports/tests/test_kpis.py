@@ -14,7 +14,8 @@ def figures(**overrides):
             "injury_rate": 3.0, "injury_rate_last_year": 2.5,
             "hazards": {"rectification_rate": 92.0, "on_time_rate": 80.0},
             "accidents": {"deaths": 1, "mass_casualty": 0}, "facilities": {"in_order_rate": 97.0},
-            "volunteers": {"per_100_residents": 21.5}, "rentals": {"letter_signed_rate": None}}
+            "volunteers": {"per_100_residents": 21.5}, "rentals": {"letter_signed_rate": None},
+            "notices": {"major_hazards": {"acknowledged": 7, "median_minutes": 42.0}}}
     return {**base, **overrides}
 
 
@@ -38,6 +39,7 @@ def test_the_seeded_kpis_are_computed_from_the_figures():
     assert result["volunteers_per_resident"] == (21.5, kpis.GREEN)
     assert result["landlord_letters_signed"] == (None, kpis.NO_DATA)      # no rentals registered
     assert result["census_coverage"] == (None, kpis.NO_DATA)
+    assert result["major_hazard_ack_minutes"] == (42.0, kpis.AMBER)  # 12 past 30 minutes, amber within 30
 
 
 def test_status_is_green_at_target_amber_within_the_margin_and_red_beyond():

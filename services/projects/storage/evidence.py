@@ -46,6 +46,6 @@ class EvidenceRepository(Repository):
             self.session.execute(insert(evidence_requirements), rows)
 
     def requirements(self, project_id):
-        rows = self.session.execute(select(evidence_requirements).where(evidence_requirements.c.project_id == project_id)
-                                    .order_by(evidence_requirements.c.id)).all()
+        needs = evidence_requirements
+        rows = self.session.execute(select(needs).where(needs.c.project_id == project_id).order_by(needs.c.id)).all()
         return [{k: v for k, v in row_values(row).items() if k != "project_id"} for row in rows]

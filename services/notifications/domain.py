@@ -56,6 +56,7 @@ class Notification(Aggregate):
     acknowledged_at: Optional[datetime] = None
     acknowledged_by: str = ""            # the caller's subject (the envelope's actor too), not in the payload
     urgent: bool = False                 # through quiet hours and rate limits (limits.py)
+    read_at: Optional[datetime] = None   # in-app: when its recipient opened it
 
     @classmethod
     def deliver_in_app(cls, trigger_event_id, recipient, subject, body, triggered_at=None):
@@ -97,6 +98,12 @@ class Notification(Aggregate):
         else:
             self.status, self.next_attempt_at = DEAD, None
             self._record_failed()
+
+    def read(self, now):
+        """Opened by its recipient (the first time counts)."""
+        if self.channel != "in_app":
+            raise IllegalTransition(f"delivery {self.id} went by {self.channel}: only in-app notices are read here")
+        self.read_at = self.read_at or now
 
     def defer(self, until, reason):
         """Held back (quiet hours) until then, without costing an attempt."""

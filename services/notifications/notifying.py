@@ -4,6 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from safecommunity import sitetime
 from safecommunity.database import utcnow
+from safecommunity.errors import NotFound
 
 from .digests import compose
 from .domain import moment
@@ -56,8 +57,24 @@ def escalate_due(store, sending, batch=20):
                 observe(notice)
 
 
-def acknowledge(store, delivery_id, by):
+def own_notice(store, subject, delivery_id):
+    """The caller's own notice (a recipient their login reads as), else 404, as if there were none."""
     notice = store.deliveries.get(delivery_id)
+    if notice.recipient not in store.logins.recipients(subject):
+        raise NotFound(f"no delivery {delivery_id} in your inbox")
+    return notice
+
+
+def read(store, subject, delivery_id):
+    notice = own_notice(store, subject, delivery_id)
+    notice.read(utcnow())
+    store.deliveries.save_read(notice)
+    store.commit()
+    return notice
+
+
+def acknowledge(store, delivery_id, by, notice=None):
+    notice = notice or store.deliveries.get(delivery_id)
     now = utcnow()
     asked = store.escalations.of_trigger(notice.trigger_event_id)  # what it asked action for, if it did
     notice.acknowledge(by, now, asked and asked.event_type, asked and asked.payload.get("severity"))

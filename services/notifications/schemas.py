@@ -78,6 +78,18 @@ class RecipientQuerySchema(Strict):
     offset = fields.String(validate=[validate.Length(max=20), ValidText()])
 
 
+class LoginsSchema(Strict):
+    """The logins (tokens' subjects) that open this recipient's inbox; [] takes them all away."""
+    subjects = fields.List(fields.String(validate=[validate.Length(min=1, max=120), ValidText()]), required=True,
+                           validate=validate.Length(max=20))
+
+
+class InboxQuerySchema(Strict):
+    unread = fields.Boolean()
+    limit = fields.String(validate=[validate.Length(max=20), ValidText()])
+    offset = fields.String(validate=[validate.Length(max=20), ValidText()])
+
+
 class HoldersQuerySchema(Strict):
     role = fields.String(required=True, validate=[validate.Length(max=40), ValidText()])
     grid_code = fields.String(validate=[validate.Length(max=40), ValidText()])
@@ -146,3 +158,4 @@ class DeliverySchema(Schema):
     sent_at = fields.DateTime()
     acknowledged_at = fields.DateTime()
     acknowledged_by = fields.String()
+    read_at = fields.DateTime()       # in-app: when its recipient opened it

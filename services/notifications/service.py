@@ -21,6 +21,8 @@ from .schemas import (
     EscalationQuerySchema,
     EscalationSchema,
     HoldersQuerySchema,
+    InboxQuerySchema,
+    LoginsSchema,
     RecipientQuerySchema,
     Strict,
     SubscribeSchema,
@@ -33,7 +35,7 @@ from .storage import NotificationsUnitOfWork
 from .subscriptions import Subscription
 from .warnings import WeatherWarningSchema
 
-READ, WRITE = "notifications:read", "notifications:write"
+READ, WRITE, INBOX = "notifications:read", "notifications:write", "notifications:inbox"
 ALERTS = "alerts:write"
 TOLD = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue",
         "alert.issued")
@@ -92,6 +94,37 @@ class NotificationsService:
         limit, offset = paging(request)
         notices = self.store.deliveries.list(limit, offset, query.get("recipient"))
         return {"deliveries": DeliverySchema(many=True).dump(notices)}
+
+    # -- a person's own inbox --------------------------------------------------------------------
+    @http("GET", "/api/notifications/inbox", scope=INBOX)
+    def show_inbox(self, request):
+        query = InboxQuerySchema().load(request.args)
+        limit, offset = paging(request)
+        recipients = self.store.logins.recipients(self.caller.subject)
+        notices, unread = self.store.deliveries.inbox(recipients, query.get("unread"), limit, offset)
+        return {"recipients": recipients, "unread": unread, "notices": DeliverySchema(many=True).dump(notices)}
+
+    @http("POST", "/api/notifications/inbox/<delivery_id>/read", scope=INBOX)
+    def read_notice(self, request, delivery_id):
+        return DeliverySchema().dump(notifying.read(self.store, self.caller.subject, delivery_id))
+
+    @http("POST", "/api/notifications/inbox/<delivery_id>/acknowledge", scope=INBOX)
+    def acknowledge_own(self, request, delivery_id):
+        notice = notifying.own_notice(self.store, self.caller.subject, delivery_id)
+        return DeliverySchema().dump(notifying.acknowledge(self.store, delivery_id, self.caller.subject, notice))
+
+    @http("PUT", "/api/notifications/logins/<recipient>", scope=WRITE)
+    def set_logins(self, request, recipient):
+        recipient, command = recipient_in_path(recipient), LoginsSchema().load(read_json(request))
+        self.store.logins.set(recipient, sorted(set(command["subjects"])), self.caller.subject)
+        self.store.commit()
+        return {"recipient": recipient, "subjects": self.store.logins.of(recipient)}
+
+    @http("GET", "/api/notifications/logins/<recipient>", scope=READ)
+    def show_logins(self, request, recipient):
+        Strict().load(request.args)
+        recipient = recipient_in_path(recipient)
+        return {"recipient": recipient, "subjects": self.store.logins.of(recipient)}
 
     @http("PUT", "/api/notifications/contacts/<recipient>", scope=WRITE)
     def set_contacts(self, request, recipient):

@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from safecommunity import sitetime
 from safecommunity.config import database_url
 from safecommunity.database import make_engine
 from safecommunity.tables import outbox
-from safecommunity.testing import wait_until
+from safecommunity.testing import admin_token, wait_until
 from services.notifications.storage.tables import contacts, digest_lines
 from tests.conftest import base_url
 from tests.integration.test_notification_channels import smtp  # noqa: F401 (the fixture)
@@ -152,3 +153,34 @@ def test_a_daily_briefing_goes_out_once_a_period_and_a_later_line_waits_for_the_
                timeout=30, message="the second line kept")
     time.sleep(1.5)  # many turns of the digest timer
     assert len(smtp.messages) == 1  # today's briefing went out; the new line waits for tomorrow's
+
+
+def test_a_grid_head_reads_and_acknowledges_their_own_notices_with_their_own_token_and_no_one_elses(
+        request, start_services, smtp, tmp_path):  # noqa: F811
+    config, url, head, street = start(request, "embedded_config", start_services, smtp, tmp_path, after_minutes=[60])
+    http.put(f"{url}/api/notifications/logins/{head}", json={"subjects": ["li.wei"]}, timeout=10).raise_for_status()
+    mine = {"Authorization": f"Bearer {admin_token(config, subject='li.wei', scopes=['notifications:inbox'])}"}
+    report_hazard(url, severity="major", category="gas")
+    inbox = wait_until(lambda: requests.get(f"{url}/api/notifications/inbox", headers=mine, timeout=10).json()
+                       if deliveries(url, head) else None, timeout=30, message="the grid head's notice")
+    assert (inbox["recipients"], inbox["unread"]) == ([head], 1)
+    [notice] = inbox["notices"]
+    assert notice["read_at"] is None and notice["subject"].startswith("重大隐患")
+
+    # the street's head hears of hazards too: someone else's notice to aim at
+    post(f"{url}/api/notifications/subscriptions", {"recipient": street, "event_type": "hazard.reported",
+                                                    "channels": ["in_app"]}, expect=201)
+    report_hazard(url, severity="general", category="fire")
+    [theirs] = wait_until(lambda: deliveries(url, street), timeout=30, message="the street's notice")
+    for action in ("read", "acknowledge"):  # not mine: as if it were not there
+        answer = requests.post(f"{url}/api/notifications/inbox/{theirs['id']}/{action}", headers=mine, timeout=10)
+        assert answer.status_code == 404
+    assert requests.get(f"{url}/api/notifications/deliveries", headers=mine, timeout=10).status_code == 403
+
+    read = requests.post(f"{url}/api/notifications/inbox/{notice['id']}/read", headers=mine, timeout=10).json()
+    assert read["read_at"] is not None
+    assert requests.get(f"{url}/api/notifications/inbox", headers=mine, params={"unread": "true"},
+                        timeout=10).json() == {"recipients": [head], "unread": 0, "notices": []}
+    acknowledged = requests.post(f"{url}/api/notifications/inbox/{notice['id']}/acknowledge", headers=mine, timeout=10)
+    assert acknowledged.status_code == 200 and acknowledged.json()["acknowledged_by"] == "li.wei"
+    assert [e["status"] for e in escalations(url)] == ["acknowledged"]

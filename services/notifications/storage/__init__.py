@@ -7,7 +7,7 @@ from .deliveries import DeliveryLog
 from .digests import DigestBook
 from .directory import Directory
 from .escalations import EscalationLog
-from .subscriptions import AddressBook, SubscriptionBook
+from .subscriptions import AddressBook, Logins, SubscriptionBook
 from .tables import deliveries, metadata
 
 __all__ = ["NotificationsUnitOfWork", "deliveries", "metadata"]
@@ -22,6 +22,7 @@ class NotificationsUnitOfWork(UnitOfWork):
         self.escalations = EscalationLog(self)
         self.alerts = AlertLog(self)
         self.digests = DigestBook(self)
+        self.logins = Logins(self)
 
     def contacts(self, sealer):
         """The address book, sealed with contacts.py's Sealer (the Sending dependency holds it)."""

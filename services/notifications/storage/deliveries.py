@@ -1,5 +1,5 @@
 """The delivery log: every notice, its sends and the channel's answers."""
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from safecommunity.database import as_utc
 from safecommunity.errors import IllegalTransition, NotFound
@@ -8,7 +8,7 @@ from ..domain import DUE, Notification
 from .tables import deliveries
 
 INSERT_CHUNK = 1000
-MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at", "acknowledged_at")
+MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at", "acknowledged_at", "read_at")
 PROGRESS = ("status", "attempts", "next_attempt_at", "last_answer", "sent_at")  # what a send (or a wait) changes
 
 
@@ -60,6 +60,21 @@ class DeliveryLog:
         if row is None:
             raise NotFound(f"no delivery {delivery_id}")
         return as_notice(row)
+
+    def inbox(self, recipients, unread, limit, offset):
+        """(in-app notices of the recipients, newest first; how many of them are unread)."""
+        c = deliveries.c
+        mine = (c.channel == "in_app", c.recipient.in_(recipients))
+        query = select(deliveries).where(*mine).order_by(c.created_at.desc(), c.id)
+        if unread:
+            query = query.where(c.read_at.is_(None))
+        notices = [as_notice(row) for row in self.uow.session.execute(query.limit(limit).offset(offset))]
+        unread_count = self.uow.session.scalar(select(func.count()).where(*mine, c.read_at.is_(None)))
+        return notices, unread_count
+
+    def save_read(self, notice):
+        self.uow.session.execute(update(deliveries).where(deliveries.c.id == notice.id, deliveries.c.read_at.is_(None))
+                                 .values(read_at=notice.read_at))
 
     def save_acknowledgement(self, notice):
         """Only if nobody acknowledged it meanwhile: of two at once, one wins and the other is a 409."""

@@ -7,7 +7,7 @@ from safecommunity.database import as_utc, utcnow
 from safecommunity.errors import NotFound
 
 from ..subscriptions import Subscription
-from .tables import contacts, subscriptions
+from .tables import contacts, logins, subscriptions
 
 
 class SubscriptionBook:
@@ -84,3 +84,23 @@ class AddressBook:
                     if address:
                         found[recipient, channel] = address
         return found
+
+
+class Logins:
+    """Whose inbox a caller opens: a token's subject -> the recipient keys it reads as."""
+
+    def __init__(self, uow):
+        self.uow = uow
+
+    def set(self, recipient, subjects, by):
+        session = self.uow.session
+        session.execute(delete(logins).where(logins.c.recipient == recipient))
+        if subjects:
+            session.execute(insert(logins), [{"subject": subject, "recipient": recipient, "updated_at": utcnow(),
+                                              "updated_by": by} for subject in subjects])
+
+    def of(self, recipient):
+        return sorted(self.uow.session.scalars(select(logins.c.subject).where(logins.c.recipient == recipient)))
+
+    def recipients(self, subject):
+        return sorted(self.uow.session.scalars(select(logins.c.recipient).where(logins.c.subject == subject)))

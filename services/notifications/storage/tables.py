@@ -39,6 +39,7 @@ deliveries = Table(
     Column("acknowledged_at", DateTime(timezone=True)),
     Column("acknowledged_by", String(120), nullable=False, server_default=""),
     Column("urgent", Boolean, nullable=False, server_default=sa_false()),
+    Column("read_at", DateTime(timezone=True)),     # in-app: when its recipient opened it
     UniqueConstraint("trigger_event_id", "channel", "recipient", name="uq_deliveries_once"),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
 )
@@ -142,4 +143,11 @@ digest_lines = Table(  # events kept for a recipient's next digest on a channel 
     Column("digest", String(60)),                # the period it went out in; NULL: pending
     UniqueConstraint("event_id", "recipient", "channel", "frequency", name="uq_digest_lines_once"),
     Index("ix_digest_lines_pending", "digest", "recipient", "channel"),
+)
+logins = Table(  # whose inbox a caller's token opens: a login (a token's subject) -> the recipients it is
+    "logins", metadata,
+    Column("subject", String(120), primary_key=True),
+    Column("recipient", String(KEY), primary_key=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(120), nullable=False),
 )

@@ -34,3 +34,14 @@ def test_a_notice_still_queued_or_dead_cannot_be_acknowledged():
     with pytest.raises(IllegalTransition, match="queued"):
         queued.acknowledge("li.office", NOW)
     assert queued.acknowledged_at is None and queued.collect_events() == []
+
+
+def test_an_in_app_notice_is_read_once_and_a_sent_email_is_not_read_here():
+    notice = Notification.deliver_in_app("e-1", "person:p-1", "主题", "正文")
+    first, later = notice.created_at, notice.created_at + timedelta(hours=1)
+    notice.read(first)
+    notice.read(later)
+    assert notice.read_at == first
+    mail = Notification.queue("e-1", "email", "person:p-1", "p1@example.org", "主题", "正文")
+    with pytest.raises(IllegalTransition):
+        mail.read(later)

@@ -1,5 +1,6 @@
 """`safecommunity backup DIR` and `safecommunity restore DIR`: every service's database, the access
-store and embedded mode's key file, with a manifest (versions, time, sizes, SHA-256 sums).
+store and embedded mode's key file, incidents' attachments and projects' evidence files, with a
+manifest (versions, time, sizes, SHA-256 sums).
 
 Each database is copied consistently on its own (SQLite's online backup API; pg_dump's snapshot),
 one after another, while the platform keeps running. Across services: the copies are taken
@@ -32,6 +33,7 @@ __all__ = ["BackupError", "backup", "restore", "read_manifest", "verify"]
 
 MANIFEST, FORMAT = "manifest.json", 1
 ATTACHMENTS = "attachments.tar"  # incidents' attachments (hazard photos, evidence), when it has any
+EVIDENCE = "evidence.tar"        # projects' evidence files (photos, sign-in sheets, ledgers), when it has any
 # Consumers before the producers they hear from (tests/unit/test_backup_manifest.py checks it
 # against the catalogue); the access store, on its own, last.
 SNAPSHOT_ORDER = ("reports", "notifications", "incidents", "projects", "registry", ACCESS_STORE)
@@ -81,8 +83,9 @@ def restore(config, directory, force=False, republish_minutes=REPUBLISH_MINUTES)
         for file, target in stores.beside().items():
             if file in listed:
                 stores.place(directory / file, target)
-        if ATTACHMENTS in listed:
-            load_attachments(config, directory)
+        for archive in FILE_FOLDERS:
+            if archive in listed:
+                load_attachments(config, directory, archive)
     since = datetime.fromisoformat(manifest["started_at"]) - timedelta(minutes=republish_minutes)
     republished = republish(config, [name for name in names if name in SERVICES], since)
     if stores.mode == "distributed":
@@ -181,27 +184,37 @@ def check_revisions(config, manifest):
                               f"({manifest.get('platform', {}).get('version', 'see the manifest')})") from None
 
 
-# -- incidents' attachments: files beside its database ----------------------------------------------
+# -- incidents' attachments and projects' evidence: files beside their databases -------------------
 
 def save_attachments(config, directory):
-    """The hazard photos and evidence as one archive. They are named by their content hash and never
-    change, so files added while it is written are only extra, never half of one."""
-    folder = attachments_folder(config)
-    if folder.is_dir() and any(folder.iterdir()):
-        with tarfile.open(directory / ATTACHMENTS, "w") as archive:
-            archive.add(folder, arcname=".")
+    """Each service's files (hazard photos; projects' evidence) as one archive of its own. They are
+    named by their content hash and never change, so files added while it is written are only
+    extra, never half of one."""
+    for name, folder_of in FILE_FOLDERS.items():
+        folder = folder_of(config)
+        if folder.is_dir() and any(folder.iterdir()):
+            with tarfile.open(directory / name, "w") as archive:
+                archive.add(folder, arcname=".")
 
 
-def load_attachments(config, directory):
-    folder = attachments_folder(config)
+def load_attachments(config, directory, name=ATTACHMENTS):
+    folder = FILE_FOLDERS[name](config)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with tarfile.open(directory / ATTACHMENTS) as archive:
+    with tarfile.open(directory / name) as archive:
         archive.extractall(folder, filter="data")  # refuses absolute paths, "..", links out and devices
 
 
 def attachments_folder(config):
     from services.incidents.dependencies import attachments_folder as incidents_folder
     return incidents_folder(config)
+
+
+def evidence_folder(config):
+    from services.projects.files import evidence_folder as projects_folder
+    return projects_folder(config)
+
+
+FILE_FOLDERS = {ATTACHMENTS: attachments_folder, EVIDENCE: evidence_folder}  # archive -> where its files are
 
 
 # -- after the databases are back ----------------------------------------------------------------

@@ -18,6 +18,8 @@ BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, float("nan"), float("inf"), True, "", 
 BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fprojects", "1%20OR%201=1", "%E2%80%AE", "-1", str(HUGE)]
 BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30", "0"]
 AREA = "lifts"
+TEMPLATE = "teda"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -39,7 +41,15 @@ def seed(api):
     [occurrence] = api.send("GET", f"{P}/activities/{ids['activity']}/occurrences").json()["occurrences"]
     ids["occurrence"] = occurrence["id"]
     ids["meeting"] = api.made(f"{P}/meetings", meeting_body())["id"]
+    ids["evidence"] = upload(api, {"kind": "photo_before", "elements": "high_risk", "project_id": ids["project"]},
+                             ("整改前.png", PNG, "image/png")).json()["id"]
     return ids
+
+
+def upload(api, form, file=None, **kwargs):
+    """A multipart upload of evidence: `form`'s fields and `file` as (name, bytes, type)."""
+    return api.session.post(f"{api.url}{P}/evidence", data=form, files={"file": file} if file else None,
+                            timeout=60, **kwargs)
 
 
 def project_body(**overrides):
@@ -107,12 +117,24 @@ def routes(ids):
         ("POST", f"{P}/occurrences/{ids['occurrence']}/done", {"done_on": today, "reached": 3, "attendee_ids": ["a-1"],
                                                              "certificates_issued": 1, "note": "ok"}, []),
         ("GET", f"{P}/training-hours", None, ["year"]),
+        ("POST", f"{P}/evidence", None, []),   # multipart: test_bad_evidence_uploads_are_a_4xx_and_store_nothing
+        ("GET", f"{P}/evidence", None, ["element", "kind", "limit", "offset"]),
+        ("GET", f"{P}/evidence/elements", None, []),
+        ("GET", f"{P}/evidence/{ids['evidence']}", None, []),
+        ("GET", f"{P}/evidence/{ids['evidence']}/file", None, []),
+        ("GET", f"{project}/evidence", None, []),
+        ("GET", f"{project}/checklist", None, []),
+        ("GET", f"{P}/templates", None, []),
+        ("GET", f"{P}/templates/{TEMPLATE}", None, []),
+        ("POST", f"{P}/projects/from-template", {"template": TEMPLATE, "entry": "gas_alarms", "name": "Gas 燃气",
+                                                 "status": "continuing", "lead_department": "housing_construction",
+                                                 "start_date": later, "grid_code": "G1", "budget": 10}, []),
     ]
 
 
 def test_every_route_of_projects_is_in_the_corpus(platform):
     api, ids = platform
-    values = set(ids.values()) | {AREA}
+    values = set(ids.values()) | {AREA, TEMPLATE}
     covered = {(method, shape(path, values)) for method, path, _, _ in routes(ids)}
     assert served(api, SERVICES) - covered == set()
 
@@ -148,7 +170,7 @@ def test_weird_ids_in_paths_are_a_404_or_a_400(platform):
     api, ids = platform
     cases = []
     for method, path, body, _ in routes(ids):
-        for value in set(ids.values()) | {AREA}:
+        for value in set(ids.values()) | {AREA, TEMPLATE}:
             if f"/{value}" in path:
                 cases += [(method, path.replace(f"/{value}", f"/{bad}", 1), body, None, None) for bad in BAD_IDS]
     assert_refused_with_reasons(api, cases)
@@ -161,3 +183,31 @@ def test_bad_query_parameters_are_a_400_naming_the_parameter(platform):
     assert_refused_with_reasons(api, cases)
     assert "year" in api.send("GET", f"{P}/training-hours", params={"year": "abc"}).json()["fields"]
     assert api.send("GET", f"{P}/areas", params={"bogus": "1"}).status_code == 400
+
+
+GOOD_FORM = {"kind": "minutes", "elements": "organisation,archives"}
+BAD_FORMS = [{"kind": "selfie"}, {"kind": ""}, {"kind": "x" * 5000}, {"kind": "\x00"}, {"elements": ""},
+             {"elements": "safety"}, {"elements": "archives,archives"}, {"elements": "\x00"}, {"elements": "x" * 5000},
+             {"meeting_id": "nope"}, {"meeting_id": "x" * 300}, {"meeting_id": "\x00"}, {"meeting_id": ""},
+             {"filename": "a\x00.png"}, {"filename": "x" * 300}, {"filename": ""}, {"bogus": "1"}]
+
+
+def test_bad_evidence_uploads_are_a_4xx_naming_the_field_and_store_nothing(platform):
+    api, ids = platform
+    before = api.send("GET", f"{P}/evidence").json()["evidence"]
+    target = {"meeting_id": ids["meeting"]}
+    for change in BAD_FORMS:
+        answer = upload(api, {**GOOD_FORM, **target, **change}, ("minutes.png", PNG, "image/png"))
+        assert answer.status_code == 400 and set(answer.json()["fields"]) == {next(iter(change))}, (change, answer.text)
+    for form, file, status, field in [
+            (GOOD_FORM, ("minutes.png", PNG, "image/png"), 400, "project_id"),   # attached to nothing
+            ({**GOOD_FORM, **target, "project_id": ids["project"]}, ("m.png", PNG, "image/png"), 400, "project_id"),
+            ({**GOOD_FORM, **target}, None, 400, "file"),
+            ({**GOOD_FORM, **target}, ("empty.png", b"", "image/png"), 400, "file"),
+            ({**GOOD_FORM, **target}, ("minutes.pdf", PNG, "application/pdf"), 400, "file"),
+            ({**GOOD_FORM, **target}, ("a.exe", b"MZ\x90\x00" * 10, "image/png"), 400, "file")]:
+        answer = upload(api, form, file)
+        assert answer.status_code == status and field in answer.json()["fields"], (form, file and file[0], answer.text)
+    as_json = api.send("POST", f"{P}/evidence", {**GOOD_FORM, **target})
+    assert as_json.status_code == 415 and as_json.json()["message"]
+    assert api.send("GET", f"{P}/evidence").json()["evidence"] == before

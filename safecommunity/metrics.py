@@ -41,7 +41,10 @@ INJURIES_TODAY = ScrapedGauge("safecommunity_injuries_today",
                               "Injury cases whose injury time falls on today in the site's time zone")
 NOTICES_UNACKNOWLEDGED = ScrapedGauge("safecommunity_notices_unacknowledged",
                                       "In-app notices delivered and not acknowledged yet")
-SCRAPED_GAUGES = (HAZARDS_OPEN, HAZARDS_OVERDUE, INJURIES_TODAY, NOTICES_UNACKNOWLEDGED)
+NOTICES_AWAITING = ScrapedGauge("safecommunity_notices_awaiting_acknowledgement",
+                                "Events whose notices ask for action and nobody has acknowledged, by the time since "
+                                "the event (age: under_1h, 1h_to_24h, over_24h)", ("age",))
+SCRAPED_GAUGES = (HAZARDS_OPEN, HAZARDS_OVERDUE, INJURIES_TODAY, NOTICES_UNACKNOWLEDGED, NOTICES_AWAITING)
 
 # Notifications' sends on the outside channels (in-app counts too: it is a channel), one per attempt;
 # status: sent, retrying or dead. Declared here, at import, so its TYPE line is exported before any send.

@@ -149,7 +149,8 @@ def moment(text):
         parsed = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    # kept as UTC, as every moment here: SQLite stores an aware time's wall clock without its offset
+    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 # channel -> the template it reads (templates.py's CHANNEL_PARTS); a webhook gets the in-app text

@@ -19,8 +19,10 @@ from services.incidents.policy import HazardPolicy
 from services.incidents.storage import IncidentsUnitOfWork
 from services.incidents.storage.gauges import read_gauges as incidents_gauges
 from services.notifications.domain import Notification
+from services.notifications.escalation import Escalation
 from services.notifications.gauges import read_gauges as notifications_gauges
 from services.notifications.storage import NotificationsUnitOfWork, deliveries
+from services.notifications.subscriptions import EscalationPolicy
 from tests.conftest import base_url
 from tests.support import hazard_report, http, injury_card, post
 
@@ -111,7 +113,24 @@ def test_notices_unacknowledged_are_the_in_app_notices_delivered(database_of):
         connection.execute(deliveries.insert().values(
             id="x", trigger_event_id="e-3", channel="sms", recipient="r", subject="s", body="b", status="delivered",
             created_at=NOW))
-    assert read(engine, notifications_gauges) == {("safecommunity_notices_unacknowledged", ()): 2}
+    assert read(engine, notifications_gauges)["safecommunity_notices_unacknowledged", ()] == 2
+
+
+def test_events_awaiting_acknowledgement_are_counted_by_how_long_they_have_waited(database_of):
+    engine = database_of("notifications")
+    policy = EscalationPolicy(after_minutes=(30,))
+    waiting = [Escalation.open(f"e-{n}", "major-hazard-at-once", "hazard.reported", {"grid_code": "G1"}, policy, None,
+                               NOW, triggered_at=(NOW - age).astimezone(timezone.utc)) for n, age in enumerate(
+        (timedelta(minutes=5), timedelta(minutes=50), timedelta(hours=3), timedelta(days=2)))]
+    waiting.append(Escalation.open("e-1", "another-rule", "hazard.reported", {}, policy, None, NOW,
+                                   triggered_at=(NOW - timedelta(minutes=50)).astimezone(timezone.utc)))  # once
+    done = Escalation.open("e-9", "major-hazard-at-once", "hazard.reported", {}, policy, None, NOW,
+                           triggered_at=NOW.astimezone(timezone.utc))
+    done.acknowledge(NOW)
+    stored(engine, NotificationsUnitOfWork, "notifications", lambda uow: uow.escalations.add_many(waiting + [done]))
+    found = read(engine, notifications_gauges)
+    assert {age: found["safecommunity_notices_awaiting_acknowledgement", (age,)]
+            for age in ("under_1h", "1h_to_24h", "over_24h")} == {"under_1h": 2, "1h_to_24h": 1, "over_24h": 1}
 
 
 def test_a_database_away_leaves_the_gauges_out_at_once(caplog):

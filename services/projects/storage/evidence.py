@@ -8,7 +8,7 @@ from .tables import evidence, evidence_elements, evidence_requirements
 
 
 class EvidenceRepository(Repository):
-    table, aggregate, what = evidence, Evidence, "evidence item"
+    table, aggregate, what = evidence, Evidence, "file of evidence"
 
     def add(self, item):
         super().add(item)

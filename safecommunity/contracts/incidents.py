@@ -132,7 +132,7 @@ def _spec(type_, schema, summary, consumers=("reports",)):
     return EventSpec(type_, "incidents", schema, 1, consumers, summary)
 
 
-TOLD = ("reports", "notifications")  # the hazard events a rule or subscription may tell
+TOLD = ("reports", "notifications")  # the events a notifications rule or subscription may tell
 
 
 EVENTS = (
@@ -141,7 +141,7 @@ EVENTS = (
     _spec("injury.amended", InjuryAmendedSchema(),
           "An injury case was corrected: the whole case as it now stands, its version and the fields changed."),
     _spec("accident.reported", AccidentReportedSchema(),
-          "A department reported an accident (traffic, fire, work...) with its deaths, injuries and loss."),
+          "A department reported an accident (traffic, fire, work...) with its deaths, injuries and loss.", TOLD),
     _spec("public_order.reported", PublicOrderReportedSchema(),
           "A public-order event (alert, burglary, dispute, petition) was reported."),
     _spec("public_order.advanced", PublicOrderAdvancedSchema(),
@@ -154,7 +154,8 @@ EVENTS = (
     _spec("hazard.reopened", HazardEventSchema(), "A hazard's rectification failed verification; rectifying again."),
     _spec("hazard.escalated", HazardEscalatedSchema(), "A hazard was escalated to a higher department.", TOLD),
     _spec("hazard.overdue", HazardEventSchema(), "A hazard passed its deadline before being rectified (once).", TOLD),
-    _spec("hazard.reminded", HazardEventSchema(), "An open hazard is due or overdue: a reminder, as the policy says."),
+    _spec("hazard.reminded", HazardEventSchema(), "An open hazard is due or overdue: a reminder, as the policy says.",
+          TOLD),
     _spec("hazard.closed", HazardVerifiedSchema(), "A verified hazard was closed."),
     _spec("intake.rejected", IntakeRejectedSchema(),
           "A department's message to the intake was refused, with the reasons per field."),

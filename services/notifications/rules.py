@@ -32,6 +32,13 @@ def _text(max_length):
     return fields.String(validate=[validate.Length(min=1, max=max_length), ValidText()])
 
 
+class TextOrFlag(fields.Field):
+    """A filter's value: a code (short text), or true / false for a flag the payload carries."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return value if isinstance(value, bool) else _text(40).deserialize(value)
+
+
 class FilterField(fields.Dict):
     """{field: [values]} over FILTER_FIELDS; grid_code is one grid (its scope), the others lists."""
 
@@ -45,8 +52,8 @@ class FilterField(fields.Dict):
             if name == "grid_code":
                 checked[name] = _text(40).deserialize(values)
             else:
-                values = [values] if isinstance(values, str) else values
-                checked[name] = fields.List(_text(40), validate=validate.Length(min=1, max=50)).deserialize(values)
+                values = [values] if isinstance(values, (str, bool)) else values
+                checked[name] = fields.List(TextOrFlag(), validate=validate.Length(min=1, max=50)).deserialize(values)
         return checked
 
 

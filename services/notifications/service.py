@@ -32,13 +32,12 @@ from .schemas import (
 )
 from .sending import send_due
 from .storage import NotificationsUnitOfWork
-from .subscriptions import Subscription
+from .subscriptions import EVENT_TYPES, Subscription
 from .warnings import WeatherWarningSchema
 
 READ, WRITE, INBOX = "notifications:read", "notifications:write", "notifications:inbox"
 ALERTS = "alerts:write"
-TOLD = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue",
-        "alert.issued")
+TOLD = EVENT_TYPES  # subscriptions.py: the events rules and subscriptions may name
 
 
 class NotificationsService:

@@ -18,11 +18,11 @@ from safecommunity.ids import new_id
 from .digests import Schedule
 from .recipients import grid_and_above
 
-EVENT_TYPES = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue",
-               "alert.issued")
+EVENT_TYPES = ("injury.reported", "accident.reported", "hazard.reported", "hazard.notified", "hazard.escalated",
+               "hazard.reminded", "hazard.overdue", "alert.issued")
 CHANNELS = ("in_app", "email", "sms", "dingtalk", "wecom", "feishu", "webhook")
 FILTER_FIELDS = ("grid_code", "severity", "category", "cause", "intent", "place", "outcome", "status",
-                 "found_by", "source", "kind", "colour", "msg_type")
+                 "found_by", "source", "kind", "colour", "msg_type", "mass_casualty")
 IMMEDIATELY = "immediately"
 FREQUENCIES = (IMMEDIATELY, "daily", "weekly")  # daily and weekly: a digest a period (digests.py)
 

@@ -6,8 +6,8 @@ from safecommunity.contracts import notifications as own_contracts
 from services.notifications import fanout, templates, warnings
 from services.notifications.templates import CHANNEL_PARTS, LANGUAGES, TemplateRefused, sms_parts
 
-EVENTS = ("injury.reported", "hazard.reported", "hazard.notified", "hazard.escalated", "hazard.overdue",
-          "alert.issued", "digest")
+EVENTS = ("injury.reported", "accident.reported", "hazard.reported", "hazard.notified", "hazard.escalated",
+          "hazard.reminded", "hazard.overdue", "alert.issued", "digest")
 NOT_EVENTS = ("digest",)  # digests.compose's payload, not an event's
 NAMES = {"grid": "莲花社区第3网格", "department": "区应急管理局", "unit": "莲花商贸有限公司",
          "source": "区人民医院", "party": "莲花商贸有限公司"}

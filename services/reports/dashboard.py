@@ -147,6 +147,7 @@ def exact_dashboard(models, selection, figures, audience):
                      "units": unit_figures(models.units(selection.scope)), "facilities": figures["facilities"],
                      "rentals": figures["rentals"], "volunteers": figures["volunteers"]},
         "projects": models.projects(),
+        "evidence": models.evidence(selection.months),  # items per AQ/T 9001 element, the district's
     }
 
 

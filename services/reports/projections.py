@@ -24,6 +24,7 @@ from .tables import (
     NO_GRID,
     accident_rollups,
     acknowledgements,
+    evidence_rollups,
     grid_injuries,
     hazards,
     injury_facts,
@@ -212,6 +213,21 @@ def notices_acknowledged(changes, hierarchy, events):
         "seconds": e.data.get("seconds_after_sent")} for e in events)
 
 
+# projects' codes for AQ/T 9001's elements -> this service's (periodic.ELEMENTS): the same twelve
+EVIDENCE_ELEMENTS = {"organisation": "organisation", "funding_resources": "resources", "diagnosis": "diagnosis",
+                     "promotion_projects": "projects", "high_risk": "high_risk", "publicity_training": "publicity",
+                     "emergency": "emergency", "injury_surveillance": "surveillance", "evaluation": "evaluation",
+                     "corrective_action": "corrective", "archives": "archives",
+                     "continuous_improvement": "improvement"}
+
+
+def evidence_added(changes, hierarchy, events):
+    rollups = changes.increments[evidence_rollups]
+    for event in events:
+        for element in dict.fromkeys(event.data["elements"]):
+            rollups[(site_month(event.time), EVIDENCE_ELEMENTS.get(element, element))] += 1
+
+
 PROJECTIONS = {
     "grid.created": grids_created,
     "resident.registered": residents_registered,
@@ -239,6 +255,7 @@ PROJECTIONS = {
                                             "hazard.reopened", "hazard.escalated", "hazard.overdue",
                                             "hazard.closed")},
     "project.created": projects_created,
+    "evidence.added": evidence_added,
     "notification.sent": notices_ended,
     "notification.failed": notices_ended,
     "notification.acknowledged": notices_acknowledged,

@@ -22,6 +22,7 @@ from .tables import (
     READ_MODELS,
     accident_rollups,
     acknowledgements,
+    evidence_rollups,
     facilities,
     generated_reports,
     grid_injuries,
@@ -297,6 +298,13 @@ class ReadModels:
         rows = self.session.execute(select(c.channel, c.status, func.sum(c.notices)).where(c.month.in_(months))
                                     .group_by(c.channel, c.status)).all()
         return {(channel, status): int(n) for channel, status, n in rows}
+
+    def evidence(self, months):
+        """{AQ/T 9001 element: evidence items} received in those months."""
+        c = evidence_rollups.c
+        rows = self.session.execute(select(c.element, func.sum(c["items"])).where(c.month.in_(months))
+                                    .group_by(c.element)).all()
+        return {element: int(n) for element, n in rows}
 
     def acknowledgements(self, months):
         """[(event_type, severity, seconds)] of the acknowledgements in those months."""

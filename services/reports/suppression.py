@@ -137,6 +137,7 @@ DASHBOARD = {
     "accidents": {"accidents": COUNT, "deaths": COUNT, "injuries": COUNT, "mass_casualty": COUNT,
                   "economic_loss": computed_from("accidents"), "by_kind": COUNTS},
     "public_order": PUBLIC_ORDER_FIGURES,
+    "evidence": COUNTS,
     "registry": {
         "tags": COUNTS,
         "units": {"total": COUNT, "by_type": COUNTS, "by_risk_grade": COUNTS},

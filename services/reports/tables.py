@@ -201,6 +201,15 @@ acknowledgements = Table(
     Column("seconds", Float),
 )
 
+# Evidence files projects received, per the site's month and AQ/T 9001 element (an item tagged with
+# two elements counts in each), for the self-evaluation pack.
+evidence_rollups = Table(
+    "evidence_rollups", metadata,
+    Column("month", String(7), primary_key=True),
+    Column("element", String(30), primary_key=True),
+    Column("items", Integer, nullable=False),
+)
+
 # A site's own KPI targets; not a read model (a rebuild keeps them).
 kpi_targets = Table(
     "kpi_targets", metadata,
@@ -223,8 +232,8 @@ generated_reports = Table(
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
                population_tags, tag_sensitivity, unit_stats, facilities, rentals, volunteers, hazards,
-               accident_rollups, public_order, projects, notice_rollups, acknowledgements)
+               accident_rollups, public_order, projects, notice_rollups, acknowledgements, evidence_rollups)
 BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
             grid_residents: "residents", population_tags: "residents", tag_sensitivity: "events",
-            unit_stats: "units", accident_rollups: "amount", notice_rollups: "notices"}
+            unit_stats: "units", accident_rollups: "amount", notice_rollups: "notices", evidence_rollups: "items"}

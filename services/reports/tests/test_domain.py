@@ -6,10 +6,12 @@ from sqlalchemy.orm import Session
 
 from safecommunity.envelope import Event
 from services.reports.domain import age_band, injury_rates, notice_figures, population_figures, rate_per_1000
-from services.reports.projections import Changes, Hierarchy, project_into
+from services.reports.periodic import ELEMENTS
+from services.reports.projections import EVIDENCE_ELEMENTS, Changes, Hierarchy, project_into
 from services.reports.storage import ReadModels
 from services.reports.tables import (
     acknowledgements,
+    evidence_rollups,
     grid_injuries,
     grid_residents,
     injury_facts,
@@ -244,3 +246,15 @@ def test_notices_are_counted_by_channel_and_outcome_and_acknowledgements_timed_b
     assert figures["by_kind"] == [{"event_type": "hazard.reported", "severity": "major", "acknowledged": 3,
                                    "median_minutes": 20.0, "p90_minutes": 60.0}]
     assert figures["acknowledged"] == 4
+
+
+def test_evidence_counts_once_in_each_aqt_9001_element_it_is_tagged_with_under_this_services_codes():
+    changes = Changes()
+    photo = Event(type="evidence.added", source="/t", time="2026-03-31T17:00:00+00:00",  # 1 April in Shanghai
+                  data={"elements": ["promotion_projects", "publicity_training", "promotion_projects"]})
+    sheet = Event(type="evidence.added", source="/t", time="2026-04-02T00:00:00+00:00",
+                  data={"elements": ["publicity_training"]})
+    project_into(changes, HIERARCHY, [photo, sheet])
+    assert changes.increments[evidence_rollups] == Counter({("2026-04", "projects"): 1, ("2026-04", "publicity"): 2})
+    assert set(EVIDENCE_ELEMENTS.values()) == {code for code, _, _ in ELEMENTS}  # all twelve, one to one
+    assert len(set(EVIDENCE_ELEMENTS)) == 12

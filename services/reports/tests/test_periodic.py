@@ -22,7 +22,8 @@ FIGURES = {"totals": {"injuries": 12, "rate_per_1000": 4.0, "deaths": 0},
            "by_grid": [{"grid_code": "G1", "grid_name": "One", "rate_per_1000": 5.0},
                        {"grid_code": "G2", "grid_name": "Two", "rate_per_1000": 2.0}],
            "by_cause": [{"value": "fall", "injuries": 7}], "elderly_falls": {"rate_per_1000": 3.5},
-           "projects": [{"name": "Falls"}], "kpis": [{"code": "injury_rate_change", "value": -10.0}]}
+           "projects": [{"name": "Falls"}], "kpis": [{"code": "injury_rate_change", "value": -10.0}],
+           "evidence": {"projects": 5, "publicity": 2}}
 
 
 def test_the_self_evaluation_pack_follows_every_aqt_9001_element_with_its_figures():
@@ -33,6 +34,6 @@ def test_the_self_evaluation_pack_follows_every_aqt_9001_element_with_its_figure
     assert by_code["surveillance"]["injury cases"] == 12
     assert by_code["diagnosis"]["grid with the highest rate"] == "One 5.0 ‰"
     assert by_code["evaluation"]["injury rate change against last year %"] == -10.0
-    assert all(e["evidence_items"] == 0 for e in elements)
+    assert {e["code"]: e["evidence_items"] for e in elements if e["evidence_items"]} == {"projects": 5, "publicity": 2}
     [(type_, data)] = report.collect_events()
     assert type_ == "report.generated" and data["kind"] == "self_evaluation" and data["report_id"] == report.id

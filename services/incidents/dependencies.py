@@ -1,15 +1,13 @@
 """The incidents service's own dependencies with I/O: its settings, the hazard policy, the store of
 attachment files on disk, and a timer whose interval is a setting."""
-import hashlib
 import json
-import os
 from pathlib import Path
 
 import yaml
 from nameko.extensions import DependencyProvider
 
-from safecommunity.config import database_url
 from safecommunity.errors import FieldInvalid, InvalidRequest
+from safecommunity.filestore import ContentStore, data_folder
 from safecommunity.settings import service_setting
 from safecommunity.timers import SettingTimer
 
@@ -58,11 +56,12 @@ class Policy(DependencyProvider):
         return self.policy
 
 
-class AttachmentFiles:
-    """Files kept by content (sha256), so an upload repeated is stored once."""
+class AttachmentFiles(ContentStore):
+    """Attachments kept by content (safecommunity/filestore.py), so an upload repeated is stored once."""
 
     def __init__(self, folder, max_bytes):
-        self.folder, self.max_bytes = Path(folder), max_bytes
+        super().__init__(folder)
+        self.max_bytes = max_bytes
 
     def check(self, data, content_type):
         if content_type not in ATTACHMENT_TYPES:
@@ -76,19 +75,7 @@ class AttachmentFiles:
 
     def save(self, data, content_type):
         self.check(data, content_type)
-        digest = hashlib.sha256(data).hexdigest()
-        path = self.path(digest)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".part")
-            # evidence may show people and places: readable by the service's own user only
-            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
-                file.write(data)
-            os.replace(partial, path)  # readers never see half a file
-        return digest
-
-    def path(self, digest):
-        return self.folder / digest[:2] / digest
+        return super().save(data)
 
 
 class Attachments(DependencyProvider):
@@ -102,14 +89,7 @@ class Attachments(DependencyProvider):
 
 def attachments_folder(config):
     """Where the attachments' files are (`safecommunity backup` copies them from here too)."""
-    return Path(setting(config, "ATTACHMENTS_DIR") or _data_folder(config) / "attachments" / "incidents")
-
-
-def _data_folder(config):
-    url = database_url(config, "incidents")
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):]).resolve().parent
-    return Path(os.environ.get("SAFECOMMUNITY_DATA", "data")).resolve()
+    return Path(setting(config, "ATTACHMENTS_DIR") or data_folder(config, "incidents") / "attachments" / "incidents")
 
 
 def timer_every(setting_name):

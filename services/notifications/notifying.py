@@ -1,5 +1,6 @@
-"""The service's steps with the store: events told to their recipients, escalations moved on, and
-an acknowledgement that stops them. Entrypoints (service.py) call these and nothing else."""
+"""The service's steps with the store: events told to their recipients (at once, or kept for a
+digest), escalations moved on, digests sent, a person's inbox, and an acknowledgement that stops an
+escalation. Entrypoints (service.py) call these and nothing else."""
 from sqlalchemy.exc import IntegrityError
 
 from safecommunity import sitetime
@@ -34,8 +35,14 @@ def tell(store, sending, events):
     store.escalations.add_many(escalations)
     store.digests.add_many(lines)
     store.commit()
+    observe_done(notices)
+
+
+def observe_done(notices):
+    """Count the notices done as they were made: in-app ones delivered, and those dead for want of
+    an address (the sender counts the rest when it sends them)."""
     for notice in notices:
-        if notice.sent_at or notice.status == "dead":  # in-app delivered, or no address: done already
+        if notice.sent_at or notice.status == "dead":
             observe(notice)
 
 
@@ -52,9 +59,7 @@ def escalate_due(store, sending, batch=20):
         made = store.deliveries.add_new(notices)
         store.escalations.save(escalation)
         store.commit()
-        for notice in made:
-            if notice.sent_at or notice.status == "dead":
-                observe(notice)
+        observe_done(made)
 
 
 def own_notice(store, subject, delivery_id):
@@ -114,5 +119,4 @@ def send_digests(store, sending, now=utcnow):
         except IntegrityError:  # another replica made this period's digest first
             store.rollback()
             continue
-        if made.sent_at or made.status == "dead":
-            observe(made)
+        observe_done([made])

@@ -1,9 +1,9 @@
 """From an event to its notices: the rules and subscriptions it matches, their recipients resolved
-now, one notice per recipient and channel (each once, however many rules name it), and an
-escalation for each rule whose notice asks for action. Pure Python: the directory (who holds which
+now, one notice per recipient and channel (each once, however many rules name it) or a line kept for
+their digest, and an escalation for each rule whose notice asks for action. Pure Python: the directory (who holds which
 role where) and the address book are passed in."""
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .digests import DigestLine
 from .domain import Notification, rendered
@@ -23,46 +23,61 @@ class Trigger:
 
 
 def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, now, names_of=None):
-    """(notices, escalations, digest lines) for one event. addresses([(recipient, channel)]) -> {(recipient,
-    channel): address} for those it has; office_channels: the committee office's (channel, address)
-    pairs from the settings; names_of(payload): the names for one grid's notices of an event about
-    several grids. Subscriptions are looked up by their grid scope, so an alert for a thousand grids
-    and ten thousand subscribers is not ten million comparisons."""
-    by_scope = defaultdict(list)
+    """(notices, escalations, digest lines) for one event. addresses([(recipient, channel)]) ->
+    {(recipient, channel): address} for those it has; office_channels: the committee office's
+    (channel, address) pairs from the settings; names_of(payload): the names for one grid's notices
+    of an event about several grids."""
+    routes = route(trigger, subscriptions, directory, office_channels, day, names_of)
+    found = addresses([key for key in routes.now if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE])
+    found.update({(COMMITTEE_OFFICE, channel): address for channel, address in office_channels})
+    texts = {}  # one render per grid and channel: a grid's ten subscribers read the same words
+    notices = [notice(grid_trigger, recipient, channel, found, texts=texts, urgent=key in routes.urgent)
+               for key, grid_trigger in routes.now.items() for recipient, channel in [key]]
+    escalations = [Escalation.open(trigger.event_id, subscription.name, trigger.event_type, trigger.payload,
+                                   subscription.escalation, told_grid(subscription, trigger.payload, directory, day),
+                                   now, trigger.triggered_at, subscription.urgent)
+                   for subscription in routes.matched.values() if subscription.asks_action and subscription.escalation]
+    lines = [DigestLine(recipient, channel, schedule, trigger.event_id, trigger.event_type,
+                        text_of(grid_trigger, "in_app", texts)[0])
+             for (recipient, channel, schedule), grid_trigger in routes.later.items()]
+    return notices, escalations, lines
+
+
+@dataclass
+class Routes:
+    """Where one event goes: (recipient, channel) -> the grid's trigger told now, (recipient,
+    channel, schedule) -> the one kept for a digest, the pairs made urgent, the subscriptions matched."""
+    now: dict = field(default_factory=dict)
+    later: dict = field(default_factory=dict)
+    urgent: set = field(default_factory=set)
+    matched: dict = field(default_factory=dict)
+
+
+def route(trigger, subscriptions, directory, office_channels, day, names_of=None):
+    """The event's routes. Subscriptions are looked up by their grid scope, so an alert for a
+    thousand grids and ten thousand subscribers is not ten million comparisons; a recipient named by
+    several rules on one channel is told once, urgently if any of them says so."""
+    by_scope, routes = defaultdict(list), Routes()
     for subscription in subscriptions:
         if subscription.event_type == trigger.event_type:
             by_scope[subscription.scope].append(subscription)
-    wanted, later, matched = {}, {}, {}  # (recipient, channel[, schedule]) -> the grid's trigger; name -> it
-    urgent = set()
     for grid_trigger in per_grid(trigger, names_of):
         payload = grid_trigger.payload
         scopes = [None] + grid_and_above(directory, payload.get("grid_code"))
         for subscription in (s for scope in scopes for s in by_scope.get(scope, ())):
             if not subscription.matches_fields(payload):
                 continue
-            matched.setdefault(subscription.name, subscription)
+            routes.matched.setdefault(subscription.name, subscription)
             for recipient in resolve_all(subscription.to, payload, directory, day):
                 extra = tuple(channel for channel, _ in office_channels) if recipient == COMMITTEE_OFFICE else ()
                 for channel in dict.fromkeys(subscription.channels + extra):
                     if subscription.schedule:  # kept for the recipient's next digest
-                        later.setdefault((recipient, channel, subscription.schedule), grid_trigger)
-                    else:
-                        wanted.setdefault((recipient, channel), grid_trigger)
-                        if subscription.urgent:  # any rule that makes it urgent does
-                            urgent.add((recipient, channel))
-    found = addresses([key for key in wanted if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE])
-    found.update({(COMMITTEE_OFFICE, channel): address for channel, address in office_channels})
-    texts = {}  # one render per grid and channel: a grid's ten subscribers read the same words
-    notices = [notice(grid_trigger, recipient, channel, found, texts=texts, urgent=(recipient, channel) in urgent)
-               for (recipient, channel), grid_trigger in wanted.items()]
-    escalations = [Escalation.open(trigger.event_id, subscription.name, trigger.event_type, trigger.payload,
-                                   subscription.escalation, told_grid(subscription, trigger.payload, directory, day),
-                                   now, trigger.triggered_at, subscription.urgent)
-                   for subscription in matched.values() if subscription.asks_action and subscription.escalation]
-    lines = [DigestLine(recipient, channel, schedule, trigger.event_id, trigger.event_type,
-                        text_of(grid_trigger, "in_app", texts)[0])
-             for (recipient, channel, schedule), grid_trigger in later.items()]
-    return notices, escalations, lines
+                        routes.later.setdefault((recipient, channel, subscription.schedule), grid_trigger)
+                        continue
+                    routes.now.setdefault((recipient, channel), grid_trigger)
+                    if subscription.urgent:
+                        routes.urgent.add((recipient, channel))
+    return routes
 
 
 def per_grid(trigger, names_of=None):

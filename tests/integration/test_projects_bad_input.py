@@ -46,10 +46,9 @@ def seed(api):
     return ids
 
 
-def upload(api, form, file=None, **kwargs):
-    """A multipart upload of evidence: `form`'s fields and `file` as (name, bytes, type)."""
-    return api.session.post(f"{api.url}{P}/evidence", data=form, files={"file": file} if file else None,
-                            timeout=60, **kwargs)
+def upload(api, form, file=None, field="file"):
+    """A multipart upload of evidence: `form`'s fields and `file` as (name, bytes, type) in `field`."""
+    return api.session.post(f"{api.url}{P}/evidence", data=form, files={field: file} if file else None, timeout=60)
 
 
 def project_body(**overrides):
@@ -199,15 +198,16 @@ def test_bad_evidence_uploads_are_a_4xx_naming_the_field_and_store_nothing(platf
     for change in BAD_FORMS:
         answer = upload(api, {**GOOD_FORM, **target, **change}, ("minutes.png", PNG, "image/png"))
         assert answer.status_code == 400 and set(answer.json()["fields"]) == {next(iter(change))}, (change, answer.text)
-    for form, file, status, field in [
-            (GOOD_FORM, ("minutes.png", PNG, "image/png"), 400, "project_id"),   # attached to nothing
-            ({**GOOD_FORM, **target, "project_id": ids["project"]}, ("m.png", PNG, "image/png"), 400, "project_id"),
-            ({**GOOD_FORM, **target}, None, 400, "file"),
-            ({**GOOD_FORM, **target}, ("empty.png", b"", "image/png"), 400, "file"),
-            ({**GOOD_FORM, **target}, ("minutes.pdf", PNG, "application/pdf"), 400, "file"),
-            ({**GOOD_FORM, **target}, ("a.exe", b"MZ\x90\x00" * 10, "image/png"), 400, "file")]:
-        answer = upload(api, form, file)
-        assert answer.status_code == status and field in answer.json()["fields"], (form, file and file[0], answer.text)
-    as_json = api.send("POST", f"{P}/evidence", {**GOOD_FORM, **target})
-    assert as_json.status_code == 415 and as_json.json()["message"]
+    for form, file, part, field in [
+            (GOOD_FORM, ("minutes.png", PNG, "image/png"), "file", "project_id"),   # attached to nothing
+            ({**GOOD_FORM, **target, "project_id": ids["project"]}, ("m.png", PNG, "image/png"), "file", "project_id"),
+            ({**GOOD_FORM, **target}, ("minutes.png", PNG, "image/png"), "attachment", "file"),  # not named file
+            ({**GOOD_FORM, **target}, ("empty.png", b"", "image/png"), "file", "file"),
+            ({**GOOD_FORM, **target}, ("minutes.pdf", PNG, "application/pdf"), "file", "file"),
+            ({**GOOD_FORM, **target}, ("a.exe", b"MZ\x90\x00" * 10, "image/png"), "file", "file")]:
+        answer = upload(api, form, file, part)
+        assert answer.status_code == 400 and field in answer.json()["fields"], (form, file[0], answer.text)
+    form = {**GOOD_FORM, **target}
+    for not_multipart in (upload(api, form), api.send("POST", f"{P}/evidence", form)):
+        assert not_multipart.status_code == 415 and not_multipart.json()["message"]
     assert api.send("GET", f"{P}/evidence").json()["evidence"] == before

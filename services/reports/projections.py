@@ -194,8 +194,26 @@ def public_order_advanced(changes, hierarchy, events):
 
 def projects_created(changes, hierarchy, events):
     changes.rows[projects].extend({"project_id": e.data["project_id"], "name": e.data["name"],
-                                   "intervention_area": e.data["intervention_area"], "status": e.data["status"]}
-                                  for e in events)
+                                   "intervention_area": e.data["intervention_area"], "status": e.data["status"],
+                                   "lifecycle": e.data.get("lifecycle") or "planned", "done": 0, "missed": 0,
+                                   "evidence": 0} for e in events)
+
+
+def projects_changed(changes, hierarchy, events):
+    """A project's area, status and life cycle as they stand (project.updated, .status_changed)."""
+    for event in events:
+        values = {"intervention_area": event.data["intervention_area"], "lifecycle": event.data["lifecycle"]}
+        if "status" in event.data:
+            values["status"] = event.data["status"]
+        changes.updates.append((projects, {"project_id": event.data["project_id"]}, values))
+
+
+def occurrences_ended(changes, hierarchy, events):
+    """An occurrence of a project's activity done (activity.completed) or missed (activity.missed)."""
+    for event in events:
+        column = "done" if event.type == "activity.completed" else "missed"
+        changes.updates.append((projects, {"project_id": event.data["project_id"]},
+                                {column: projects.c[column] + 1}))
 
 
 def notices_ended(changes, hierarchy, events):
@@ -222,10 +240,14 @@ EVIDENCE_ELEMENTS = {"organisation": "organisation", "funding_resources": "resou
 
 
 def evidence_added(changes, hierarchy, events):
+    """Counted per element and month, and on its project (a meeting's has none)."""
     rollups = changes.increments[evidence_rollups]
     for event in events:
         for element in dict.fromkeys(event.data["elements"]):
             rollups[(site_month(event.time), EVIDENCE_ELEMENTS.get(element, element))] += 1
+        if event.data.get("project_id"):
+            changes.updates.append((projects, {"project_id": event.data["project_id"]},
+                                    {"evidence": projects.c.evidence + 1}))
 
 
 PROJECTIONS = {
@@ -255,6 +277,10 @@ PROJECTIONS = {
                                             "hazard.reopened", "hazard.escalated", "hazard.overdue",
                                             "hazard.closed")},
     "project.created": projects_created,
+    "project.updated": projects_changed,
+    "project.status_changed": projects_changed,
+    "activity.completed": occurrences_ended,
+    "activity.missed": occurrences_ended,
     "evidence.added": evidence_added,
     "notification.sent": notices_ended,
     "notification.failed": notices_ended,

@@ -175,12 +175,17 @@ public_order = Table(
     Index("ix_public_order_month_grid", "month", "grid_code"),
 )
 
+# Projects with their life cycle and how their activities go: occurrences done and missed, evidence.
 projects = Table(
     "projects", metadata,
     Column("project_id", String(36), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("intervention_area", String(40), nullable=False),
-    Column("status", String(12), nullable=False),
+    Column("status", String(12), nullable=False),        # new or continuing
+    Column("lifecycle", String(12)),                     # planned, active, completed, suspended
+    Column("done", Integer, nullable=False, server_default="0"),
+    Column("missed", Integer, nullable=False, server_default="0"),
+    Column("evidence", Integer, nullable=False, server_default="0"),
 )
 
 # Notifications: deliveries by the site's month, channel and how they ended (sent, failed), and each

@@ -258,3 +258,25 @@ def test_evidence_counts_once_in_each_aqt_9001_element_it_is_tagged_with_under_t
     assert changes.increments[evidence_rollups] == Counter({("2026-04", "projects"): 1, ("2026-04", "publicity"): 2})
     assert set(EVIDENCE_ELEMENTS.values()) == {code for code, _, _ in ELEMENTS}  # all twelve, one to one
     assert len(set(EVIDENCE_ELEMENTS)) == 12
+
+
+def test_a_project_keeps_its_life_cycle_and_counts_its_activities_done_and_missed_and_its_evidence():
+    from services.reports.tables import projects
+    occurrence = {"activity_id": "a1", "project_id": "p1", "kind": "visit", "scheduled_on": "2026-03-02"}
+    project_into(changes := Changes(), HIERARCHY, [
+        Event(type="project.created", source="/t", data={"project_id": "p1", "name": "Falls 防跌倒",
+                                                         "intervention_area": "elderly", "status": "new"}),
+        Event(type="project.status_changed", source="/t", data={
+            "project_id": "p1", "previous_lifecycle": "planned", "lifecycle": "active", "intervention_area": "elderly",
+            "at": "2026-03-01T00:00:00+00:00"}),
+        *[Event(type="activity.completed", source="/t", data={**occurrence, "occurrence_id": f"o{n}",
+                                                              "done_on": "2026-03-02", "reached": 3}) for n in (1, 2)],
+        Event(type="activity.missed", source="/t", data={**occurrence, "occurrence_id": "o3", "due_on": "2026-03-08"}),
+        Event(type="evidence.added", source="/t", time="2026-03-02T00:00:00+00:00",
+              data={"project_id": "p1", "elements": ["promotion_projects"]})])
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        ReadModels(session).apply(changes)
+        [row] = session.execute(select(projects)).all()
+    assert (row.lifecycle, row.done, row.missed, row.evidence) == ("active", 2, 1, 1)

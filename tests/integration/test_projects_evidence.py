@@ -186,3 +186,35 @@ def test_an_entry_whose_activities_have_no_place_is_refused_naming_place_and_sto
     answer = api.send("POST", f"{P}/projects/from-template", {"template": "teda", "entry": "nothing", "place": "x"})
     assert answer.status_code == 400 and list(answer.json()["fields"]) == ["entry"]
     assert call(api, "GET", "/projects")["projects"] == []
+
+
+SITE_TEMPLATE = {"code": "xianlin", "name": "Street checklist 街道清单", "entries": [
+    {"code": "lift_safety", "name": "Lift safety 电梯安全", "intervention_area": "special_equipment",
+     "working_group_area": "special_equipment", "status": "continuing",
+     "measures": [{"kind": "management", "description": "lift register"}],
+     "activities": [{"name": "Lift check", "kind": "inspection", "frequency": "weekly", "place": "every compound"}],
+     "evidence": [{"kind": "inspection_ledger", "elements": ["promotion_projects"], "activity": "Lift check"}]}]}
+
+
+def test_a_sites_own_template_is_served_beside_teda_and_makes_its_projects(embedded_config, start_services, tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "xianlin.json").write_text(json.dumps(SITE_TEMPLATE, ensure_ascii=False), "utf-8")
+    config = {**embedded_config, "PROJECT_TEMPLATES_DIR": str(tmp_path / "templates")}
+    start_services(config, ["projects"])
+    api = Client(base_url(config), admin_token(config, subject="office-clerk"))
+    assert [t["code"] for t in call(api, "GET", "/templates")["templates"]] == ["teda", "xianlin"]
+    project = call(api, "POST", "/projects/from-template", {"template": "xianlin", "entry": "lift_safety",
+                                                            "owner_department": "market_regulation"}, expect=201)
+    [activity] = call(api, "GET", f"/projects/{project['id']}/activities")["activities"]
+    assert (activity["place"], activity["owner_department"]) == ("every compound", "market_regulation")
+    assert project["checklist"]["missing"][0]["activity_id"] == activity["id"]
+
+
+def test_a_sites_template_that_does_not_validate_stops_the_service_naming_its_entry_and_field(
+        embedded_config, start_services, tmp_path):
+    (tmp_path / "templates").mkdir()
+    broken = {**SITE_TEMPLATE, "entries": [{**SITE_TEMPLATE["entries"][0], "status": "ongoing"}]}
+    (tmp_path / "templates" / "xianlin.json").write_text(json.dumps(broken), "utf-8")
+    with pytest.raises(Exception) as stopped:
+        start_services({**embedded_config, "PROJECT_TEMPLATES_DIR": str(tmp_path / "templates")}, ["projects"])
+    assert "xianlin.json: entries[0] lift_safety: status: " in str(stopped.value)

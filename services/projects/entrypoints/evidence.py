@@ -5,6 +5,7 @@ from werkzeug.wrappers import Response
 from safecommunity import sitetime
 from safecommunity.bodies import UPLOAD
 from safecommunity.downloads import attachment_headers
+from safecommunity.errors import NotFound
 from safecommunity.web import http, paging, read_json
 
 from .. import commands as do
@@ -44,8 +45,10 @@ class EvidenceEntrypoints:
     def download_evidence(self, request, evidence_id):
         """The file under its own name (RFC 6266 filename*), as the type read from its content."""
         item = self.store.evidence.get(evidence_id)
-        return Response(self.files.path(item.sha256).read_bytes(), mimetype=item.content_type,
-                        headers=attachment_headers(item.filename))
+        path = self.files.path(item.sha256)
+        if not path.is_file():  # a database restored without its evidence.tar, or a folder moved
+            raise NotFound(f"the file of evidence {evidence_id} is not in the evidence folder")
+        return Response(path.read_bytes(), mimetype=item.content_type, headers=attachment_headers(item.filename))
 
     @http("GET", "/api/projects/projects/<project_id>/evidence", scope=READ)
     def list_project_evidence(self, request, project_id):

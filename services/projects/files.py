@@ -1,16 +1,15 @@
 """The projects service's dependencies with I/O beyond its database: its settings, the evidence
-files on disk (kept by content hash), and the project templates read from their files at start."""
-import hashlib
+files on disk (the backbone's content store, with a cap and types read from content), and the
+project templates read from their files at start."""
 import json
-import os
 from pathlib import Path
 
 import yaml
 from marshmallow import ValidationError
 from nameko.extensions import DependencyProvider
 
-from safecommunity.config import database_url
 from safecommunity.errors import InvalidRequest
+from safecommunity.filestore import ContentStore, data_folder
 from safecommunity.settings import service_setting
 
 from .evidence import detect_type
@@ -29,37 +28,18 @@ def setting(config, name):
     return service_setting(SETTINGS, config, name)
 
 
-class EvidenceFiles:
+class EvidenceFiles(ContentStore):
     """Files kept by content (sha256): the same file sent twice, or for two projects, is stored once."""
 
     def __init__(self, folder, max_bytes):
-        self.folder, self.max_bytes = Path(folder), max_bytes
+        super().__init__(folder)
+        self.max_bytes = max_bytes
 
     def check(self, data, filename):
         """The file's content type, read from its content; 413 past the cap."""
         if len(data) > self.max_bytes:
             raise InvalidRequest(f"the file is larger than {self.max_bytes} bytes", status=413)
         return detect_type(data, filename)
-
-    @staticmethod
-    def digest(data):
-        return hashlib.sha256(data).hexdigest()
-
-    def save(self, data):
-        """The file under its sha256, written unless it is there already; its digest."""
-        digest = self.digest(data)
-        path = self.path(digest)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".part")
-            # sign-in sheets and photos show people: readable by the service's own user only
-            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
-                file.write(data)
-            os.replace(partial, path)  # readers never see half a file
-        return digest
-
-    def path(self, digest):
-        return self.folder / digest[:2] / digest
 
 
 class Files(DependencyProvider):
@@ -73,14 +53,7 @@ class Files(DependencyProvider):
 
 def evidence_folder(config):
     """Where evidence files are (`safecommunity backup` copies them from here too)."""
-    return Path(setting(config, "EVIDENCE_DIR") or _data_folder(config) / "attachments" / "projects")
-
-
-def _data_folder(config):
-    url = database_url(config, "projects")
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):]).resolve().parent
-    return Path(os.environ.get("SAFECOMMUNITY_DATA", "data")).resolve()
+    return Path(setting(config, "EVIDENCE_DIR") or data_folder(config, "projects") / "attachments" / "projects")
 
 
 # -- templates --------------------------------------------------------------------------------------

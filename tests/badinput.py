@@ -28,6 +28,20 @@ class Client:
         return answer.json()
 
 
+def bad_field_cases(routes, bad_values, meant=lambda name, value: False):
+    """For each route with a body (routes: (method, path, body, _)): every field given every bad
+    value (but those `meant(name, value)` says the field takes), and the body with a field unknown."""
+    cases = []
+    for method, path, body, _ in routes:
+        if body is None:
+            continue
+        for name in body:
+            cases += [(method, path, {**body, name: value}, None, None) for value in bad_values
+                      if not meant(name, value)]
+        cases += [(method, path, {**body, "bogus": 1}, None, None)]
+    return cases
+
+
 def assert_refused_with_reasons(api, cases):
     """No case is answered 5xx, nor 4xx without a reason; each is (method, path, body, raw, params)."""
     wrong = []

@@ -197,7 +197,7 @@ def test_an_embedded_backup_taken_under_load_restores_into_a_fresh_data_folder_a
 
 def test_a_distributed_backup_taken_under_load_restores_into_fresh_databases_as_it_was(vhost, databases, tmp_path):
     source_env = {"AMQP_URI": vhost.uri, "DATABASE_URL": databases.url, "ATTACHMENTS_DIR": str(tmp_path / "files"),
-                  **PII_KEYS}
+                  "EVIDENCE_DIR": str(tmp_path / "evidence"), **PII_KEYS}  # never the working folder's ./data
     source = ServiceProcess(list(SERVICES), free_port(), source_env, log_path=tmp_path / "source.log")
     known, load, began, ended = backed_up(source, tmp_path / "backup")
     backup = tmp_path / "backup"
@@ -207,7 +207,8 @@ def test_a_distributed_backup_taken_under_load_restores_into_fresh_databases_as_
 
     with PostgresDatabases() as fresh, RabbitVhost() as fresh_vhost:
         target_env = {"AMQP_URI": fresh_vhost.uri, "DATABASE_URL": fresh.url,
-                      "ATTACHMENTS_DIR": str(tmp_path / "restored-files"), **PII_KEYS}
+                      "ATTACHMENTS_DIR": str(tmp_path / "restored-files"),
+                      "EVIDENCE_DIR": str(tmp_path / "restored-evidence"), **PII_KEYS}
         env = {**source.env, **target_env}
         cli(env, "restore", str(backup))
         refused = cli(env, "restore", str(backup), fails=True)

@@ -130,6 +130,20 @@ class EvidenceAddedSchema(Payload):
     sha256 = fields.String(required=True)
 
 
+class LetterSignedSchema(Payload):
+    """A responsibility letter signed: the parties by code (a department, a grid, a unit), no names."""
+    letter_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    level = fields.String(required=True)        # district, street, community, unit: who signed
+    issuer_code = fields.String(required=True)  # a department's or grid's code
+    party_code = fields.String(required=True)   # a grid's code or a unit's id
+    period_from = fields.Date(required=True)
+    period_to = fields.Date(required=True)
+    signed_on = fields.Date(required=True)
+    project_id = maybe()
+    target_count = fields.Integer(required=True)
+
+
 EVENTS = (
     EventSpec("project.created", "projects", ProjectCreatedSchema(), 1, ("reports",),
               "A safety-promotion project was created."),
@@ -152,4 +166,6 @@ EVENTS = (
     EventSpec("evidence.added", "projects", EvidenceAddedSchema(), 1, ("reports",),
               "A file of evidence was attached to a project, activity, occurrence or meeting, tagged with "
               "the AQ/T 9001 elements it supports."),
+    EventSpec("letter.signed", "projects", LetterSignedSchema(), 1, ("reports",),
+              "A responsibility letter (目标责任书, 安全责任状, 承诺书) was signed, at its level."),
 )

@@ -5,14 +5,21 @@ from safecommunity.storage import Store
 from safecommunity.timers import SettingTimer
 
 from .commands import check_activities
-from .entrypoints import ActivitiesEntrypoints, EvidenceEntrypoints, OrganisationEntrypoints, ProjectsEntrypoints
+from .entrypoints import (
+    ActivitiesEntrypoints,
+    EvidenceEntrypoints,
+    LettersEntrypoints,
+    OrganisationEntrypoints,
+    ProjectsEntrypoints,
+)
 from .files import Files, Templates
 from .storage import ProjectsUnitOfWork
 
 CHECK_INTERVAL = 60.0  # seconds between looks for occurrences to make and occurrences missed
 
 
-class ProjectsService(ProjectsEntrypoints, OrganisationEntrypoints, ActivitiesEntrypoints, EvidenceEntrypoints):
+class ProjectsService(ProjectsEntrypoints, OrganisationEntrypoints, ActivitiesEntrypoints, EvidenceEntrypoints,
+                      LettersEntrypoints):
     name = "projects"
     store = Store(ProjectsUnitOfWork)
     caller = Auth()

@@ -353,3 +353,32 @@ def test_replicas_timers_on_postgresql_tell_each_missed_occurrence_once_and_make
     for replica in (store, *replicas):
         replica.close()
     engine.dispose()
+
+
+def test_responsibility_letters_are_signed_once_level_by_level_and_counted_as_a_share_signed(projects):
+    api, reader = projects["api"], projects["reader"]
+    year = sitetime.today().year
+    letter = {"kind": "target_responsibility", "period_from": f"{year}-01-01", "period_to": f"{year}-12-31",
+              "targets": ["零死亡 zero deaths", "隐患整改率100%"]}
+    streets = [call(api, "POST", "/letters", {**letter, "level": "street", "issuer": "work_safety", "party": f"S{n}"},
+                    expect=201) for n in range(4)]
+    unit = call(api, "POST", "/letters", {**letter, "kind": "commitment", "level": "unit", "issuer": "C1",
+                                          "party": "unit-0042"}, expect=201)
+    for street in streets[:3]:
+        signed = call(api, "POST", f"/letters/{street['id']}/sign", {"signed_on": f"{year}-02-01"})
+        assert (signed["signed_on"], signed["signed_by"], signed["name_zh"]) == (f"{year}-02-01", "office-clerk",
+                                                                                "目标责任书")
+    call(api, "POST", f"/letters/{streets[0]['id']}/sign", {"signed_on": f"{year}-02-02"}, expect=409)
+    assert "signed_on" in call(api, "POST", f"/letters/{unit['id']}/sign", {"signed_on": f"{year + 1}-01-01"},
+                               expect=400)["fields"]
+    assert "period_to" in call(api, "POST", "/letters", {**letter, "level": "unit", "issuer": "C1", "party": "u",
+                                                         "period_to": f"{year - 1}-12-31"}, expect=400)["fields"]
+    levels = {row["level"]: row for row in call(reader, "GET", "/letters/shares", year=year)["levels"]}
+    assert (levels["street"]["issued"], levels["street"]["signed"], levels["street"]["share"]) == (4, 3, 75.0)
+    assert (levels["unit"]["issued"], levels["unit"]["share"]) == (1, 0.0)
+    assert [row["party"] for row in call(reader, "GET", "/letters", level="street", signed="false")["letters"]] == [
+        "S3"]
+    call(reader, "POST", "/letters", {**letter, "level": "unit", "issuer": "C1", "party": "u"}, expect=403)
+    published = events(projects["engine"], "letter.signed")
+    assert len(published) == 3 and {e["data"]["party_code"] for e in published} == {"S0", "S1", "S2"}
+    assert "零死亡" not in json.dumps(published)

@@ -51,7 +51,13 @@ def seed(api):
     ids["meeting"] = api.made(f"{P}/meetings", meeting_body())["id"]
     ids["evidence"] = upload(api, {"kind": "photo_before", "elements": "high_risk", "project_id": ids["project"]},
                              ("整改前.png", PNG, "image/png")).json()["id"]
+    ids["letter"] = api.made(f"{P}/letters", letter_body(project_id=ids["project"]))["id"]
     return ids
+
+
+def letter_body(**overrides):
+    return {"kind": "safety_responsibility", "level": "community", "issuer": "S1", "party": "C1",
+            "period_from": "2026-01-01", "period_to": "2026-12-31", "targets": ["零死亡 zero deaths"], **overrides}
 
 
 def upload(api, form, file=None, field="file"):
@@ -131,6 +137,11 @@ def routes(ids):
         ("GET", f"{P}/evidence/{ids['evidence']}/file", None, []),
         ("GET", f"{project}/evidence", None, []),
         ("GET", f"{project}/checklist", None, []),
+        ("POST", f"{P}/letters", letter_body(), []),
+        ("POST", f"{P}/letters/{ids['letter']}/sign", {"signed_on": "2026-03-01"}, []),
+        ("GET", f"{P}/letters", None, ["level", "kind", "party", "project_id", "signed", "limit", "offset"]),
+        ("GET", f"{P}/letters/shares", None, ["year"]),
+        ("GET", f"{P}/letters/{ids['letter']}", None, []),
         ("GET", f"{P}/templates", None, []),
         ("GET", f"{P}/templates/{TEMPLATE}", None, []),
         ("POST", f"{P}/projects/from-template", {"template": TEMPLATE, "entry": "gas_alarms", "name": "Gas 燃气",

@@ -11,6 +11,13 @@ from .activities import (  # noqa: F401
 )
 from .common import NAME_MAX, Strict  # noqa: F401
 from .evidence import AddEvidenceSchema, EvidenceQuerySchema, EvidenceSchema  # noqa: F401
+from .letters import (  # noqa: F401
+    IssueLetterSchema,
+    LetterQuerySchema,
+    LetterSchema,
+    LetterSharesQuerySchema,
+    SignLetterSchema,
+)
 from .organisation import (  # noqa: F401
     AddAreaSchema,
     AreaSchema,

@@ -3,6 +3,7 @@ from safecommunity.storage import ConflictOnDuplicate, UnitOfWork
 
 from .activities import ActivityRepository, OccurrenceRepository
 from .evidence import EvidenceRepository
+from .letters import LetterRepository
 from .organisation import AreaRepository, CommitteeRepository, GroupRepository, MeetingRepository, OrganisationLog
 from .projects import ProjectRepository
 from .tables import metadata  # noqa: F401 (migrations/env.py)
@@ -20,6 +21,7 @@ class ProjectsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
         self.activities = ActivityRepository(self)
         self.occurrences = OccurrenceRepository(self)
         self.evidence = EvidenceRepository(self)
+        self.letters = LetterRepository(self)
 
     def commit(self):
         self.projects.write_history([item for item in self._tracked if hasattr(item, "collect_history")])

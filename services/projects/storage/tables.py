@@ -208,3 +208,20 @@ evidence_requirements = Table(
     Column("elements", JSON, nullable=False),
     Column("activity_id", String(ID)),
 )
+
+# Responsibility letters (letters.py): issued to a party, signed once.
+letters = Table(
+    "letters", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("level", String(12), nullable=False),
+    Column("issuer", String(CODE), nullable=False),
+    Column("party", String(ID), nullable=False),
+    Column("period_from", Date, nullable=False),
+    Column("period_to", Date, nullable=False),
+    Column("targets", JSON, nullable=False),
+    Column("project_id", String(ID), index=True),
+    Column("signed_on", Date),
+    who("issued_by"), moment("issued_at"), who("signed_by"),
+    Index("ix_letters_level_period", "level", "period_from"),
+)

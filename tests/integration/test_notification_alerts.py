@@ -87,7 +87,9 @@ def test_a_red_warning_is_served_as_cap_and_atom_and_told_to_its_grids(request, 
     assert cancel.status_code == 201, cancel.text
     cancelled = ElementTree.fromstring(requests.get(f"{url}{cancel.json()['cap']}", timeout=10).content)
     assert cancelled.findtext(f"{CAP}msgType") == "Cancel"
-    assert cancelled.findtext(f"{CAP}references").split(",")[1] == identifier
+    # the alert it cancels, named as CAP names it: sender, identifier and sent, as that alert says
+    assert cancelled.findtext(f"{CAP}references").split(",") == [alert.findtext(f"{CAP}sender"), identifier,
+                                                                 alert.findtext(f"{CAP}sent")]
     unknown = requests.post(f"{url}/api/notifications/warnings", headers=as_bureau(config), timeout=10,
                             json=warning(msg_type="Update", references=["no-such-alert"]))
     assert unknown.status_code == 400 and "references" in unknown.json()["fields"]

@@ -2,7 +2,7 @@
 for the Atom feed (the warning, its area's names and its references)."""
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import insert, select
 
@@ -25,7 +25,9 @@ class AlertLog:
         values = {**asdict(warning), **{name: getattr(warning, name).isoformat() for name in TIMES}}
         xml = to_cap_xml(alert).decode("utf-8")
         self.uow.session.execute(insert(alerts).values(
-            identifier=alert.identifier, sender=alert.sender, sent=alert.sent, warning=json.dumps(values),
+            # sent in UTC: SQLite would keep a +08:00 time's wall clock and drop its offset
+            identifier=alert.identifier, sender=alert.sender, sent=alert.sent.astimezone(timezone.utc),
+            warning=json.dumps(values),
             grid_names=json.dumps(grid_names, ensure_ascii=False), cap_xml=xml, created_by=by,
             references=json.dumps([[r.sender, r.identifier, r.sent.isoformat()] for r in alert.references])))
         return xml

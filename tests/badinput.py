@@ -42,6 +42,19 @@ def bad_field_cases(routes, bad_values, meant=lambda name, value: False):
     return cases
 
 
+def weird_id_cases(routes, values, bad_ids):
+    """Each route whose path holds one of `values` (a record's id or code) with it replaced by each
+    of the bad ids."""
+    return [(method, path.replace(f"/{value}", f"/{bad}", 1), body, None, None)
+            for method, path, body, _ in routes for value in values if f"/{value}" in path for bad in bad_ids]
+
+
+def bad_query_cases(routes, bad_query):
+    """Each GET route's query parameters, and one it does not take, given each bad value."""
+    return [("GET", path, None, None, {name: value}) for method, path, _, names in routes
+            if method == "GET" for name in names + ["bogus"] for value in bad_query]
+
+
 def assert_refused_with_reasons(api, cases):
     """No case is answered 5xx, nor 4xx without a reason; each is (method, path, body, raw, params)."""
     wrong = []

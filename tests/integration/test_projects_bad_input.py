@@ -14,8 +14,10 @@ from tests.badinput import (
     assert_bodies_refused,
     assert_refused_with_reasons,
     bad_field_cases,
+    bad_query_cases,
     served,
     shape,
+    weird_id_cases,
 )
 from tests.conftest import base_url
 
@@ -179,19 +181,12 @@ def test_a_body_that_is_not_an_object_of_valid_text_is_a_400(platform):
 
 def test_weird_ids_in_paths_are_a_404_or_a_400(platform):
     api, ids = platform
-    cases = []
-    for method, path, body, _ in routes(ids):
-        for value in set(ids.values()) | {AREA, TEMPLATE}:
-            if f"/{value}" in path:
-                cases += [(method, path.replace(f"/{value}", f"/{bad}", 1), body, None, None) for bad in BAD_IDS]
-    assert_refused_with_reasons(api, cases)
+    assert_refused_with_reasons(api, weird_id_cases(routes(ids), set(ids.values()) | {AREA, TEMPLATE}, BAD_IDS))
 
 
 def test_bad_query_parameters_are_a_400_naming_the_parameter(platform):
     api, ids = platform
-    cases = [("GET", path, None, None, {name: value}) for method, path, _, names in routes(ids)
-             if method == "GET" for name in names + ["bogus"] for value in BAD_QUERY]
-    assert_refused_with_reasons(api, cases)
+    assert_refused_with_reasons(api, bad_query_cases(routes(ids), BAD_QUERY))
     assert "year" in api.send("GET", f"{P}/training-hours", params={"year": "abc"}).json()["fields"]
     assert api.send("GET", f"{P}/areas", params={"bogus": "1"}).status_code == 400
 

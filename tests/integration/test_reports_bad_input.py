@@ -14,8 +14,10 @@ from tests.badinput import (
     assert_bodies_refused,
     assert_refused_with_reasons,
     bad_field_cases,
+    bad_query_cases,
     served,
     shape,
+    weird_id_cases,
 )
 
 BAD_VALUES = [None, HUGE, -HUGE, -1, 1.5, True, "", "x" * 5000, [], {}, "2026-02-30", "网格" * 30, "\u202e"]
@@ -131,21 +133,15 @@ def test_a_periodic_report_outside_its_bounds_is_a_400_naming_the_field(platform
 
 def test_weird_ids_in_paths_are_a_404_or_a_400(platform):
     api, report_id = platform
-    cases = []
-    for method, path, body, _ in routes(report_id):
-        for value in (report_id, "hazard_rectification_rate", "report.html", "kpis.csv"):
-            if f"/{value}" in path:
-                cases += [(method, path.replace(f"/{value}", f"/{bad}", 1), body, None, None) for bad in BAD_IDS]
-    assert_refused_with_reasons(api, cases)
+    values = (report_id, "hazard_rectification_rate", "report.html", "kpis.csv")
+    assert_refused_with_reasons(api, weird_id_cases(routes(report_id), values, BAD_IDS))
     for bad in BAD_IDS:
         assert api.send("GET", f"/api/reports/periodic/{bad}").status_code in (400, 404), bad
 
 
 def test_bad_query_parameters_are_a_400_naming_the_parameter(platform):
     api, report_id = platform
-    cases = [("GET", path, None, None, {name: value}) for method, path, _, names in routes(report_id)
-             if method == "GET" for name in names + ["bogus"] for value in BAD_QUERY]
-    assert_refused_with_reasons(api, cases)
+    assert_refused_with_reasons(api, bad_query_cases(routes(report_id), BAD_QUERY))
     for path, name, value in (("/api/reports/dashboard", "year", str(HUGE)), ("/api/reports/kpis", "month", "13"),
                               ("/api/reports/public-order", "grid", "G" * 41),
                               ("/api/reports/periodic", "limit", str(HUGE)), ("/api/reports/summary", "bogus", "1"),

@@ -31,8 +31,8 @@ def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, 
     found = addresses([key for key in routes.now if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE])
     found.update({(COMMITTEE_OFFICE, channel): address for channel, address in office_channels})
     texts = {}  # one render per grid and channel: a grid's ten subscribers read the same words
-    notices = [notice(grid_trigger, recipient, channel, found, texts=texts, urgent=key in routes.urgent)
-               for key, grid_trigger in routes.now.items() for recipient, channel in [key]]
+    notices = [notice(grid_trigger, *key, found, texts=texts, urgent=key in routes.urgent)
+               for key, grid_trigger in routes.now.items()]
     escalations = [Escalation.open(trigger.event_id, subscription.name, trigger.event_type, trigger.payload,
                                    subscription.escalation, told_grid(subscription, trigger.payload, directory, day),
                                    now, trigger.triggered_at, subscription.urgent)
@@ -115,10 +115,7 @@ def text_of(trigger, channel, texts=None, mark=""):
 
 
 def notice_of(trigger, recipient, channel, subject, body, addresses, urgent=False):
-    """A notice of text already made; addresses: {(recipient, channel): address}, or a function of
-    the wanted pairs giving it."""
-    if callable(addresses):
-        addresses = addresses([(recipient, channel)]) if channel != "in_app" else {}
+    """A notice of text already made; addresses: {(recipient, channel): address}."""
     if channel == "in_app":
         return Notification.deliver_in_app(trigger.event_id, recipient, subject, body, trigger.triggered_at)
     address = addresses.get((recipient, channel))

@@ -111,7 +111,8 @@ def send_digests(store, sending, now=utcnow):
             continue
         subject, body = compose(channel, schedule, lines, now())
         trigger = Trigger(period, "digest", {})
-        made = notice_of(trigger, recipient, channel, subject, body, store.contacts(sending.sealer).many)
+        addresses = {} if channel == "in_app" else store.contacts(sending.sealer).many([(recipient, channel)])
+        made = notice_of(trigger, recipient, channel, subject, body, addresses)
         store.digests.sent(lines, period)
         try:
             store.deliveries.add_many([made])

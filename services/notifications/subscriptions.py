@@ -16,7 +16,6 @@ from safecommunity.domain import Aggregate
 from safecommunity.ids import new_id
 
 from .digests import Schedule
-from .recipients import grid_and_above
 
 EVENT_TYPES = ("injury.reported", "accident.reported", "hazard.reported", "hazard.notified", "hazard.escalated",
                "hazard.reminded", "hazard.overdue", "alert.issued")
@@ -77,15 +76,9 @@ class Subscription(Aggregate):
 
     @property
     def scope(self):
-        """The grid whose events (its own and those of every grid below it) it takes; None: any."""
+        """The grid whose events (its own and those of every grid below it) it takes; None: any.
+        fanout.route looks subscriptions up by it."""
         return self.filter.get("grid_code")
-
-    def matches(self, event_type, payload, directory):
-        if event_type != self.event_type:
-            return False
-        if self.scope and self.scope not in grid_and_above(directory, payload.get("grid_code")):
-            return False
-        return self.matches_fields(payload)
 
     def matches_fields(self, payload):
         """The filter's fields other than the grid scope."""

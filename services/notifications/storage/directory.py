@@ -7,6 +7,8 @@ from sqlalchemy import delete, insert, select, update
 from ..recipients import Holder
 from .tables import departments, grids, hazard_units, role_holders
 
+NAMED = (("grid", grids, "grid_code"), ("department", departments, "to_department"))  # kind, table, field
+
 
 def day(text):
     return None if text is None else date.fromisoformat(text)
@@ -85,7 +87,7 @@ class Directory:
     def read_names(self, payloads):
         """Read the names of the grids and departments the payloads name, in a query each."""
         payloads = list(payloads)
-        for kind, table, field in (("grid", grids, "grid_code"), ("department", departments, "to_department")):
+        for kind, table, field in NAMED:
             codes = {payload[field] for payload in payloads if payload.get(field)}
             codes -= {code for known, code in self._names if known == kind}
             if codes:
@@ -95,11 +97,6 @@ class Directory:
 
     def names(self, payload):
         """(kind, name) pairs of the grid and department the payload names, for the templates."""
-        found = []
-        for kind, table, field in (("grid", grids, "grid_code"), ("department", departments, "to_department")):
-            code = payload.get(field)
-            if code and (kind, code) not in self._names:
-                self._names[kind, code] = self.session.scalar(select(table.c.name).where(table.c.code == code))
-            if code and self._names[kind, code]:
-                found.append((kind, self._names[kind, code]))
-        return tuple(found)
+        self.read_names([payload])  # nothing to read when the batch's were read already
+        return tuple((kind, self._names[kind, payload[field]]) for kind, _, field in NAMED
+                     if payload.get(field) and self._names[kind, payload[field]])

@@ -225,3 +225,17 @@ letters = Table(
     who("issued_by"), moment("issued_at"), who("signed_by"),
     Index("ix_letters_level_period", "level", "period_from"),
 )
+
+# Monthly progress (progress.py): a month's occurrences are counted by project and due day.
+Index("ix_occurrences_project_due", occurrences.c.project_id, occurrences.c.due_on)
+
+evaluations = Table(
+    "project_evaluations", metadata,   # a lead's phase evaluation (阶段评估) of a month, one per month
+    Column("project_id", String(ID), ForeignKey("projects.id"), primary_key=True),
+    Column("month", String(7), primary_key=True),   # YYYY-MM
+    Column("rating", String(12), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("next_steps", Text),
+    Column("written_by", String(WHO), nullable=False),
+    moment("written_at", nullable=False),
+)

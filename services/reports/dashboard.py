@@ -22,6 +22,7 @@ from .domain import (
     unit_figures,
     volunteer_figures,
 )
+from .indicators import by_project, months_up_to, with_indicators
 from .projections import injury_cells
 from .suppression import DASHBOARD, EXACT, KPIS, shown, visible_tags
 from .tables import CARD_DIMENSIONS, DISTRICT
@@ -146,9 +147,18 @@ def exact_dashboard(models, selection, figures, audience):
         "registry": {"tags": visible_tags(models.tags(selection.scope), models.tag_sensitivity(), audience),
                      "units": unit_figures(models.units(selection.scope)), "facilities": figures["facilities"],
                      "rentals": figures["rentals"], "volunteers": figures["volunteers"]},
-        "projects": models.projects(),
+        "projects": project_progress(models, selection),
         "evidence": models.evidence(selection.months),  # items per AQ/T 9001 element, the district's
     }
+
+
+def project_progress(models, selection):
+    """Projects with their indicators as of the selection's last month (this month, if that is still
+    to come): each one's latest month up to then, and the 12 months that end there."""
+    end = min(selection.months[-1], sitetime.month_of(sitetime.today()))
+    months = months_up_to(end)
+    indicators = by_project(models.latest_indicators(end), models.indicator_series(months), months)
+    return with_indicators(models.projects(), indicators)
 
 
 def public_order_section(models, selection):

@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from itertools import groupby
 
 from .domain import age_band, site_month
+from .indicators import indicators_updated
 from .registry_projections import (
     facilities_changed,
     grids_created,
@@ -21,6 +22,7 @@ from .registry_projections import (
 from .tables import (
     CARD_DIMENSIONS,
     DISTRICT,
+    LATEST_BY,
     NO_GRID,
     accident_rollups,
     acknowledgements,
@@ -41,10 +43,18 @@ class Changes:
     def __init__(self, stored_fact=lambda case_id: None):
         self.rows = defaultdict(list)
         self.updates = []                      # (table, key, values), applied in order
+        self.latest = defaultdict(dict)        # table -> {key: row}: the row with the latest LATEST_BY
         self.increments = defaultdict(Counter)
         self.case_cells = Counter()            # injury rollup cells of the nearest scope; see roll_up
         self.new_facts = {}                    # case id -> its row in self.rows, not yet written
         self.stored_fact = stored_fact         # case id -> the row already written, or None
+
+    def keep_latest(self, table, row):
+        """Keep `row` unless one of its key with a later LATEST_BY is kept (written the same way)."""
+        key, order = tuple(row[column.name] for column in table.primary_key.columns), LATEST_BY[table]
+        kept = self.latest[table].get(key)
+        if kept is None or kept[order] <= row[order]:
+            self.latest[table][key] = row
 
     def fact(self, case_id):
         return self.new_facts.get(case_id) or self.stored_fact(case_id)
@@ -64,6 +74,7 @@ class Changes:
     def clear(self):
         self.rows.clear()
         self.updates.clear()
+        self.latest.clear()
         self.increments.clear()
         self.case_cells.clear()
         self.new_facts.clear()
@@ -282,6 +293,7 @@ PROJECTIONS = {
     "activity.completed": occurrences_ended,
     "activity.missed": occurrences_ended,
     "evidence.added": evidence_added,
+    "indicator.updated": indicators_updated,
     "notification.sent": notices_ended,
     "notification.failed": notices_ended,
     "notification.acknowledged": notices_acknowledged,

@@ -5,7 +5,7 @@ import io
 import json
 import re
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from .tables import (
     COUNTERS,
     DISTRICT,
     FACT_FIELDS,
+    LATEST_BY,
     READ_MODELS,
     accident_rollups,
     acknowledgements,
@@ -29,6 +30,7 @@ from .tables import (
     grid_names,
     grid_residents,
     hazards,
+    indicator_values,
     injury_facts,
     injury_rollups,
     journal,
@@ -104,8 +106,11 @@ class ReadModels:
                 self.put(table, rows)
         for table, key, values in changes.updates:
             self.session.execute(update(table).where(*[table.c[k] == v for k, v in key.items()]).values(**values))
+        for table, rows in changes.latest.items():
+            self.put_latest(table, list(rows.values()))
         changes.rows.clear()
         changes.updates.clear()
+        changes.latest.clear()
         changes.new_facts.clear()
 
     def add_to(self, table, counter, increments):
@@ -137,6 +142,17 @@ class ReadModels:
                             [tuple(row[column] for column in columns) for row in rows])
             return
         self.session.execute(_insert(self.session, table).on_conflict_do_nothing(), rows)
+
+    def put_latest(self, table, rows):
+        """Insert rows, or overwrite the row of their key if it is not later by LATEST_BY."""
+        if not rows:
+            return
+        keys, order = [column.name for column in table.primary_key.columns], LATEST_BY[table]
+        statement = _insert(self.session, table)
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
+            where=table.c[order] <= statement.excluded[order])
+        self.session.execute(statement, rows)
 
     def _copy(self, table, columns, rows):
         """COPY rows (values in the order of columns) in: several times faster than INSERT for a
@@ -314,6 +330,22 @@ class ReadModels:
 
     def projects(self):
         rows = self.session.execute(select(projects).order_by(projects.c.name)).all()
+        return [dict(row._mapping) for row in rows]
+
+    def latest_indicators(self, end):
+        """Each indicator's row of the latest month it has up to `end` ('YYYY-MM')."""
+        c = indicator_values.c
+        last = (select(c.indicator_id, func.max(c.month).label("month")).where(c.month <= end)
+                .group_by(c.indicator_id).subquery())
+        rows = self.session.execute(select(indicator_values).join(
+            last, and_(c.indicator_id == last.c.indicator_id, c.month == last.c.month))).all()
+        return [dict(row._mapping) for row in rows]
+
+    def indicator_series(self, months):
+        """[{indicator_id, month, value, on_target}] of those months."""
+        c = indicator_values.c
+        rows = self.session.execute(select(c.indicator_id, c.month, c.value, c.on_target)
+                                    .where(c.month.in_(months))).all()
         return [dict(row._mapping) for row in rows]
 
     def kpi_targets(self):

@@ -138,6 +138,10 @@ DASHBOARD = {
                   "economic_loss": computed_from("accidents"), "by_kind": COUNTS},
     "public_order": PUBLIC_ORDER_FIGURES,
     "evidence": COUNTS,
+    # programme figures, exact for everyone: activities done and missed, evidence items, and each
+    # indicator's value against its target (a district- or project-level aggregate; its numerator
+    # and denominator are not in the answer)
+    "projects": None,
     "registry": {
         "tags": COUNTS,
         "units": {"total": COUNT, "by_type": COUNTS, "by_risk_grade": COUNTS},

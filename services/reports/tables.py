@@ -188,6 +188,24 @@ projects = Table(
     Column("evidence", Integer, nullable=False, server_default="0"),
 )
 
+# Each project indicator's value per the site's month, as the latest indicator.updated for that
+# indicator and month left it ("latest" by the event's time, as UTC text of a fixed width, so an
+# event that arrives late changes nothing). The indicator's name is not in the event: its code is.
+indicator_values = Table(
+    "indicator_values", metadata,
+    Column("indicator_id", String(36), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("project_id", String(36), nullable=False, index=True),
+    Column("code", String(60), nullable=False),
+    Column("numerator", Float, nullable=False),
+    Column("denominator", Float),                        # none for a plain count
+    Column("value", Float),                              # none while the denominator is 0
+    Column("target", Float),
+    Column("direction", String(10)),                     # at_most or at_least
+    Column("on_target", Boolean),                        # none without a target or a value
+    Column("updated_at", String(27), nullable=False),    # the event's time, UTC
+)
+
 # Notifications: deliveries by the site's month, channel and how they ended (sent, failed), and each
 # acknowledgement with what it was about and how long it took (the time-to-acknowledge KPI).
 notice_rollups = Table(
@@ -237,7 +255,9 @@ generated_reports = Table(
 
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
                population_tags, tag_sensitivity, unit_stats, facilities, rentals, volunteers, hazards,
-               accident_rollups, public_order, projects, notice_rollups, acknowledgements, evidence_rollups)
+               accident_rollups, public_order, projects, notice_rollups, acknowledgements, evidence_rollups,
+               indicator_values)
+LATEST_BY = {indicator_values: "updated_at"}  # a row kept only if none of its key is later by this
 BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
             grid_residents: "residents", population_tags: "residents", tag_sensitivity: "events",

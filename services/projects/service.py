@@ -10,6 +10,7 @@ from .entrypoints import (
     EvidenceEntrypoints,
     LettersEntrypoints,
     OrganisationEntrypoints,
+    ProgressEntrypoints,
     ProjectsEntrypoints,
 )
 from .files import Files, Templates
@@ -19,7 +20,7 @@ CHECK_INTERVAL = 60.0  # seconds between looks for occurrences to make and occur
 
 
 class ProjectsService(ProjectsEntrypoints, OrganisationEntrypoints, ActivitiesEntrypoints, EvidenceEntrypoints,
-                      LettersEntrypoints):
+                      LettersEntrypoints, ProgressEntrypoints):
     name = "projects"
     store = Store(ProjectsUnitOfWork)
     caller = Auth()

@@ -54,6 +54,7 @@ def seed(api):
     ids["evidence"] = upload(api, {"kind": "photo_before", "elements": "high_risk", "project_id": ids["project"]},
                              ("整改前.png", PNG, "image/png")).json()["id"]
     ids["letter"] = api.made(f"{P}/letters", letter_body(project_id=ids["project"]))["id"]
+    ids["month"] = sitetime.today().strftime("%Y-%m")   # of a phase evaluation, in its path
     return ids
 
 
@@ -122,6 +123,10 @@ def routes(ids):
         ("POST", f"{project}/lifecycle", {"to": "active", "reason": "started"}, []),
         ("POST", f"{project}/funding", {"source": "district", "amount": 100, "spent": 10, "recorded_on": today,
                                         "note": "first"}, []),
+        ("GET", f"{project}/progress", None, ["from", "to"]),
+        ("PUT", f"{project}/evaluations/{ids['month']}", {"rating": "at_risk", "summary": "two visits missed",
+                                                         "next_steps": "visit again"}, []),
+        ("GET", f"{project}/evaluations", None, []),
         ("POST", f"{project}/activities", activity_body(kind="visit", trainer=None, qualification=None, hours=None,
                                                         frequency="weekly", starts_on=today, ends_on=later,
                                                         done=None),

@@ -34,6 +34,7 @@ from .organisation import (  # noqa: F401
     QuarterQuerySchema,
     RenameAreaSchema,
 )
+from .progress import MonthSchema, ProgressQuerySchema, WriteEvaluationSchema  # noqa: F401
 from .projects import (  # noqa: F401
     ChangeProjectSchema,
     CreateProjectSchema,

@@ -5,6 +5,7 @@ from .activities import ActivityRepository, OccurrenceRepository
 from .evidence import EvidenceRepository
 from .letters import LetterRepository
 from .organisation import AreaRepository, CommitteeRepository, GroupRepository, MeetingRepository, OrganisationLog
+from .progress import ProgressRepository
 from .projects import ProjectRepository
 from .tables import metadata  # noqa: F401 (migrations/env.py)
 
@@ -22,6 +23,7 @@ class ProjectsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
         self.occurrences = OccurrenceRepository(self)
         self.evidence = EvidenceRepository(self)
         self.letters = LetterRepository(self)
+        self.progress = ProgressRepository(self)
 
     def commit(self):
         self.projects.write_history([item for item in self._tracked if hasattr(item, "collect_history")])

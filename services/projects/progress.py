@@ -45,10 +45,12 @@ def months_between(first, last):
 
 def span(today, first=None, last=None):
     """The months asked for: by default the DEFAULT_MONTHS up to today's; from ≤ to, at most MOST_MONTHS."""
-    last = last or month_of(today)
+    asked_last, last = last, last or month_of(today)
     first = first or shift(last, 1 - DEFAULT_MONTHS)
-    if first > last:
+    if first > last and asked_last:
         raise FieldInvalid("to", f"must not be before from ({first})")
+    if first > last:
+        raise FieldInvalid("from", f"after the current month ({last}): give to as well")
     if len(months_between(first, last)) > MOST_MONTHS:
         raise FieldInvalid("from", f"at most {MOST_MONTHS} months before to ({last})")
     return months_between(first, last)

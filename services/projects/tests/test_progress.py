@@ -43,6 +43,9 @@ def test_the_span_is_the_last_twelve_months_by_default_and_at_most_thirty_six_fr
         span(TODAY, "2023-12", "2026-12")
     with pytest.raises(FieldInvalid, match="to"):
         span(TODAY, "2026-05", "2026-04")
+    with pytest.raises(FieldInvalid, match="from"):
+        span(TODAY, "2027-01")
+    assert span(TODAY, "2027-01", "2027-02") == ["2027-01", "2027-02"]
 
 
 def test_the_share_done_on_time_is_of_the_occurrences_settled_and_none_while_none_is():

@@ -36,7 +36,7 @@ ATTACHMENTS = "attachments.tar"  # incidents' attachments (hazard photos, eviden
 EVIDENCE = "evidence.tar"        # projects' evidence files (photos, sign-in sheets, ledgers), when it has any
 # Consumers before the producers they hear from (tests/unit/test_backup_manifest.py checks it
 # against the catalogue); the access store, on its own, last.
-SNAPSHOT_ORDER = ("reports", "notifications", "incidents", "projects", "registry", ACCESS_STORE)
+SNAPSHOT_ORDER = ("reports", "notifications", "projects", "incidents", "registry", ACCESS_STORE)
 REPUBLISH_MINUTES = 10.0  # must cover how far the slowest consumer lagged when the backup was taken
 
 

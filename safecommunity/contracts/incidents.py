@@ -133,20 +133,24 @@ def _spec(type_, schema, summary, consumers=("reports",)):
 
 
 TOLD = ("reports", "notifications")  # the events a notifications rule or subscription may tell
+COUNTED = ("reports", "projects")     # the events a project's indicator may count
 
 
 EVENTS = (
-    EventSpec("injury.reported", "incidents", InjuryReportedSchema(), 1, ("reports", "notifications"),
+    EventSpec("injury.reported", "incidents", InjuryReportedSchema(), 1, ("reports", "notifications", "projects"),
               "A hospital or health centre reported an injury case (no patient identity)."),
     _spec("injury.amended", InjuryAmendedSchema(),
-          "An injury case was corrected: the whole case as it now stands, its version and the fields changed."),
+          "An injury case was corrected: the whole case as it now stands, its version and the fields changed.",
+          COUNTED),
     _spec("accident.reported", AccidentReportedSchema(),
-          "A department reported an accident (traffic, fire, work...) with its deaths, injuries and loss.", TOLD),
+          "A department reported an accident (traffic, fire, work...) with its deaths, injuries and loss.",
+          TOLD + ("projects",)),
     _spec("public_order.reported", PublicOrderReportedSchema(),
-          "A public-order event (alert, burglary, dispute, petition) was reported."),
+          "A public-order event (alert, burglary, dispute, petition) was reported.", COUNTED),
     _spec("public_order.advanced", PublicOrderAdvancedSchema(),
           "A dispute took its next step of mediation (warned, investigated, mediated)."),
-    _spec("hazard.reported", HazardReportedSchema(), "A hazard was reported, with its deadline from the policy.", TOLD),
+    _spec("hazard.reported", HazardReportedSchema(), "A hazard was reported, with its deadline from the policy.",
+          TOLD + ("projects",)),
     _spec("hazard.notified", HazardNotifiedSchema(),
           "A rectification notice was served on the party responsible for a hazard.", TOLD),
     _spec("hazard.rectified", HazardEventSchema(), "A hazard was reported rectified, with evidence."),

@@ -1,6 +1,6 @@
 """Events projects publishes. Payloads carry ids and codes only: no person's name, no free text
 (minutes, notes, places typed in) that might hold one; people are the registry's assignment ids."""
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from . import EventSpec, Payload, one_of
 
@@ -144,6 +144,23 @@ class LetterSignedSchema(Payload):
     target_count = fields.Integer(required=True)
 
 
+INDICATOR_DIRECTIONS = ("at_most", "at_least")  # the target is a ceiling (falls per 1,000) or a floor (alarms working)
+
+
+class IndicatorUpdatedSchema(Payload):
+    """A project's indicator has a new value for a month: counts and codes, no case or person."""
+    indicator_id = fields.String(required=True)
+    project_id = fields.String(required=True)
+    code = fields.String(required=True)
+    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))  # the site's YYYY-MM
+    numerator = fields.Float(required=True)
+    denominator = fields.Float(allow_none=True, load_default=None)  # none for a plain count
+    value = fields.Float(allow_none=True, load_default=None)        # none while the denominator is 0
+    target = fields.Float(allow_none=True, load_default=None)
+    direction = fields.String(allow_none=True, load_default=None, validate=one_of(INDICATOR_DIRECTIONS))
+    on_target = fields.Boolean(allow_none=True, load_default=None)  # none without a target or a value
+
+
 EVENTS = (
     EventSpec("project.created", "projects", ProjectCreatedSchema(), 1, ("reports",),
               "A safety-promotion project was created."),
@@ -168,4 +185,6 @@ EVENTS = (
               "the AQ/T 9001 elements it supports."),
     EventSpec("letter.signed", "projects", LetterSignedSchema(), 1, ("reports",),
               "A responsibility letter (目标责任书, 安全责任状, 承诺书) was signed, at its level."),
+    EventSpec("indicator.updated", "projects", IndicatorUpdatedSchema(), 1, ("reports",),
+              "A project's indicator has a new value for a month (numerator, denominator, value, against its target)."),
 )

@@ -213,6 +213,7 @@ class AssignmentEndedSchema(AssignmentSchema):
 
 # notifications finds recipients by them; reports takes every event (its journal, for rebuilds)
 ROLE_CONSUMERS = ("notifications", "reports")
+DENOMINATORS = ("reports", "projects")  # projects counts residents, units and facilities for indicators
 
 
 def _spec(type_, schema, summary, consumers=("reports",)):
@@ -221,26 +222,28 @@ def _spec(type_, schema, summary, consumers=("reports",)):
 
 EVENTS = (
     _spec("grid.created", GridCreatedSchema(), "A grid (any level of the hierarchy) was created.",
-          consumers=("incidents", "reports", "notifications")),
+          consumers=("incidents", "reports", "notifications", "projects")),
     _spec("resident.registered", ResidentRegisteredSchema(),
           "A resident was registered in a grid (no name or ID number: sex, birth year, residence type, tags "
-          "and which are sensitive)."),
+          "and which are sensitive).", DENOMINATORS),
     _spec("resident.updated", ResidentUpdatedSchema(),
           "A resident's record changed (the key counted by, before and after; names of changed fields; "
-          "tags and which are sensitive)."),
-    _spec("resident.moved_out", ResidentMovedOutSchema(), "A resident moved out of the district."),
+          "tags and which are sensitive).", DENOMINATORS),
+    _spec("resident.moved_out", ResidentMovedOutSchema(), "A resident moved out of the district.", DENOMINATORS),
     _spec("resident.tagged", ResidentTaggedSchema(),
-          "A resident was given a group tag (elderly, disabled…), and whether the tag is sensitive."),
+          "A resident was given a group tag (elderly, disabled…), and whether the tag is sensitive.", DENOMINATORS),
     _spec("resident.untagged", ResidentUntaggedSchema(),
-          "A resident's group tag was taken off, and whether the tag is sensitive."),
+          "A resident's group tag was taken off, and whether the tag is sensitive.", DENOMINATORS),
     _spec("unit.registered", UnitRegisteredSchema(), "A unit (enterprise, shop, school…) was registered.",
-          consumers=("incidents", "reports")),
-    _spec("unit.updated", UnitUpdatedSchema(), "A unit's record changed.", consumers=("incidents", "reports")),
+          consumers=("incidents", "reports", "projects")),
+    _spec("unit.updated", UnitUpdatedSchema(), "A unit's record changed.",
+          consumers=("incidents", "reports", "projects")),
     _spec("unit.risk_graded", UnitRiskGradedSchema(), "A unit was given a (new) risk grade."),
     _spec("facility.registered", FacilityRegisteredSchema(),
-          "A safety facility (hydrant, extinguisher, gas alarm…) was registered."),
-    _spec("facility.updated", FacilityUpdatedSchema(), "A facility's record changed."),
-    _spec("facility.inspected", FacilityInspectedSchema(), "A facility was inspected (status, next due date)."),
+          "A safety facility (hydrant, extinguisher, gas alarm…) was registered.", DENOMINATORS),
+    _spec("facility.updated", FacilityUpdatedSchema(), "A facility's record changed.", DENOMINATORS),
+    _spec("facility.inspected", FacilityInspectedSchema(), "A facility was inspected (status, next due date).",
+          DENOMINATORS),
     _spec("rental.registered", RentalRegisteredSchema(),
           "A rental dwelling was registered (grid, group rental, basement, letter signed, tenant count, score)."),
     _spec("rental.updated", RentalUpdatedSchema(),

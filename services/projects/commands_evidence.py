@@ -6,6 +6,7 @@ from safecommunity.text import text_problem
 
 from . import schemas as s
 from .commands import create_project, schedule_activity
+from .counting import define_indicator
 from .evidence import Evidence, element_counts
 from .storage.base import not_found
 from .templates import activities_start, activity_commands, find, requirements
@@ -99,6 +100,9 @@ def create_from_template(store, caller, templates, command, today):
     store.evidence.require([{"project_id": project_id, "template_code": template.code, "entry_code": entry["code"],
                              "kind": need["kind"], "elements": need["elements"],
                              "activity_id": named.get(need["activity"])} for need in requirements(entry)])
+    for definition in entry["indicators"]:
+        grids = definition["grids"] or ([place["grid_code"]] if "grid_code" in place else [])
+        define_indicator(store, project_id, caller.subject, {**definition, "grids": grids})
     return project_id
 
 

@@ -55,12 +55,21 @@ def seed(api):
                              ("整改前.png", PNG, "image/png")).json()["id"]
     ids["letter"] = api.made(f"{P}/letters", letter_body(project_id=ids["project"]))["id"]
     ids["month"] = sitetime.today().strftime("%Y-%m")   # of a phase evaluation, in its path
+    ids["indicator"] = api.made(f"{P}/projects/{ids['project']}/indicators", indicator_body())["id"]
     return ids
 
 
 def letter_body(**overrides):
     return {"kind": "safety_responsibility", "level": "community", "issuer": "S1", "party": "C1",
             "period_from": "2026-01-01", "period_to": "2026-12-31", "targets": ["零死亡 zero deaths"], **overrides}
+
+
+def indicator_body(**overrides):
+    return {"code": "falls_home_60", "name": "Falls at home 60+ 居家跌倒", "unit": "‰",
+            "counts": {"event": "injury.reported", "where": {"cause": ["fall"], "age": {"min": 60}}},
+            "per": {"residents": {"tag": "elderly", "age": {"min": 60}}}, "factor": 1000, "grids": ["C1"],
+            "baseline": {"figure": 12, "period": "2025", "source": "injury surveillance"},
+            "target": {"value": 8, "direction": "at_most", "due_on": "2027-12-31"}, **overrides}
 
 
 def upload(api, form, file=None, field="file"):
@@ -127,6 +136,9 @@ def routes(ids):
         ("PUT", f"{project}/evaluations/{ids['month']}", {"rating": "at_risk", "summary": "two visits missed",
                                                          "next_steps": "visit again"}, []),
         ("GET", f"{project}/evaluations", None, []),
+        ("POST", f"{project}/indicators", indicator_body(code="falls_home_65"), []),
+        ("GET", f"{project}/indicators", None, ["from", "to"]),
+        ("GET", f"{P}/indicators/{ids['indicator']}", None, ["from", "to"]),
         ("POST", f"{project}/activities", activity_body(kind="visit", trainer=None, qualification=None, hours=None,
                                                         frequency="weekly", starts_on=today, ends_on=later,
                                                         done=None),

@@ -11,6 +11,7 @@ from .activities import (  # noqa: F401
 )
 from .common import NAME_MAX, Strict  # noqa: F401
 from .evidence import AddEvidenceSchema, EvidenceQuerySchema, EvidenceSchema  # noqa: F401
+from .indicators import DefineIndicatorSchema, IndicatorQuerySchema, IndicatorSchema  # noqa: F401
 from .letters import (  # noqa: F401
     IssueLetterSchema,
     LetterQuerySchema,

@@ -21,6 +21,7 @@ from .common import (
     one_of,
     record_id,
 )
+from .indicators import DefineIndicatorSchema
 from .projects import MeasureSchema, ProjectFields
 
 MONTH_DAY = validate.Regexp(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", error="a day of the year as MM-DD")
@@ -79,6 +80,7 @@ class TemplateEntrySchema(Strict):
     measures = listed(fields.Nested(MeasureSchema), load_default=list)
     activities = listed(fields.Nested(TemplateActivitySchema), load_default=list)
     evidence = listed(fields.Nested(RequiredEvidenceSchema), load_default=list)
+    indicators = listed(fields.Nested(DefineIndicatorSchema), load_default=list)  # grids: the project's grid if none
 
     @validates_schema
     def evidence_names_its_activities(self, data, **kwargs):

@@ -3,6 +3,7 @@ from safecommunity.storage import ConflictOnDuplicate, UnitOfWork
 
 from .activities import ActivityRepository, OccurrenceRepository
 from .evidence import EvidenceRepository
+from .indicators import CountedEvents, HitRepository, IndicatorRepository, RegistryView, ValueRepository
 from .letters import LetterRepository
 from .organisation import AreaRepository, CommitteeRepository, GroupRepository, MeetingRepository, OrganisationLog
 from .progress import ProgressRepository
@@ -24,6 +25,11 @@ class ProjectsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
         self.evidence = EvidenceRepository(self)
         self.letters = LetterRepository(self)
         self.progress = ProgressRepository(self)
+        self.indicators = IndicatorRepository(self)
+        self.values = ValueRepository(self)
+        self.hits = HitRepository(self)
+        self.counted_events = CountedEvents(self)
+        self.registry = RegistryView(self)
 
     def commit(self):
         self.projects.write_history([item for item in self._tracked if hasattr(item, "collect_history")])

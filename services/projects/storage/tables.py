@@ -239,3 +239,87 @@ evaluations = Table(
     Column("written_by", String(WHO), nullable=False),
     moment("written_at", nullable=False),
 )
+
+# Indicators fed by events (indicators.py): definitions, each one's value by month, which cases
+# each counts, the countable events themselves (so a new indicator counts the past too) and the
+# registry as far as denominators and grid scopes need it.
+indicators = Table(
+    "indicators", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("project_id", String(ID), ForeignKey("projects.id"), nullable=False, index=True),
+    Column("code", String(CODE), nullable=False),
+    Column("name", String(NAME), nullable=False),
+    Column("unit", String(40)),
+    Column("event_type", String(60), index=True),   # what it counts; none for a share
+    Column("counts", JSON),
+    Column("share", JSON),
+    Column("per", JSON),
+    Column("grids", JSON, nullable=False),
+    Column("factor", Float, nullable=False),
+    Column("baseline", JSON),
+    Column("target", JSON),
+    who("created_by"), moment("created_at"),
+    UniqueConstraint("project_id", "code", name="uq_indicators_project_code"),
+)
+
+indicator_values = Table(
+    "indicator_values", metadata,
+    Column("indicator_id", String(ID), ForeignKey("indicators.id"), primary_key=True),
+    Column("month", String(7), primary_key=True),   # YYYY-MM on the site's calendar
+    Column("numerator", Float, nullable=False),
+    Column("denominator", Float),
+    Column("value", Float),
+    moment("updated_at", nullable=False),
+)
+
+indicator_hits = Table(
+    "indicator_hits", metadata,     # the case (injury, accident…) an indicator counts, in its month
+    Column("indicator_id", String(ID), primary_key=True),
+    Column("subject_id", String(64), primary_key=True),
+    Column("month", String(7), nullable=False),
+    Index("ix_indicator_hits_month", "indicator_id", "month"),
+)
+
+counted_events = Table(
+    "counted_events", metadata,     # the latest payload of every countable case (no identity in it)
+    Column("event_type", String(60), primary_key=True),
+    Column("subject_id", String(64), primary_key=True),
+    Column("data", JSON, nullable=False),
+)
+
+registry_grids = Table(
+    "registry_grids", metadata,
+    Column("code", String(CODE), primary_key=True),
+    Column("parent_code", String(CODE)),
+)
+
+registry_residents = Table(
+    "registry_residents", metadata,
+    Column("resident_id", String(64), primary_key=True),
+    Column("grid_code", String(CODE), nullable=False, index=True),
+    Column("sex", String(12), nullable=False),
+    Column("birth_year", Integer, nullable=False),
+    Column("residence_type", String(CODE), nullable=False),
+)
+
+registry_resident_tags = Table(
+    "registry_resident_tags", metadata,
+    Column("resident_id", String(64), primary_key=True),
+    Column("tag", String(CODE), primary_key=True),
+    Index("ix_registry_resident_tags_tag", "tag"),
+)
+
+registry_units = Table(
+    "registry_units", metadata,
+    Column("unit_id", String(64), primary_key=True),
+    Column("type", String(CODE), nullable=False, index=True),
+    Column("grid_code", String(CODE), nullable=False),
+)
+
+registry_facilities = Table(
+    "registry_facilities", metadata,
+    Column("facility_id", String(64), primary_key=True),
+    Column("type", String(CODE), nullable=False, index=True),
+    Column("grid_code", String(CODE), nullable=False),
+    Column("status", String(20), nullable=False),
+)

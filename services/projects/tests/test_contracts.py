@@ -40,7 +40,7 @@ def test_a_v1_project_created_is_still_valid_and_a_new_one_reads_as_v1():
 FREE_TEXT = {"minutes", "note", "place", "trainer", "qualification", "text", "description", "reason", "filename"}
 MACHINE_MADE = {"sha256", "content_type"}  # a file's hash and the type read from its content: never typed in
 NOT_TEXT = ("_id", "_on", "kind", "code", "status", "lifecycle", "department", "frequency", "campaign", "area",
-            "level")
+            "level", "month", "direction")
 
 
 def test_no_projects_event_carries_free_text_or_a_persons_name():

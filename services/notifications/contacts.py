@@ -4,6 +4,8 @@ comma-separated: the first seals, all open, so a key can be rotated). In embedde
 none set, a key file is made once beside the database, `notifications-keys.json` (mode 0600): back
 it up with the data (`safecommunity backup` does). With PostgreSQL and no key, contacts are refused
 with a 503 until it is set; notices still go in-app and to the office's addresses in the settings."""
+import hashlib
+import hmac
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -23,7 +25,13 @@ class ContactsDisabled(InvalidRequest):
 
 class Sealer:
     def __init__(self, keys):
-        self.fernet = MultiFernet([Fernet(key.strip()) for key in keys.split(",") if key.strip()])
+        self.keys = [key.strip() for key in keys.split(",") if key.strip()]
+        self.fernet = MultiFernet([Fernet(key) for key in self.keys])
+
+    def derive(self, purpose):
+        """A key of its own for another purpose (acklinks.py), from the sealing key: one secret to
+        keep. Rotating the contacts key makes links signed with the old one invalid."""
+        return hmac.new(self.keys[0].encode(), purpose.encode(), hashlib.sha256).digest()
 
     def seal(self, address):
         return self.fernet.encrypt(address.encode()).decode()
@@ -36,6 +44,9 @@ class Sealer:
 
 
 class Disabled:
+    def derive(self, purpose):
+        return None
+
     def seal(self, address):
         raise ContactsDisabled()
 

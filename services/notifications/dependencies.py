@@ -9,6 +9,7 @@ from safecommunity.settings import service_setting
 from safecommunity.timers import SettingTimer
 
 from . import rules, templates
+from .acklinks import links_for
 from .cap import Sender
 from .channels.in_app import InAppChannel
 from .channels.via_apprise import AppriseChannel, bot_urls, email_urls, sms_urls
@@ -52,6 +53,10 @@ SETTINGS = {
     "NOTIFY_DIGEST_INTERVAL": 60.0,   # seconds between looks for digests due (digests.py)
     # Fernet key(s) sealing contact addresses (contacts.py); embedded mode makes one if unset
     "NOTIFY_CONTACTS_KEY": "",
+    # Acknowledgement links in messages that ask for action (acklinks.py): where the platform is
+    # reached from outside (empty: no links), and how long a link works after its send
+    "NOTIFY_PUBLIC_URL": "",
+    "NOTIFY_ACK_LINK_HOURS": 168.0,
     # Public warnings (alerts.py): CAP's sender (no spaces, commas, < or &) and its names
     "CAP_SENDER": "weather@safecommunity.local",
     "CAP_SENDER_NAME_ZH": "区气象局",
@@ -97,6 +102,8 @@ class Sending(DependencyProvider):
         templates.configure({name: setting(config, name) for name in ("NOTIFY_TEMPLATES_DIR", "SITE_NAME")})
         self.rules = rules.load(setting(config, "NOTIFY_RULES_FILE"))  # refused rules stop the start too
         self.sealer = sealer_for(config, setting(config, "NOTIFY_CONTACTS_KEY"))
+        self.links = links_for(public_url(setting(config, "NOTIFY_PUBLIC_URL")), self.sealer,
+                               setting(config, "NOTIFY_ACK_LINK_HOURS"))
         self.cap_sender = Sender(setting(config, "CAP_SENDER"), setting(config, "CAP_SENDER_NAME_ZH"),
                                  setting(config, "CAP_SENDER_NAME_EN"))
         if not CAP_TOKEN.fullmatch(self.cap_sender.address):
@@ -114,6 +121,13 @@ class Sending(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
+
+
+def public_url(value):
+    """NOTIFY_PUBLIC_URL checked at start: an http(s) URL, or empty."""
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"NOTIFY_PUBLIC_URL {value!r} must start with http:// or https://")
+    return value
 
 
 def timer_every(setting_name):

@@ -7,6 +7,7 @@ from safecommunity import sitetime
 from safecommunity.database import utcnow
 from safecommunity.errors import NotFound
 
+from .acklinks import LinkInvalid
 from .digests import compose
 from .domain import moment
 from .fanout import Trigger, escalate, fan_out, notice_of
@@ -87,6 +88,23 @@ def acknowledge(store, delivery_id, by, notice=None):
     store.escalations.acknowledge_all(notice.trigger_event_id, now)
     store.commit()
     return notice
+
+
+def linked_notice(store, links, token):
+    """The notice an acknowledgement link names, if it is still its recipient's (400, 410, 404)."""
+    delivery_id, recipient = links.read(token)
+    notice = store.deliveries.get(delivery_id)
+    if notice.recipient != recipient:
+        raise LinkInvalid("this acknowledgement link is not for this notice's recipient")
+    return notice
+
+
+def acknowledge_by_link(store, links, token):
+    """As the inbox's acknowledgement, by the link's recipient: the link is their credential, so
+    they are who acknowledged (acknowledged_by, and the envelope's actor)."""
+    notice = linked_notice(store, links, token)
+    store.actor = notice.recipient
+    return acknowledge(store, notice.id, notice.recipient, notice)
 
 
 def holders(store, role, grid_code=None):

@@ -20,6 +20,7 @@ import eventlet
 from safecommunity import metrics, sitetime
 from safecommunity.database import utcnow
 
+from .acklinks import LINKED
 from .channels import Answer, Message
 from .domain import without_address
 
@@ -37,7 +38,7 @@ def send_due(store, sending, now=utcnow, clock=time.monotonic):
         if not claimed:
             break
         sent, waiting, held = sortable(claimed, sending, now())
-        answers = send_all(sending, sent)
+        answers = send_all(sending, sent, bodies_with_links(store, sending, sent, now()))
         for notice in sent:
             notice.record_answer(answers[notice.id], now(), sending.policy)
         store.deliveries.save_progress(sent + waiting)
@@ -65,12 +66,24 @@ def sortable(claimed, sending, now):
     return sent, waiting, held
 
 
-def send_all(sending, notices):
-    """{delivery id: Answer} for the notices, sent concurrently, grouped where the channel allows."""
-    pool, answers = eventlet.GreenPool(max(1, sending.concurrency)), {}
+def bodies_with_links(store, sending, notices, now):
+    """{delivery id: body with its acknowledgement link} for the notices that ask for action (their
+    event has an escalation) on a channel whose text carries one (acklinks.py). The link is in what
+    goes out only, not in the log."""
+    linked = [notice for notice in notices if notice.channel in LINKED]
+    if not linked or sending.links.base_url is None:
+        return {}
+    asking = store.escalations.asking({notice.trigger_event_id for notice in linked})
+    return {notice.id: sending.links.added(notice, now) for notice in linked if notice.trigger_event_id in asking}
+
+
+def send_all(sending, notices, bodies=None):
+    """{delivery id: Answer} for the notices, sent concurrently, grouped where the channel allows;
+    bodies: {delivery id: the text to send in place of its body}."""
+    pool, answers, bodies = eventlet.GreenPool(max(1, sending.concurrency)), {}, bodies or {}
 
     def send(group):
-        answer = send_one(sending.channels, group)
+        answer = send_one(sending.channels, group, bodies.get(group[0].id))
         answers.update({notice.id: answer for notice in group})
     for group in groups(notices, sending.sms_batch):
         pool.spawn_n(send, group)
@@ -90,14 +103,14 @@ def groups(notices, most):
     return alone
 
 
-def send_one(channels, group):
+def send_one(channels, group, body=None):
     first = group[0]
     channel = channels.get(first.channel)
     if channel is None:  # settings missing now may be set at the next start: worth another try
         return Answer(False, f"the {first.channel} channel is not configured", retryable=True)
     address = ",".join(notice.address for notice in group)
     try:
-        answer = channel.send(Message(address, first.subject, first.body))
+        answer = channel.send(Message(address, first.subject, body or first.body))
         # each notice's answer goes in its own log and events: with no one else's number in it
         return Answer(answer.ok, without_address(answer.text, address), answer.retryable)
     except Exception as exc:  # an adapter's bug must not stop the batch, nor lose the attempt

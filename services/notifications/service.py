@@ -10,7 +10,7 @@ from safecommunity.scopes import PUBLIC
 from safecommunity.storage import Store
 from safecommunity.web import http, paging, read_json
 
-from . import alerts, notifying
+from . import ackpage, alerts, notifying
 from .cap import CAP_MEDIA_TYPE
 from .dependencies import Sending, timer_every
 from .gauges import GAUGES, read_gauges
@@ -93,6 +93,18 @@ class NotificationsService:
         limit, offset = paging(request)
         notices = self.store.deliveries.list(limit, offset, query.get("recipient"))
         return {"deliveries": DeliverySchema(many=True).dump(notices)}
+
+    # -- by the link in the message (acklinks.py): the token is the credential ------------------------
+    @http("GET", "/api/notifications/ack/<token>", scope=PUBLIC)
+    def show_acknowledgement(self, request, token):
+        Strict().load(request.args)
+        return ackpage.respond(request, lambda: notifying.linked_notice(self.store, self.sending.links, token),
+                               ackpage.shown, DeliverySchema().dump)
+
+    @http("POST", "/api/notifications/ack/<token>", scope=PUBLIC)
+    def acknowledge_by_link(self, request, token):
+        return ackpage.respond(request, lambda: notifying.acknowledge_by_link(self.store, self.sending.links, token),
+                               ackpage.confirmed, DeliverySchema().dump)
 
     # -- a person's own inbox --------------------------------------------------------------------
     @http("GET", "/api/notifications/inbox", scope=INBOX)

@@ -33,6 +33,8 @@ from tests.support import grid_created, http, injury_card, publish
 pytestmark = pytest.mark.integration
 
 OPEN = (PUBLIC, AGGREGATES)
+# Writes open to anyone because the credential is a signed token in the path, not a bearer token
+TOKEN_IN_PATH = {("post", "/api/notifications/ack/{token}")}  # acknowledging by the link in a message
 WRITES = ("post", "put", "patch", "delete")
 PATH_VALUES = {"service": "incidents", "row_id": "1", "fmt": "csv"}  # any other parameter: a made-up id
 
@@ -72,7 +74,7 @@ def walk_every_route(config):
         for verb, operation in operations.items():
             scope, walked = operation["x-scope"], walked + 1
             if scope in OPEN:
-                if verb in WRITES:
+                if verb in WRITES and (verb, path) not in TOKEN_IN_PATH:
                     wrong.append((verb, path, f"a write open to anonymous callers ({scope})"))
                 elif call(url, verb, path).status_code in (401, 403):
                     wrong.append((verb, path, "an open route refused an anonymous caller"))

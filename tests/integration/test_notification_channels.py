@@ -27,6 +27,7 @@ from safecommunity.database import make_engine
 from safecommunity.migrate import alembic_config
 from safecommunity.tables import outbox
 from safecommunity.testing import free_port, wait_until
+from services.notifications.acklinks import NoLinks
 from services.notifications.channels import Answer, Message
 from services.notifications.dependencies import build_channels
 from services.notifications.domain import Notification, RetryPolicy
@@ -288,7 +289,7 @@ def test_two_replicas_sending_from_one_postgresql_database_never_send_a_delivery
         uow.commit()
     channel = SlowChannel()
     sending = SimpleNamespace(channels={"email": channel}, policy=RetryPolicy(), batch=10, concurrency=5, sms_batch=1,
-                              quiet_hours=None, limiter=RateLimiter({}, time.monotonic))
+                              quiet_hours=None, limiter=RateLimiter({}, time.monotonic), links=NoLinks())
 
     def replica():
         with engine.connect() as connection:

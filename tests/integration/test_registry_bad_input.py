@@ -3,9 +3,14 @@ object, weird IDs in paths, bad query parameters) against every route of registr
 notifications (projects' is test_projects_bad_input.py), on an embedded platform (SQLite) and on
 PostgreSQL: never a 5xx, always a 4xx with a reason, and a route added without a place in the corpus
 fails the coverage test."""
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
 import pytest
 
 from safecommunity.testing import admin_token
+from services.notifications.acklinks import KEY_PURPOSE, AckLinks
+from services.notifications.contacts import Sealer
 from tests.badinput import (
     HUGE,
     Client,
@@ -57,10 +62,17 @@ def seed(api):
     ids["assignment"] = api.made("/api/registry/assignments", appoint_body())["id"]
     ids["delivery"] = "01a2359c-0000-7000-8000-00000000d1e1"  # none here without incidents: a 404 to aim at
     ids["recipient"] = f"person:{ids['assignment']}"
+    ids["ack"] = ack_token(ids["delivery"], ids["recipient"])  # signed, for the delivery that is not there
     ids["alert"] = api.made("/api/notifications/warnings", warning_body())["identifier"]
     ids["subscription"] = api.made("/api/notifications/subscriptions", {
         "recipient": ids["recipient"], "event_type": "hazard.overdue", "channels": ["in_app"]})["id"]
     return ids
+
+
+def ack_token(delivery_id, recipient):
+    """An acknowledgement link's token as notifications signs it, with the platform's contacts key."""
+    links = AckLinks(None, Sealer(PII_KEYS["PII_KEY"]).derive(KEY_PURPOSE))
+    return links.token(SimpleNamespace(id=delivery_id, recipient=recipient), datetime.now(timezone.utc))
 
 
 def resident_body(serial="21", **overrides):
@@ -215,6 +227,8 @@ def routes(ids):
         ("GET", f"{n}/inbox", None, ["unread", "limit", "offset"]),
         ("POST", f"{n}/inbox/{ids['delivery']}/read", None, []),
         ("POST", f"{n}/inbox/{ids['delivery']}/acknowledge", None, []),
+        ("GET", f"{n}/ack/{ids['ack']}", None, []),
+        ("POST", f"{n}/ack/{ids['ack']}", None, []),
         ("POST", f"{n}/warnings", warning_body(), []),
         ("GET", f"{n}/alerts", None, []),
         ("GET", f"{n}/alerts/{ids['alert']}", None, []),

@@ -51,6 +51,13 @@ class EscalationLog:
                                        .order_by(escalations.c.id).limit(1)).first()
         return row and as_escalation(row)
 
+    def asking(self, trigger_event_ids):
+        """Those of the events with an escalation: their notices ask for action."""
+        if not trigger_event_ids:
+            return set()
+        return set(self.uow.session.scalars(select(escalations.c.trigger_event_id).distinct()
+                                            .where(escalations.c.trigger_event_id.in_(set(trigger_event_ids)))))
+
     def acknowledge_all(self, trigger_event_id, now):
         """Every open escalation of the event: someone acknowledged one of its notices."""
         query = select(escalations).where(escalations.c.trigger_event_id == trigger_event_id,

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from services.notifications.acklinks import NoLinks
 from services.notifications.channels import Answer
 from services.notifications.domain import DEAD, QUEUED, RETRYING, SENT, IllegalTransition, Notification, RetryPolicy
 from services.notifications.limits import QuietHours, RateLimiter
@@ -51,8 +52,9 @@ class FakeStore:
 
 
 class FakeSending:
-    def __init__(self, batch=10, sms_batch=1, quiet_hours=None, rates=None, **channels):
+    def __init__(self, batch=10, sms_batch=1, quiet_hours=None, rates=None, links=None, **channels):
         self.channels, self.policy, self.batch, self.concurrency, self.sms_batch = channels, POLICY, batch, 4, sms_batch
+        self.links = links or NoLinks()
         self.quiet_hours, self.limiter = quiet_hours, RateLimiter(rates or {}, clock=lambda: 0.0)
 
 

@@ -7,15 +7,14 @@ import requests
 
 from .contracts import RESIDENCE_TYPES
 from .contracts.incidents import SEVERITIES
+from .seed_files import photo
+from .seed_projects import seed_programme
 
 DISTRICT = ("XL", "Xianlin District 仙林街道", None)
 STREETS = [("XL-01", "Yangshan 羊山", "XL"), ("XL-02", "Wenyuan 文苑", "XL")]
 COMMUNITIES = [("XL-01-01", "Yangshan North 羊山北", "XL-01"), ("XL-02-01", "Wenyuan East 文苑东", "XL-02")]
 GRIDS = [(f"{parent}-G{n}", f"Grid {n} of {name.split()[0]} {name.split()[-1]}", parent)
          for parent, name, _ in COMMUNITIES for n in (1, 2, 3)]
-PROJECTS = [("Elderly fall prevention 老年人防跌倒", "elderly", "continuing"),
-            ("Gas alarm in every old building 老旧小区燃气报警", "gas", "new"),
-            ("Safe routes to school 上学路安全", "schools", "new")]
 
 
 def seed_demo_district(base_url, out, token, residents=1000, injuries=100, rng=None):
@@ -34,12 +33,9 @@ def seed_demo_district(base_url, out, token, residents=1000, injuries=100, rng=N
     cases = [random_case(rng, grid_codes, n) for n in range(injuries)]
     result = api.post("/api/incidents/injuries/batch", {"cases": cases}, ok=(200,))
     out.write(f"injury cases: {result['counts']}\n")
-    for name, area, status in PROJECTS:
-        api.post("/api/projects/projects", {"name": name, "intervention_area": area, "status": status},
-                 ok=(201,))
-    out.write(f"{len(PROJECTS)} projects created\n")
-    seed_units_and_facilities(api, rng, grid_codes, out)
+    units = seed_units_and_facilities(api, rng, grid_codes, out)
     seed_hazards_and_accidents(api, rng, grid_codes, out)
+    seed_programme(api, rng, units, out)  # the committee, working groups, projects and their evidence
     out.write(f"open {base_url}/ for the dashboard\n")
 
 
@@ -48,12 +44,13 @@ FACILITY_TYPES = ("hydrant", "extinguisher", "gas_alarm", "smoke_alarm")
 HAZARDS = [("fire", "fire exit blocked by boxes"), ("electrical", "tangled wiring in a stairwell"),
            ("gas", "gas hose perished in a restaurant kitchen"), ("traffic", "faded zebra crossing by a school"),
            ("structural", "loose balcony railing"), ("special_equipment", "lift inspection certificate out of date")]
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a stand-in photo of the work done
 
 
 def seed_units_and_facilities(api, rng, grid_codes, out):
+    """The units registered, as [(id, grid code)]."""
     from services.registry.codes import CREDIT_CHARS, credit_check_char  # the client needs valid codes
 
+    units = []
     for n in range(12):
         first17 = "9132" + "".join(rng.choice(CREDIT_CHARS[:10]) for _ in range(13))
         unit = api.post("/api/registry/units", {
@@ -61,11 +58,13 @@ def seed_units_and_facilities(api, rng, grid_codes, out):
             "credit_code": first17 + credit_check_char(first17)}, ok=(201,))
         api.post(f"/api/registry/units/{unit['id']}/risk-grade",
                  {"risk_grade": rng.choice(("high", "moderate", "low", "low"))}, ok=(200,))
+        units.append((unit["id"], unit["grid_code"]))
     for n in range(20):
         api.post("/api/registry/facilities", {
             "code": f"DEMO-F{n + 1:03d}", "type": rng.choice(FACILITY_TYPES), "grid_code": rng.choice(grid_codes),
             "status": rng.choices(("in_order", "faulty", "out_of_service"), weights=(75, 17, 8))[0]}, ok=(201,))
     out.write("12 units and 20 safety facilities registered\n")
+    return units
 
 
 def seed_hazards_and_accidents(api, rng, grid_codes, out):
@@ -93,9 +92,9 @@ def walk_hazard(api, hazard_id, steps):
                ("rectify", {}), ("verify", {"passed": True}), ("close", {})]
     for action, body in actions[:steps]:
         if action == "rectify":
-            photo = api.upload(f"/api/incidents/hazards/{hazard_id}/attachments?uploaded_by=demo&filename=after.png",
-                               PNG, "image/png")
-            body = {"evidence": [photo["id"]]}
+            after = api.upload(f"/api/incidents/hazards/{hazard_id}/attachments?uploaded_by=demo&filename=after.png",
+                               photo((180, 180, 170), marked=True), "image/png")  # the work done
+            body = {"evidence": [after["id"]]}
         api.post(f"/api/incidents/hazards/{hazard_id}/{action}", {"actor": "demo", **body}, ok=(200,))
 
 
@@ -133,16 +132,28 @@ class Api:
         self.http.headers["Authorization"] = f"Bearer {token}"
 
     def post(self, path, body, ok):
-        response = self.http.post(self.base_url + path, json=body, timeout=60)
-        if response.status_code not in ok:
-            raise SystemExit(f"POST {path} answered {response.status_code}: {response.text}")
-        return response.json()
+        return self.send("POST", path, body, ok)
+
+    def send(self, method, path, body, ok=(200,)):
+        return self.answer(method, path, ok, self.http.request(method, self.base_url + path, json=body, timeout=60))
+
+    def get(self, path, **params):
+        return self.answer("GET", path, (200,), self.http.get(self.base_url + path, params=params, timeout=60))
 
     def upload(self, path, data, content_type):
         response = self.http.post(self.base_url + path, data=data, headers={"Content-Type": content_type},
                                   timeout=60)
-        if response.status_code != 201:
-            raise SystemExit(f"POST {path} answered {response.status_code}: {response.text}")
+        return self.answer("POST", path, (201,), response)
+
+    def upload_form(self, path, fields, filename, data):
+        """A multipart form: the fields, and the file in its field `file`."""
+        response = self.http.post(self.base_url + path, data=fields, files={"file": (filename, data)}, timeout=60)
+        return self.answer("POST", path, (201,), response)
+
+    @staticmethod
+    def answer(method, path, ok, response):
+        if response.status_code not in ok:
+            raise SystemExit(f"{method} {path} answered {response.status_code}: {response.text}")
         return response.json()
 
     def wait_until_incidents_know(self, grid_codes, timeout=30):

@@ -44,6 +44,7 @@ def test_periodic_reports_are_issued_as_snapshots_in_every_format(embedded_confi
 
     pack = post(f"{url}/api/reports/periodic", {"kind": "self_evaluation", "year": year}, expect=201)
     assert len(pack["snapshot"]["elements"]) == 12
+    assert all(e["evidence_items"] > 0 for e in pack["snapshot"]["elements"])  # the seed's evidence, each element
     assert "self_evaluation" in load_workbook(io.BytesIO(http.get(url + pack["links"]["xlsx"]).content)).sheetnames
     quarter = post(f"{url}/api/reports/periodic", {"kind": "quarterly", "year": year, "period": 1}, expect=201)
     assert quarter["snapshot"]["figures"]["period"]["months"] == [f"{year}-01", f"{year}-02", f"{year}-03"]

@@ -134,6 +134,7 @@ def test_the_readme_commands_run_seed_and_serve_the_rates(tmp_path):
         seeded = subprocess.run([sys.executable, "-m", "safecommunity.cli", "seed", "--url", platform.url],
                                 env=platform.env, capture_output=True, text=True, timeout=120)
         assert seeded.returncode == 0, seeded.stderr
+        assert "4 TEDA projects from the template, active" in seeded.stdout
         wait_until(lambda: summary(platform.url)["injuries"] == 100, message="the demo injuries")
         rates = get(f"{platform.url}/api/reports/injury-rates")
         assert sum(row["residents"] for row in rates["grids"]) == 1000

@@ -64,8 +64,11 @@ def route(trigger, subscriptions, directory, office_channels, day, names_of=None
     for grid_trigger in per_grid(trigger, names_of):
         payload = grid_trigger.payload
         scopes = [None] + grid_and_above(directory, payload.get("grid_code"))
+        facts = payload
         for subscription in (s for scope in scopes for s in by_scope.get(scope, ())):
-            if not subscription.matches_fields(payload):
+            if "unit_type" in subscription.filter and "unit_type" not in facts:
+                facts = {**payload, "unit_type": unit_type_of(payload, directory)}
+            if not subscription.matches_fields(facts):
                 continue
             routes.matched.setdefault(subscription.name, subscription)
             for recipient in resolve_all(subscription.to, payload, directory, day):
@@ -78,6 +81,13 @@ def route(trigger, subscriptions, directory, office_channels, day, names_of=None
                     if subscription.urgent:
                         routes.urgent.add((recipient, channel))
     return routes
+
+
+def unit_type_of(payload, directory):
+    """The type of the unit the event names, or its hazard was reported against (None: no unit, or
+    one notifications has not heard of); looked up only for a filter on it."""
+    unit_id = payload.get("unit_id") or directory.unit_of_hazard(payload.get("hazard_id"))
+    return directory.unit_type(unit_id) if unit_id else None
 
 
 def per_grid(trigger, names_of=None):

@@ -21,6 +21,7 @@ def tell(store, sending, events):
     contacts, day, now = store.contacts(sending.sealer), sitetime.today(), utcnow()
     fresh = store.inbox.claim(events)
     store.directory.read_names(fresh_event.data for fresh_event in fresh)  # one query, not one an event
+    store.directory.read_unit_types(fresh_event.data for fresh_event in fresh)
     for event in fresh:
         if event.type == "hazard.reported":
             store.directory.hazard_reported(event.data)

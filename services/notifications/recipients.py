@@ -50,6 +50,8 @@ class Directory(Protocol):
 
     def unit_of_hazard(self, hazard_id) -> Optional[str]: ...
 
+    def unit_type(self, unit_id) -> Optional[str]: ...
+
 
 def person(key):
     return f"person:{key}"

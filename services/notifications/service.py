@@ -47,7 +47,7 @@ class NotificationsService:
     sending = Sending()
     gauges = BusinessGauges(read_gauges, *GAUGES)  # notices unacknowledged
 
-    # -- the registry, as far as finding recipients needs it ----------------------------------------
+    # -- the registry, as far as finding recipients (and units' types) needs it ----------------------------------------
     @event_handler("grid.created")
     def handle_grid_created(self, events):
         self._keep(events, self.store.directory.grid_created)
@@ -59,6 +59,10 @@ class NotificationsService:
     @event_handler("assignment.started", "assignment.ended")
     def handle_assignment_changed(self, events):
         self._keep(events, self.store.directory.assignment_changed)
+
+    @event_handler("unit.registered", "unit.updated")
+    def handle_unit_changed(self, events):
+        self._keep(events, self.store.directory.unit_changed)
 
     def _keep(self, events, step):
         for event in self.store.inbox.claim(events):

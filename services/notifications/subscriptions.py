@@ -6,7 +6,8 @@ place), checked at start; a person's or a department's **subscriptions** are mad
 are a `Subscription`: an event type, a filter, recipient specs (recipients.py) and channels.
 
 A filter maps a payload field to the values it may have (`severity: [major]`); `grid_code` is a
-scope: the grid named and every grid below it.
+scope: the grid named and every grid below it; `unit_type` is the type of the unit the event names
+(its `unit_id`, or the unit its hazard was reported against), from the registry's unit events.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,7 +22,7 @@ EVENT_TYPES = ("injury.reported", "accident.reported", "hazard.reported", "hazar
                "hazard.reminded", "hazard.overdue", "alert.issued")
 CHANNELS = ("in_app", "email", "sms", "dingtalk", "wecom", "feishu", "webhook")
 FILTER_FIELDS = ("grid_code", "severity", "category", "cause", "intent", "place", "outcome", "status",
-                 "found_by", "source", "kind", "colour", "msg_type", "mass_casualty")
+                 "found_by", "source", "kind", "colour", "msg_type", "mass_casualty", "unit_type")
 IMMEDIATELY = "immediately"
 FREQUENCIES = (IMMEDIATELY, "daily", "weekly")  # daily and weekly: a digest a period (digests.py)
 

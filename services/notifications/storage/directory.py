@@ -1,11 +1,11 @@
-"""Notifications' view of the registry: grids and their parents, departments, people in roles, and
-which unit a hazard was reported against. Kept from events (tolerant: a replay overwrites)."""
+"""Notifications' view of the registry: grids and their parents, departments, people in roles, units'
+types, and which unit a hazard was reported against. Kept from events (tolerant: a replay overwrites)."""
 from datetime import date
 
 from sqlalchemy import delete, insert, select, update
 
 from ..recipients import Holder
-from .tables import departments, grids, hazard_units, role_holders
+from .tables import departments, grids, hazard_units, role_holders, units
 
 NAMED = (("grid", grids, "grid_code"), ("department", departments, "to_department"))  # kind, table, field
 
@@ -19,7 +19,7 @@ class Directory:
 
     def __init__(self, uow):
         self.uow = uow
-        self._parents, self._holders, self._kinds, self._names = None, {}, {}, {}
+        self._parents, self._holders, self._kinds, self._names, self._unit_types = None, {}, {}, {}, {}
 
     @property
     def session(self):
@@ -41,6 +41,10 @@ class Directory:
                      department_code=data.get("department_code"), term_from=day(data["term_from"]),
                      term_to=day(data.get("term_to")))
         self._holders = {}
+
+    def unit_changed(self, data):
+        self._upsert(units, units.c.unit_id, data["unit_id"], type=data["type"], grid_code=data.get("grid_code"))
+        self._unit_types.pop(data["unit_id"], None)
 
     def hazard_reported(self, data):
         if data.get("unit_id"):
@@ -79,6 +83,19 @@ class Directory:
     def unit_of_hazard(self, hazard_id):
         return hazard_id and self.session.scalar(select(hazard_units.c.unit_id)
                                                  .where(hazard_units.c.hazard_id == hazard_id))
+
+    def read_unit_types(self, payloads):
+        """Read the types of the units the payloads name, in one query (fanout's unit_type filter)."""
+        wanted = {payload["unit_id"] for payload in payloads if payload.get("unit_id")} - set(self._unit_types)
+        if wanted:
+            found = dict(self.session.execute(select(units.c.unit_id, units.c.type)
+                                              .where(units.c.unit_id.in_(wanted))).all())
+            self._unit_types.update({unit_id: found.get(unit_id) for unit_id in wanted})
+
+    def unit_type(self, unit_id):
+        """The unit's type (registry's code: school, market…), None for a unit not known here."""
+        self.read_unit_types([{"unit_id": unit_id}])
+        return self._unit_types[unit_id]
 
     def grid_names(self, codes):
         """code -> name of those of the grids known here."""

@@ -1,4 +1,5 @@
-"""Notifications' tables: the delivery log, the view of the registry it resolves recipients from,
+"""Notifications' tables: the delivery log, the view of the registry it resolves recipients from
+and matches units' types against,
 contacts (sealed), subscriptions and open escalations."""
 from sqlalchemy import (
     Boolean,
@@ -68,6 +69,12 @@ role_holders = Table(
     Column("term_from", Date, nullable=False),
     Column("term_to", Date),
     Index("ix_role_holders_role_grid", "role", "grid_code"),
+)
+units = Table(  # unit.registered / unit.updated: what a subscription's unit_type is matched against
+    "units", metadata,
+    Column("unit_id", String(64), primary_key=True),
+    Column("type", String(CODE), nullable=False),
+    Column("grid_code", String(CODE)),
 )
 hazard_units = Table(  # hazard.reported's unit, for the notices of the hazard's later steps
     "hazard_units", metadata,

@@ -10,7 +10,7 @@ SINCE = date(2026, 1, 1)
 class FakeDirectory:
     def __init__(self, parents=None):
         self.parents = {"G1": "C1", "C1": "S1", "S1": "D1", "D1": None} if parents is None else parents
-        self.people, self.kinds, self.hazard_units = [], {}, {}
+        self.people, self.kinds, self.hazard_units, self.unit_types = [], {}, {}, {}
 
     def appoint(self, person_key, role, grid_code=None, department_code=None, term_from=SINCE, term_to=None):
         self.people.append(Holder(f"a-{len(self.people)}", person_key, role, term_from, grid_code,
@@ -28,3 +28,6 @@ class FakeDirectory:
 
     def unit_of_hazard(self, hazard_id):
         return self.hazard_units.get(hazard_id)
+
+    def unit_type(self, unit_id):
+        return self.unit_types.get(unit_id)

@@ -100,6 +100,28 @@ def test_a_subscription_to_a_grid_covers_the_grids_below_it_and_no_other():
     assert tell(general, directory, subscriptions=[only_major]) == ([], [])
 
 
+def test_a_subscription_by_unit_type_hears_of_its_type_of_units_and_of_no_other_or_unknown_unit():
+    directory = FakeDirectory()
+    directory.unit_types.update({"U-7": "school", "U-8": "market"})
+    schools = Subscription.subscribe("person:p-9", "hazard.reported", ["in_app"], {"unit_type": ["school"]})
+    general = {**MAJOR, "severity": "general"}
+    assert told(tell(general, directory, subscriptions=[schools])[0]) == [("person:p-9", "in_app", "delivered")]
+    for other in ({**general, "unit_id": "U-8"}, {**general, "unit_id": "U-unknown"}, {**general, "unit_id": None}):
+        assert tell(other, directory, subscriptions=[schools]) == ([], [])
+    accident = {**samples()["accident.reported"], "unit_id": "U-7", "grid_code": "G1"}
+    of_schools = Subscription.subscribe("person:p-9", "accident.reported", ["in_app"], {"unit_type": ["school"]})
+    assert len(tell(accident, directory, "accident.reported", subscriptions=[of_schools])[0]) == 1
+
+
+def test_a_hazards_later_steps_are_matched_by_the_type_of_the_unit_it_was_reported_against():
+    directory = FakeDirectory()
+    directory.unit_types["U-7"], directory.hazard_units["h-1"] = "school", "U-7"
+    overdue = {**samples()["hazard.overdue"], "hazard_id": "h-1", "grid_code": "G1"}
+    schools = Subscription.subscribe("person:p-9", "hazard.overdue", ["in_app"], {"unit_type": ["school"]})
+    assert len(tell(overdue, directory, "hazard.overdue", subscriptions=[schools])[0]) == 1
+    assert tell({**overdue, "hazard_id": "h-2"}, directory, "hazard.overdue", subscriptions=[schools]) == ([], [])
+
+
 def test_an_unacknowledged_escalation_tells_each_level_up_until_the_district():
     directory = (FakeDirectory().appoint("p-grid", "grid_head", "G1").appoint("p-street", "grid_head", "S1")
                  .appoint("p-district", "grid_head", "D1"))

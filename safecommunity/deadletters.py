@@ -4,6 +4,11 @@ A failed message is written here and acknowledged, so the queue behind it keeps 
 message survives any restart. The consumer retries it with exponential back-off; after the last
 attempt it is `dead` with its reason. Unreadable messages are `rejected` at once. Replaying sets a
 row back to `retrying`, and the running consumer handles it within a second.
+
+Notifications keeps its dead deliveries here too (consumer `notifications.deliveries`, type
+`notification.delivery`, the delivery's id as event id): no event handler has that consumer, so the
+bus leaves them alone, and a replayed one is taken by notifications' sender, which queues the
+delivery again (services/notifications/deadletters.py).
 """
 from datetime import timedelta
 

@@ -99,6 +99,13 @@ class Notification(Aggregate):
             self.status, self.next_attempt_at = DEAD, None
             self._record_failed()
 
+    def requeue(self, now):
+        """A dead delivery handed back (its dead letter replayed): queued now, with fresh attempts."""
+        if self.status != DEAD:
+            raise IllegalTransition(f"delivery {self.id} is {self.status}: only a dead one is queued again")
+        self.status, self.attempts, self.next_attempt_at = QUEUED, 0, now
+        self.last_answer = f"replayed from the dead letters (was: {self.last_answer})"[:1000]
+
     def read(self, now):
         """Opened by its recipient (the first time counts)."""
         if self.channel != "in_app":

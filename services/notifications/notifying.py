@@ -5,11 +5,12 @@ from sqlalchemy.exc import IntegrityError
 
 from safecommunity import sitetime
 from safecommunity.database import utcnow
+from safecommunity.deadletters import REJECTED, RESOLVED
 from safecommunity.errors import NotFound
 
 from .acklinks import LinkInvalid
 from .digests import compose
-from .domain import moment
+from .domain import DEAD, moment
 from .fanout import Trigger, escalate, fan_out, notice_of
 from .recipients import holders_at_or_above, person
 from .sending import observe
@@ -62,6 +63,25 @@ def escalate_due(store, sending, batch=20):
         store.escalations.save(escalation)
         store.commit()
         observe_done(made)
+
+
+def requeue_replayed(store, now=utcnow):
+    """Dead deliveries whose dead letters an operator replayed: queued again with fresh attempts
+    (the sender sends them at its turn), and their rows resolved; in one transaction."""
+    replayed = store.dead_deliveries.replayed()
+    if not replayed:
+        return
+    for row_id, delivery_id in replayed:
+        try:
+            notice = store.deliveries.get(delivery_id)
+        except NotFound:
+            store.dead_deliveries.settle(row_id, REJECTED, f"no delivery {delivery_id} in the log")
+            continue
+        if notice.status == DEAD:  # else queued again already (a replay twice): nothing more to do
+            notice.requeue(now())
+            store.deliveries.save_progress([notice])
+        store.dead_deliveries.settle(row_id, RESOLVED)
+    store.commit()
 
 
 def own_notice(store, subject, delivery_id):

@@ -2,7 +2,8 @@
 
 A turn claims up to `batch` deliveries due (locked on PostgreSQL until the commit that records their
 answers, so no other replica sends them too), sends them at the same time, up to `concurrency` at
-once, and records every answer in one commit, which publishes notification.sent / .failed. A slow
+once, and records every answer in one commit, which publishes notification.sent / .failed (and puts a dead
+one in the dead letters: deadletters.py). A slow
 channel holds the batch's locks for at most one send's timeout. SMS with the same text (one alert to
 a thousand parents) go to the gateway `sms_batch` numbers a call, comma-separated, when the gateway
 takes that (SMS_BATCH_MAX). The turn goes on while full batches come, so a fan-out of ten thousand
@@ -22,7 +23,7 @@ from safecommunity.database import utcnow
 
 from .acklinks import LINKED
 from .channels import Answer, Message
-from .domain import without_address
+from .domain import DEAD, without_address
 
 log = logging.getLogger(__name__)
 SERVICE = "notifications"
@@ -42,6 +43,7 @@ def send_due(store, sending, now=utcnow, clock=time.monotonic):
         for notice in sent:
             notice.record_answer(answers[notice.id], now(), sending.policy)
         store.deliveries.save_progress(sent + waiting)
+        store.dead_deliveries.park([notice for notice in sent if notice.status == DEAD], now())
         store.commit()  # the held ones stay as they were, for the next turn
         for notice in sent:
             observe(notice)

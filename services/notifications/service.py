@@ -76,6 +76,7 @@ class NotificationsService:
 
     @timer_every("NOTIFY_SEND_INTERVAL")
     def send_due_deliveries(self):
+        notifying.requeue_replayed(self.store)  # dead letters an operator replayed (deadletters.py)
         send_due(self.store, self.sending)
 
     @timer_every("NOTIFY_ESCALATE_INTERVAL")

@@ -3,6 +3,7 @@ area; the unit of work gives each to the service."""
 from safecommunity.storage import UnitOfWork
 
 from .alerts import AlertLog
+from .deadletters import DeadDeliveries
 from .deliveries import DeliveryLog
 from .digests import DigestBook
 from .directory import Directory
@@ -23,6 +24,7 @@ class NotificationsUnitOfWork(UnitOfWork):
         self.alerts = AlertLog(self)
         self.digests = DigestBook(self)
         self.logins = Logins(self)
+        self.dead_deliveries = DeadDeliveries(self)
 
     def contacts(self, sealer):
         """The address book, sealed with contacts.py's Sealer (the Sending dependency holds it)."""

@@ -43,9 +43,17 @@ class FakeDeliveries:
         self.saved += notices
 
 
+class FakeDeadDeliveries:
+    def __init__(self):
+        self.parked = []
+
+    def park(self, notices, now):
+        self.parked += notices
+
+
 class FakeStore:
     def __init__(self, *notices):
-        self.deliveries, self.commits = FakeDeliveries(*notices), 0
+        self.deliveries, self.dead_deliveries, self.commits = FakeDeliveries(*notices), FakeDeadDeliveries(), 0
 
     def commit(self):
         self.commits += 1

@@ -1,4 +1,4 @@
-"""Inserting many rows at once, inside the session's transaction.
+"""Inserting (or upserting) many rows at once, inside the session's transaction.
 
 On PostgreSQL the rows travel as one JSON array, unpacked by the server with
 json_populate_recordset: parsing a thousand-row INSERT ... VALUES costs the server (and psycopg2)
@@ -11,6 +11,7 @@ import json
 from datetime import date
 
 from sqlalchemy import JSON, insert, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .database import connection_of
 
@@ -29,13 +30,43 @@ def insert_rows(session, table, rows):
                        {"rows": json.dumps(rows, ensure_ascii=False, default=_plain)})
 
 
+def upsert_rows(session, table, rows, keep_existing=False):
+    """Insert `rows`; a row whose primary key is there already replaces the columns it names (or is
+    left as it is, with keep_existing). No two rows may have the same key."""
+    if not rows:
+        return
+    connection = connection_of(session)
+    if connection.dialect.name != "postgresql":
+        statement = dialect_insert(connection.dialect.name)(table)
+        keys = [column.name for column in table.primary_key.columns]
+        statement = statement.on_conflict_do_nothing(index_elements=keys) if keep_existing else \
+            statement.on_conflict_do_update(index_elements=keys, set_={
+                name: statement.excluded[name] for name in rows[0] if name not in keys})
+        connection.execute(statement, rows)
+        return
+    connection.execute(_statement(connection.dialect, table, tuple(rows[0]), "nothing" if keep_existing else "update"),
+                       {"rows": json.dumps(rows, ensure_ascii=False, default=_plain)})
+
+
+def dialect_insert(name):
+    return postgresql.insert if name == "postgresql" else sqlite.insert
+
+
 @functools.lru_cache(maxsize=256)
-def _statement(dialect, table, names):
+def _statement(dialect, table, names, on_conflict=None):
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)
     values = ", ".join(_value(table.c[name], quote(name)) for name in names)
-    return text(f"INSERT INTO {quote(table.name)} ({columns}) SELECT {values} "
-                f"FROM json_populate_recordset(NULL::{quote(table.name)}, :rows)")
+    statement = (f"INSERT INTO {quote(table.name)} ({columns}) SELECT {values} "
+                 f"FROM json_populate_recordset(NULL::{quote(table.name)}, :rows)")
+    keys = [column.name for column in table.primary_key.columns]
+    changed = [name for name in names if name not in keys]
+    if on_conflict == "nothing" or (on_conflict == "update" and not changed):
+        statement += " ON CONFLICT DO NOTHING"
+    elif on_conflict == "update":
+        statement += (f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET "
+                      + ", ".join(f"{quote(name)} = EXCLUDED.{quote(name)}" for name in changed))
+    return text(statement)
 
 
 def _value(column, quoted):

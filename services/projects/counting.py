@@ -3,14 +3,14 @@ denominators, values revalued (indicator.updated when one changes), a new indica
 cases already known, and the timer that keeps rates and shares current."""
 from safecommunity import sitetime
 
-from .indicators import AMENDMENTS, COUNTABLE, Indicator, below, subject_of, this_month
+from .indicators import AMENDMENTS, COUNTABLE, Indicator, Matcher, below, subject_of, this_month
 from .progress import first_day, last_day, months_between, shift
 
 COUNTED = tuple(COUNTABLE) + tuple(AMENDMENTS)
 MOST_MONTHS_BACK = 36  # a new indicator counts the known cases of at most this many months
 
 
-def count_events(store, events):
+def count_events(store, events, matchers):
     """Counted events: their cases kept (latest payload), then counted by every indicator of their type."""
     cases = {}
     for event in store.inbox.claim(events):
@@ -18,28 +18,39 @@ def count_events(store, events):
         cases[(type_, subject_of(type_, event.data))] = event.data
     if cases:
         store.counted_events.keep([{"event_type": t, "subject_id": s, "data": d} for (t, s), d in cases.items()])
-        count_cases(store, cases, store.indicators.counting({t for t, _ in cases}))
+        count_cases(store, cases, matchers.current(store))
     store.commit()
 
 
-def count_cases(store, cases, by_type):
-    """Match {(type, subject): data} against {type: [Indicator]}; hits moved, values revalued."""
-    parents = store.registry.parents() if any(i.grids for found in by_type.values() for i in found) else {}
-    counting = {i.id: i for found in by_type.values() for i in found}
+def count_cases(store, cases, matchers):
+    """Match {(type, subject): data} with {type: Matcher}; hits moved, values revalued."""
+    counting = {i.id: i for type_ in {t for t, _ in cases} for i in matchers[type_].indicators}
     before = {key: month for key, month in store.hits.months_of(sorted({s for _, s in cases})).items()
               if key[0] in counting}
-    after = {}
-    for (type_, subject), data in cases.items():
-        for indicator in by_type.get(type_, ()):
-            month = indicator.counted_month(data, parents)
-            if month:
-                after[(indicator.id, subject)] = month
+    after = {(indicator.id, subject): month for (type_, subject), data in cases.items()
+             for indicator, month in matchers[type_].counting(data)}
     dropped = before.keys() - after.keys()
     moved = {key: month for key, month in after.items() if before.get(key) != month}
     store.hits.drop(dropped)
     store.hits.put(moved)
     touched = {(key[0], before[key]) for key in dropped | moved.keys() if key in before}
-    revalue(store, counting, touched | {(key[0], month) for key, month in moved.items()}, parents)
+    revalue(store, counting, touched | {(key[0], month) for key, month in moved.items()})
+
+
+class Matchers:
+    """This process's Matcher of each countable event type, made again when an indicator or a grid
+    was added (here or by another replica: the version is read from the database each batch)."""
+
+    def __init__(self):
+        self.version, self.by_type = None, {}
+
+    def current(self, store):
+        version = store.indicators.counting_version() + (store.registry.grid_count(),)
+        if version != self.version:
+            found, parents = store.indicators.counting(tuple(COUNTABLE)), store.registry.parents()
+            self.by_type = {t: Matcher(t, found.get(t, []), parents) for t in COUNTABLE}
+            self.version = version
+        return self.by_type
 
 
 def revalue(store, indicators, pairs, parents=None, fresh_denominators=False):
@@ -47,7 +58,6 @@ def revalue(store, indicators, pairs, parents=None, fresh_denominators=False):
     month has already unless `fresh_denominators`); indicator.updated for each that changed."""
     if not pairs:
         return []
-    parents = store.registry.parents() if parents is None else parents
     previous = store.values.get_many(pairs)
     counts = store.hits.counts([pair for pair in pairs if indicators[pair[0]].counts])
     denominators = Denominators(store, parents)
@@ -71,8 +81,14 @@ def revalue(store, indicators, pairs, parents=None, fresh_denominators=False):
 class Denominators:
     """A batch's denominators, each counted once however many indicators share it."""
 
-    def __init__(self, store, parents):
-        self.store, self.parents, self.known = store, parents, {}
+    def __init__(self, store, parents=None):
+        self.store, self._parents, self.known = store, parents, {}
+
+    @property
+    def parents(self):
+        if self._parents is None:  # read only when a denominator has a grid scope to count in
+            self._parents = self.store.registry.parents()
+        return self._parents
 
     def _once(self, key, count):
         if key not in self.known:

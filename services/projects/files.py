@@ -95,3 +95,16 @@ class Templates(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.templates
+
+
+class Shared(DependencyProvider):
+    """One object of `cls` per service container, shared by its workers (a cache)."""
+
+    def __init__(self, cls):
+        self.cls = cls
+
+    def setup(self):
+        self.shared = self.cls()
+
+    def get_dependency(self, worker_ctx):
+        return self.shared

@@ -8,6 +8,7 @@ or of the facilities of a type, those in a status (gas alarms working). Either i
 scope (the grids named and every grid below them; none named: the whole district) and held against
 a target that is a ceiling (`at_most`) or a floor (`at_least`). A new value for a month records
 `indicator.updated`. Pure Python."""
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -70,7 +71,16 @@ def below(scope, parents):
     """The scope's grids and every grid below them; None for the whole district."""
     if not scope:
         return None
-    return {code for code in set(parents) | set(scope) if within(code, set(scope), parents)}
+    children = {}
+    for code, parent in parents.items():
+        children.setdefault(parent, []).append(code)
+    found, todo = set(), list(scope)
+    while todo:
+        code = todo.pop()
+        if code not in found:
+            found.add(code)
+            todo.extend(children.get(code, ()))
+    return found
 
 
 @dataclass
@@ -115,12 +125,13 @@ class Indicator(Aggregate):
     def kind(self):
         return "count" if self.counts else f"share_of_{self.share['of']}"
 
+    def meets(self, data):
+        """Whether a counted event's payload meets every condition (its grid aside)."""
+        return all(name in data and accepts(condition, data[name]) for name, condition in self.counts["where"].items())
+
     def counted_month(self, data, parents):
         """The month a counted event adds to, or None when the event does not count here."""
-        where = self.counts.get("where", {})
-        if not all(name in data and accepts(condition, data[name]) for name, condition in where.items()):
-            return None
-        if self.grids and not within(data.get("grid_code"), set(self.grids), parents):
+        if not self.meets(data) or (self.grids and not within(data.get("grid_code"), set(self.grids), parents)):
             return None
         return event_month(self.event_type, data)
 
@@ -149,6 +160,37 @@ class Indicator(Aggregate):
                     target=(self.target or {}).get("value"), direction=(self.target or {}).get("direction"),
                     on_target=self.on_target(value))
         return Value(self.id, month, numerator, denominator, value, at or now_utc())
+
+
+class Matcher:
+    """The indicators counting one event type, indexed so that an event is checked against a few of
+    them, not all: by the values of the field most of them name a list for (cause, say), and by the
+    grids each one's scope holds (worked out once, not walked up per event)."""
+
+    def __init__(self, event_type, indicators, parents):
+        self.event_type, self.indicators = event_type, indicators
+        self.scopes = {indicator.id: below(indicator.grids, parents) for indicator in indicators}
+        named = Counter(name for i in indicators for name, c in i.counts["where"].items() if isinstance(c, list))
+        self.key = named.most_common(1)[0][0] if named else None
+        self.by_value, self.rest = {}, []
+        for indicator in indicators:
+            condition = indicator.counts["where"].get(self.key)
+            if isinstance(condition, list):
+                for value in condition:
+                    self.by_value.setdefault(value, []).append(indicator)
+            else:
+                self.rest.append(indicator)
+
+    def counting(self, data):
+        """[(indicator, month)] of the indicators the event counts in, and the month."""
+        candidates = self.by_value.get(data.get(self.key), []) + self.rest if self.key else self.rest
+        grid, found = data.get("grid_code"), []
+        for indicator in candidates:
+            scope = self.scopes[indicator.id]
+            if (scope is None or grid in scope) and indicator.meets(data):
+                found.append(indicator)
+        month = event_month(self.event_type, data) if found else None
+        return [(indicator, month) for indicator in found]
 
 
 def age_band(condition, month):

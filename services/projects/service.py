@@ -6,7 +6,7 @@ from safecommunity.storage import Store
 from safecommunity.timers import SettingTimer
 
 from .commands import check_activities
-from .counting import COUNTED, count_events, keep_registry, refresh_indicators
+from .counting import COUNTED, Matchers, count_events, keep_registry, refresh_indicators
 from .entrypoints import (
     ActivitiesEntrypoints,
     EvidenceEntrypoints,
@@ -16,7 +16,7 @@ from .entrypoints import (
     ProgressEntrypoints,
     ProjectsEntrypoints,
 )
-from .files import Files, Templates
+from .files import Files, Shared, Templates
 from .storage import ProjectsUnitOfWork
 
 CHECK_INTERVAL = 60.0  # seconds between looks for occurrences to make and occurrences missed
@@ -33,6 +33,7 @@ class ProjectsService(ProjectsEntrypoints, OrganisationEntrypoints, ActivitiesEn
     caller = Auth()
     files = Files()          # evidence files, by content hash
     templates = Templates()  # project templates, read at start
+    matchers = Shared(Matchers)  # which indicators an event may count in, kept between batches
 
     @SettingTimer.decorator("ACTIVITY_CHECK_INTERVAL", CHECK_INTERVAL)
     def check_activities(self):
@@ -44,7 +45,7 @@ class ProjectsService(ProjectsEntrypoints, OrganisationEntrypoints, ActivitiesEn
 
     @event_handler(*COUNTED)
     def handle_counted_event(self, events):
-        count_events(self.store, events)
+        count_events(self.store, events, self.matchers)
 
     @event_handler(*REGISTRY_EVENTS)
     def handle_registry_changed(self, events):

@@ -1,5 +1,5 @@
-"""insert_rows: the JSON-array path on PostgreSQL stores exactly what an INSERT stores, awkward values included,
-inside the caller's transaction."""
+"""insert_rows and upsert_rows: the JSON-array path on PostgreSQL stores exactly what an INSERT
+stores, awkward values included, inside the caller's transaction."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from safecommunity.bulk import insert_rows
+from safecommunity.bulk import insert_rows, upsert_rows
 from safecommunity.migrate import create_database_if_missing
 
 metadata = MetaData()
@@ -90,3 +90,18 @@ def test_the_rows_belong_to_the_callers_transaction(engine):
         session.rollback()
     with Session(engine) as session:
         assert stored(session, by_copy) == []
+
+
+def test_upserted_rows_replace_the_columns_they_name_or_are_left_as_they_were(engine):
+    with Session(engine) as session:
+        insert_rows(session, by_copy, [{**row, "id": n} for n, row in enumerate(ROWS[:2], start=1)])
+        upsert_rows(session, by_copy, [{"id": 1, "count": 7, "details": {"b": 1}},
+                                       {"id": 9, "count": 9, "details": None}])
+        upsert_rows(session, by_copy, [{"id": 2, "count": 99}, {"id": 10, "count": 10}], keep_existing=True)
+        session.commit()
+    with Session(engine) as session:
+        rows = {row["id"]: row for row in stored(session, by_copy)}
+        assert sorted(rows) == [1, 2, 9, 10]
+        assert rows[1]["count"] == 7 and rows[1]["details"] == {"b": 1} and rows[1]["code"] == "plain"
+        assert rows[2]["count"] == -5 and rows[10]["count"] == 10 and rows[9]["code"] is None
+        assert session.scalar(select(by_copy.c.id).where(by_copy.c.details.is_(None))) != 9  # JSON null, as insert

@@ -1,7 +1,8 @@
 """Indicators: their definitions, values by month, the cases each counts, the countable events
 kept, and the registry as far as denominators and grid scopes need it."""
 from sqlalchemy import and_, delete, func, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+
+from safecommunity.bulk import upsert_rows
 
 from ..indicators import Indicator, Value, age_band
 from .base import Repository, row_values
@@ -18,21 +19,6 @@ from .tables import (
 )
 
 
-def upsert(session, table, rows, keep_existing=False):
-    """Insert rows; a row whose key is there already replaces it (or is left, with keep_existing)."""
-    if not rows:
-        return
-    dialect = session.dialect if hasattr(session, "dialect") else session.get_bind().dialect  # connection | Session
-    statement = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
-    keys = [column.name for column in table.primary_key.columns]
-    if keep_existing:
-        statement = statement.on_conflict_do_nothing(index_elements=keys)
-    else:
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={name: statement.excluded[name] for name in rows[0] if name not in keys})
-    session.execute(statement, rows)
-
-
 class IndicatorRepository(Repository):
     table, aggregate, what = indicators, Indicator, "indicator"
 
@@ -46,6 +32,12 @@ class IndicatorRepository(Repository):
         for indicator in self.select(select(indicators).where(indicators.c.event_type.in_(event_types))):
             found.setdefault(indicator.event_type, []).append(indicator)
         return found
+
+    def counting_version(self):
+        """(how many indicators count events, the latest made): a change means a matcher is stale."""
+        c = indicators.c
+        return tuple(self.session.execute(select(func.count(), func.max(c.created_at)).where(c.event_type.isnot(None)))
+                     .one())
 
     def all(self):
         return self.select(select(indicators).order_by(indicators.c.project_id, indicators.c.code))
@@ -64,7 +56,7 @@ class ValueRepository:
         return {(row.indicator_id, row.month): Value(**row_values(row)) for row in rows}
 
     def put(self, values):
-        upsert(self.session, indicator_values, [dict(value.__dict__) for value in values])
+        upsert_rows(self.session, indicator_values, [dict(value.__dict__) for value in values])
 
     def series(self, indicator_ids, first=None, last=None):
         """{indicator id: [Value, oldest month first]}."""
@@ -97,7 +89,7 @@ class HitRepository:
         return {(row.indicator_id, row.subject_id): row.month for row in rows}
 
     def put(self, hits):
-        upsert(self.session, indicator_hits, [{"indicator_id": i, "subject_id": s, "month": m}
+        upsert_rows(self.session, indicator_hits, [{"indicator_id": i, "subject_id": s, "month": m}
                                               for (i, s), m in hits.items()])
 
     def drop(self, keys):
@@ -127,7 +119,7 @@ class CountedEvents:
         self.session = uow.session
 
     def keep(self, rows):
-        upsert(self.session, counted_events, rows)
+        upsert_rows(self.session, counted_events, rows)
 
     def of_type(self, event_type):
         query = select(counted_events.c.data).where(counted_events.c.event_type == event_type)
@@ -143,22 +135,25 @@ class RegistryView:
     def parents(self):
         return dict(self.session.execute(select(registry_grids.c.code, registry_grids.c.parent_code)).all())
 
+    def grid_count(self):
+        return self.session.scalar(select(func.count()).select_from(registry_grids))
+
     def grid_created(self, data):
-        upsert(self.session, registry_grids, [{"code": data["code"], "parent_code": data.get("parent_code")}])
+        upsert_rows(self.session, registry_grids, [{"code": data["code"], "parent_code": data.get("parent_code")}])
 
     def resident_is(self, data, tags):
         key = {name: data[name] for name in ("resident_id", "grid_code", "sex", "birth_year", "residence_type")}
-        upsert(self.session, registry_residents, [key])
+        upsert_rows(self.session, registry_residents, [key])
         if tags is not None:
             self.session.execute(delete(registry_resident_tags).where(
                 registry_resident_tags.c.resident_id == data["resident_id"]))
-            upsert(self.session, registry_resident_tags, [{"resident_id": data["resident_id"], "tag": tag}
+            upsert_rows(self.session, registry_resident_tags, [{"resident_id": data["resident_id"], "tag": tag}
                                                           for tag in sorted(set(tags))], keep_existing=True)
 
     def resident_tagged(self, data, tagged):
         row = {"resident_id": data["resident_id"], "tag": data["tag"]}
         if tagged:
-            upsert(self.session, registry_resident_tags, [row], keep_existing=True)
+            upsert_rows(self.session, registry_resident_tags, [row], keep_existing=True)
         else:
             self.session.execute(delete(registry_resident_tags).where(
                 registry_resident_tags.c.resident_id == row["resident_id"], registry_resident_tags.c.tag == row["tag"]))
@@ -168,10 +163,10 @@ class RegistryView:
             self.session.execute(delete(table).where(table.c.resident_id == data["resident_id"]))
 
     def unit_is(self, data):
-        upsert(self.session, registry_units, [{name: data[name] for name in ("unit_id", "type", "grid_code")}])
+        upsert_rows(self.session, registry_units, [{name: data[name] for name in ("unit_id", "type", "grid_code")}])
 
     def facility_is(self, data):
-        upsert(self.session, registry_facilities, [{name: data[name] for name in
+        upsert_rows(self.session, registry_facilities, [{name: data[name] for name in
                                                     ("facility_id", "type", "grid_code", "status")}])
 
     def residents(self, grids, conditions, month):

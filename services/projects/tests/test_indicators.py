@@ -1,7 +1,10 @@
 """Indicators' rules, without I/O: what counts, where, in which month, and when a value is news."""
+import itertools
+import random
+
 import pytest
 
-from services.projects.indicators import Indicator, accepts, age_band, below, within
+from services.projects.indicators import Indicator, Matcher, accepts, age_band, below, within
 
 PARENTS = {"G1": "C1", "G2": "C1", "C1": "ST", "C2": "ST", "G3": "C2", "ST": None, "OTHER": None}
 FALLS = {"event": "injury.reported", "where": {"cause": ["fall"], "place": ["home"], "age": {"min": 60}}}
@@ -78,3 +81,22 @@ def test_an_age_band_is_birth_years_for_the_months_year():
     assert age_band({"min": 60, "max": 79}, "2027-01") == (1948, 1967)
     assert age_band(None, "2026-05") is None
 
+
+
+def test_the_matcher_finds_exactly_the_indicators_that_count_an_event_as_each_would_alone():
+    rng = random.Random(7)
+    causes, places, scopes = ("fall", "burn_scald", "animal"), ("home", "road"), ([], ["C1"], ["ST"], ["G3"], ["OTHER"])
+    indicators = []
+    for n, (cause, scope) in enumerate(itertools.product(causes + (None,), scopes)):
+        where = {"place": [rng.choice(places)]} if n % 2 else {"age": {"min": 60}}
+        if cause:
+            where["cause"] = [cause, "cut_pierce"] if n % 3 else [cause]
+        indicators.append(Indicator.define("p", code=f"i{n}", name="I", grids=scope,
+                                           counts={"event": "injury.reported", "where": where}))
+    matcher = Matcher("injury.reported", indicators, PARENTS)
+    assert matcher.key == "cause" and matcher.rest
+    for _ in range(300):
+        data = case(cause=rng.choice(causes + ("cut_pierce",)), place=rng.choice(places), age=rng.randint(50, 70),
+                    grid_code=rng.choice(list(PARENTS) + [None, "UNKNOWN"]))
+        expected = {(i.id, i.counted_month(data, PARENTS)) for i in indicators if i.counted_month(data, PARENTS)}
+        assert {(i.id, month) for i, month in matcher.counting(data)} == expected

@@ -15,10 +15,28 @@ def progress_view(store, project_id, first=None, last=None):
     written = {e.month: e for e in store.progress.evaluations(project_id, months[0], months[-1])}
     rows = month_rows(months, store.progress.occurrences_by_month(project_id, since, until, today),
                       store.progress.funding_by_month(project_id, until), project.budget, written)
+    for row, indicators in zip(rows, indicators_by_month(store, project_id, months), strict=True):
+        row["indicators"] = indicators
     needed = project_checklist(store, project_id)
     return {"id": project.id, "name": project.name, "lifecycle": project.lifecycle, "status": project.status,
             "carried_out": carried_out(store, project_id), "months": rows,
             "evidence": {key: needed[key] for key in ("required", "present", "missing")}}
+
+
+def indicators_by_month(store, project_id, months):
+    """Per month, each of the project's indicators: its value then (None: none kept) against its target."""
+    indicators = store.indicators.of_project(project_id)
+    series = store.values.series([i.id for i in indicators], months[0], months[-1])
+    kept = {(value.indicator_id, value.month): value for values in series.values() for value in values}
+    return [[indicator_in(indicator, kept.get((indicator.id, month))) for indicator in indicators] for month in months]
+
+
+def indicator_in(indicator, value):
+    target = indicator.target or {}
+    return {"indicator_id": indicator.id, "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
+            "numerator": value and value.numerator, "denominator": value and value.denominator,
+            "value": value and value.value, "target": target.get("value"), "direction": target.get("direction"),
+            "on_target": indicator.on_target(value and value.value)}
 
 
 def write_evaluation(store, caller, project_id, month, command):

@@ -118,6 +118,12 @@ def test_the_elderly_falls_indicator_counts_matching_injuries_in_its_grids_per_r
     assert [i["code"] for i in listed] == ["burns", "falls_home_60"]
     call(api, "POST", f"/projects/{project['id']}/indicators", {**FALLS_AT_HOME_60}, expect=409)
 
+    this_month = call(api, "GET", f"/projects/{project['id']}/progress")["months"][-1]
+    shown = {i["code"]: i for i in this_month["indicators"]}
+    assert shown["falls_home_60"]["numerator"] == 1 and shown["falls_home_60"]["target"] == 500
+    assert shown["falls_home_60"]["on_target"] is (shown["falls_home_60"]["value"] <= 500)
+    assert shown["burns"]["value"] == 1 and shown["burns"]["on_target"] is None  # no target: not judged
+
 
 def test_a_share_of_gas_alarms_working_follows_the_registrys_facilities(projects):
     api, amqp = projects["api"], projects["amqp"]

@@ -68,7 +68,7 @@ def revalue(store, indicators, pairs, parents=None, fresh_denominators=False):
             numerator, denominator = denominators.share(indicator, month)
         else:
             numerator = counts[(indicator_id, month)]
-            keep = before is not None and not fresh_denominators
+            keep = before is not None and before.denominator and not fresh_denominators  # 0: counted too early
             denominator = before.denominator if keep else denominators.per(indicator, month)
         value = indicator.revalue(before, month, float(numerator), denominator)
         if value is not before:
@@ -141,11 +141,13 @@ def define_indicator(store, project_id, actor, definition):
 
 def refresh_indicators(store):
     """The timer's work: this month's value of every indicator (a month with no case is a 0), rates
-    with today's denominators, shares of occurrences for last month too (reports of late work)."""
+    with today's denominators, shares of occurrences for last month too (reports of late work), and
+    any month whose denominator was 0 when counted (the registry's events had not come yet)."""
     now = this_month()
     indicators = {indicator.id: indicator for indicator in store.indicators.all()}
     pairs = {(indicator_id, now) for indicator_id in indicators}
     pairs |= {(i.id, shift(now, -1)) for i in indicators.values() if i.share and i.share["of"] == "occurrences"}
+    pairs |= {pair for pair in store.values.unvalued() if pair[0] in indicators}  # a denominator 0 when counted
     changed = revalue(store, indicators, pairs, fresh_denominators=True)
     store.commit()
     return len(changed)

@@ -19,6 +19,7 @@ from tests.support import get, post, summary, wait_until_quiet
 
 P = "/api/projects"
 SEEDED = [entry for entry, *_ in PROJECTS]
+INJURIES = 60  # enough that some are animal bites in the dog-bite project's community
 
 
 @pytest.fixture(params=["embedded", "distributed"])
@@ -28,10 +29,10 @@ def seeded(request, start_services, tmp_path):
     config = request.getfixturevalue(f"{request.param}_config")
     folders = {} if request.param == "embedded" else {"EVIDENCE_DIR": str(tmp_path / "evidence"),
                                                       "ATTACHMENTS_DIR": str(tmp_path / "attachments")}
-    config = {**config, **folders, "ACTIVITY_CHECK_INTERVAL": 3600}
+    config = {**config, **folders, "ACTIVITY_CHECK_INTERVAL": 3600, "INDICATOR_REFRESH_INTERVAL": 1}
     start_services(config, list(SERVICES))
     url, out = base_url(config), io.StringIO()
-    seed_demo_district(url, out=out, token=admin_token(config), residents=60, injuries=20)
+    seed_demo_district(url, out=out, token=admin_token(config), residents=60, injuries=INJURIES)
     sys.stderr.write(out.getvalue())
     return url, out.getvalue()
 
@@ -46,6 +47,7 @@ def test_the_demo_seed_gives_a_programme_with_projects_training_meetings_letters
     check_projects(url, printed)
     check_training_meetings_and_letters(url)
     check_evidence(url)
+    check_indicators(url)
 
 
 def check_projects(url, printed):
@@ -82,6 +84,30 @@ def check_training_meetings_and_letters(url):
     assert levels["street"]["share"] == 100.0 and 0 < levels["unit"]["signed"] < levels["unit"]["issued"]
 
 
+def check_indicators(url):
+    """Each project has its template entry's indicators, counting the seeded injuries: the dog-bite
+    one, every animal bite in its community's grids over the months shown, per its residents."""
+    entries = {e["code"]: e for e in get(f"{url}{P}/templates/teda")["entries"]}
+    projects = projects_of(url)
+    by_entry = {code: projects[entries[code]["name"]] for code in SEEDED}
+    for code, project in by_entry.items():
+        shown = get(f"{url}{P}/projects/{project['id']}/indicators")["indicators"]
+        assert sorted(i["code"] for i in shown) == sorted(i["code"] for i in entries[code].get("indicators", []))
+    [bites] = get(f"{url}{P}/projects/{by_entry['dog_bites']['id']}/indicators")["indicators"]
+    scope = bites["grids"][0]
+    cases = get(f"{url}/api/incidents/injuries", cause="animal", limit=500)["cases"]
+    expected = sum(1 for case in cases if (case["grid_code"] or "").startswith(scope))
+    since = sitetime.month_of(sitetime.today() - timedelta(days=800))
+
+    def counted():  # the cases and the residents reach projects on queues of their own
+        values = get(f"{url}{P}/indicators/{bites['id']}", **{"from": since})["values"]
+        settled = all(v["denominator"] for v in values) and sum(v["numerator"] for v in values) == expected
+        return settled and values
+    values = wait_until(counted, timeout=30, message=f"{expected} animal bites counted in {scope}, per its residents")
+    assert expected > 0
+    assert all(v["value"] == pytest.approx(v["numerator"] / v["denominator"] * 1000, abs=1e-3) for v in values)
+
+
 def check_evidence(url):
     """Real files (PNG, PDF, CSV) behind every element, counted alike by projects and the pack."""
     items = get(f"{url}{P}/evidence", limit=500)["evidence"]
@@ -91,7 +117,7 @@ def check_evidence(url):
     for project in projects_of(url).values():  # each checklist lacks only the summary, written at the end
         assert [need["kind"] for need in project["checklist"]["missing"]] == ["summary"]
 
-    wait_until(lambda: summary(url)["injuries"] == 20, message="the demo injuries")
+    wait_until(lambda: summary(url)["injuries"] == INJURIES, message="the demo injuries")
     wait_until_quiet(url)
     pack = post(f"{url}/api/reports/periodic", {"kind": "self_evaluation", "year": sitetime.today().year},
                 expect=201)

@@ -58,6 +58,12 @@ class ValueRepository:
     def put(self, values):
         upsert_rows(self.session, indicator_values, [dict(value.__dict__) for value in values])
 
+    def unvalued(self, most=1000):
+        """(indicator id, month) of values with no value: a rate whose denominator was 0."""
+        v = indicator_values.c
+        return {(row.indicator_id, row.month) for row in self.session.execute(
+            select(v.indicator_id, v.month).where(v.value.is_(None)).order_by(v.month.desc()).limit(most))}
+
     def series(self, indicator_ids, first=None, last=None):
         """{indicator id: [Value, oldest month first]}."""
         if not indicator_ids:

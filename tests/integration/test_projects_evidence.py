@@ -17,6 +17,7 @@ from safecommunity.database import make_engine
 from safecommunity.testing import admin_token
 from tests.badinput import Client
 from tests.conftest import base_url
+from tests.integration.test_projects import call
 
 P = "/api/projects"
 CAP = 64 * 1024
@@ -38,12 +39,6 @@ def projects(request, start_services, tmp_path):
     yield {"api": Client(url, admin_token(config, subject="office-clerk")), "engine": engine, "folder": folder,
            "reader": Client(url, admin_token(config, subject="reader", scopes=["projects:read"]))}
     engine.dispose()
-
-
-def call(client, method, path, body=None, expect=200, **params):
-    answer = client.send(method, P + path, body, params=params or None)
-    assert answer.status_code == expect, (method, path, answer.status_code, answer.text)
-    return answer.json()
 
 
 def upload(client, file, **form):

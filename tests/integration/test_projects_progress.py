@@ -14,6 +14,7 @@ from safecommunity.database import make_engine
 from safecommunity.testing import admin_token
 from tests.badinput import Client
 from tests.conftest import base_url
+from tests.integration.test_projects import call
 
 P = "/api/projects"
 
@@ -30,12 +31,6 @@ def projects(request, start_services):
            "lead": Client(url, admin_token(config, subject="lead-li")),
            "reader": Client(url, admin_token(config, subject="reader", scopes=["projects:read"]))}
     engine.dispose()
-
-
-def call(client, method, path, body=None, expect=200, **params):
-    answer = client.send(method, P + path, body, params=params or None)
-    assert answer.status_code == expect, (method, path, answer.status_code, answer.text)
-    return answer.json()
 
 
 def month(day):

@@ -1,14 +1,16 @@
 """Project indicators in reports: each indicator.updated kept as the value of its indicator and site
 month unless a later one (by the event's time: events can arrive out of order) is already kept, and
 what the dashboard shows of them per project: the latest month's value against its target, and the
-months before it. The indicator's name is not in the event, so it is shown by its code."""
+months before it. The indicator's name is not in the event, so it is shown by its code. The
+numerator is shown too: without reports:read a small one is "<5" and the value computed from it
+withheld (suppression.py), as for every rate."""
 from datetime import datetime, timezone
 
 from .tables import indicator_values
 
 SERIES_MONTHS = 12
 FIELDS = ("project_id", "code", "numerator", "denominator", "value", "target", "direction", "on_target")
-SHOWN = ("indicator_id", "code", "month", "value", "target", "direction", "on_target")
+SHOWN = ("indicator_id", "code", "month", "numerator", "value", "target", "direction", "on_target")
 
 
 def utc_text(time):
@@ -50,7 +52,8 @@ def by_project(latest, series, months):
 
 
 def point(row, month):
-    return {"month": month, "value": row.get("value"), "on_target": row.get("on_target")}
+    return {"month": month, "numerator": row.get("numerator"), "value": row.get("value"),
+            "on_target": row.get("on_target")}
 
 
 def with_indicators(projects, indicators):

@@ -342,9 +342,9 @@ class ReadModels:
         return [dict(row._mapping) for row in rows]
 
     def indicator_series(self, months):
-        """[{indicator_id, month, value, on_target}] of those months."""
+        """[{indicator_id, month, numerator, value, on_target}] of those months."""
         c = indicator_values.c
-        rows = self.session.execute(select(c.indicator_id, c.month, c.value, c.on_target)
+        rows = self.session.execute(select(c.indicator_id, c.month, c.numerator, c.value, c.on_target)
                                     .where(c.month.in_(months))).all()
         return [dict(row._mapping) for row in rows]
 

@@ -116,6 +116,9 @@ COUNTS = {EVERY: COUNT}
 RATE_ROW = {"residents": COUNT, "injuries": COUNT, "rate_per_1000": computed_from("injuries", "residents")}
 SHARE_ROW = {"injuries": COUNT, "share": computed_from("injuries", "/totals/injuries")}
 
+INDICATOR_POINT = {"numerator": COUNT, "value": computed_from("numerator"), "on_target": computed_from("numerator")}
+INDICATOR = {**INDICATOR_POINT, "series": [INDICATOR_POINT]}
+
 PUBLIC_ORDER_FIGURES = {"total": COUNT, "by_kind": COUNTS, "by_month": COUNTS, "by_grid": [{"events": COUNT}],
                         "disputes": {"total": COUNT, "by_stage": COUNTS}}
 
@@ -138,10 +141,9 @@ DASHBOARD = {
                   "economic_loss": computed_from("accidents"), "by_kind": COUNTS},
     "public_order": PUBLIC_ORDER_FIGURES,
     "evidence": COUNTS,
-    # programme figures, exact for everyone: activities done and missed, evidence items, and each
-    # indicator's value against its target (a district- or project-level aggregate; its numerator
-    # and denominator are not in the answer)
-    "projects": None,
+    # programme figures, exact for everyone (activities done and missed, evidence items), but for an
+    # indicator counting few cases (falls at home in one community): its value and verdict withheld
+    "projects": [{"indicators": [INDICATOR]}],
     "registry": {
         "tags": COUNTS,
         "units": {"total": COUNT, "by_type": COUNTS, "by_risk_grade": COUNTS},

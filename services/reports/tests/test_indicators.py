@@ -131,11 +131,18 @@ def test_a_rebuild_of_the_journal_keeps_the_latest_value_of_each_indicator_and_m
     assert projects_of(engine) == before
 
 
-def test_the_public_sees_project_indicators_as_the_committee_does():
-    engine = engine_with([created(), updated("2025-05", 1.0, "2025-06-01T00:00:00+00:00", numerator=1.0)])
-    public = projects_of(engine, audience=Audience(5))
-    assert public == projects_of(engine) and public[0]["indicators"][0]["value"] == 1.0
-    assert "numerator" not in public[0]["indicators"][0]          # the parts of the value are not shown
+def test_the_public_sees_an_indicator_counting_few_cases_as_under_5_with_no_value_or_verdict():
+    engine = engine_with([created(), updated("2025-05", 1.0, "2025-06-01T00:00:00+00:00", numerator=1.0),
+                          updated("2025-05", 8.0, "2025-06-01T00:00:00+00:00", numerator=8.0, indicator_id="i-2",
+                                  code="alarms")])
+    exact = {i["code"]: i for i in projects_of(engine)[0]["indicators"]}
+    public = {i["code"]: i for i in projects_of(engine, audience=Audience(5))[0]["indicators"]}
+    few, many = public["falls_home_60"], public["alarms"]
+    assert exact["falls_home_60"]["numerator"] == 1.0 and exact["falls_home_60"]["value"] == 1.0
+    assert (few["numerator"], few["value"], few["on_target"]) == ("<5", None, None)
+    [point] = [point for point in few["series"] if point["month"] == "2025-05"]
+    assert (point["numerator"], point["value"], point["on_target"]) == ("<5", None, None)
+    assert many == exact["alarms"]   # 8 cases: shown as the committee sees it
 
 
 def test_twelve_months_run_back_across_a_new_year():

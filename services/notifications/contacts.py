@@ -1,5 +1,5 @@
 """Contact addresses: kept by notifications alone, sealed at rest (Fernet), masked in answers
-(schemas.mask), and never put in an event. Keys: NOTIFY_CONTACTS_KEY (one or more Fernet keys,
+(masking.mask), and never put in an event. Keys: NOTIFY_CONTACTS_KEY (one or more Fernet keys,
 comma-separated: the first seals, all open, so a key can be rotated). In embedded mode (SQLite) with
 none set, a key file is made once beside the database, `notifications-keys.json` (mode 0600): back
 it up with the data (`safecommunity backup` does). With PostgreSQL and no key, contacts are refused

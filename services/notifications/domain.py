@@ -16,6 +16,7 @@ from safecommunity.errors import IllegalTransition  # the HTTP edge answers it 4
 from safecommunity.ids import new_id
 
 from . import templates
+from .masking import mask
 
 QUEUED, SENT, RETRYING, DEAD, DELIVERED = "queued", "sent", "retrying", "dead", "delivered"
 DUE = (QUEUED, RETRYING)  # what the sender picks up
@@ -47,7 +48,8 @@ class Notification(Aggregate):
     status: str = DELIVERED
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     id: str = field(default_factory=new_id)
-    address: str = ""                    # where the channel sends it; never in an event nor an answer
+    address: str = ""                    # where this send goes: looked up for it, in memory only (sending.py)
+    address_masked: str = ""             # all the log keeps of it, and what answers show (masking.py)
     triggered_at: Optional[datetime] = None   # the triggering event's time (delivery latency)
     attempts: int = 0
     next_attempt_at: Optional[datetime] = None
@@ -78,10 +80,16 @@ class Notification(Aggregate):
 
     @classmethod
     def queue(cls, trigger_event_id, channel, recipient, address, subject, body, triggered_at=None, urgent=False):
-        notice = cls(trigger_event_id=trigger_event_id, channel=channel, recipient=recipient, address=address,
-                     subject=subject, body=body, status=QUEUED, triggered_at=triggered_at, urgent=urgent)
+        notice = cls(trigger_event_id=trigger_event_id, channel=channel, recipient=recipient, subject=subject,
+                     body=body, status=QUEUED, triggered_at=triggered_at, urgent=urgent)
+        notice.send_to(address)
         notice.next_attempt_at = notice.created_at
         return notice
+
+    def send_to(self, address):
+        """Where the next send goes: the recipient's address as it is now. The delivery log keeps it
+        masked only, so each send (a retry, a replay) looks it up again and a corrected one is used."""
+        self.address, self.address_masked = address, mask(address)
 
     def record_answer(self, answer, now, policy):
         """The channel's answer to one send: sent, retrying at a later time, or dead."""

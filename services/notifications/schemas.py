@@ -1,6 +1,4 @@
 """Notifications HTTP input (strict and bounded) and output (contact addresses masked)."""
-from urllib.parse import urlsplit
-
 from marshmallow import RAISE, Schema, fields, validate
 
 from safecommunity.text import ValidText
@@ -10,23 +8,6 @@ from .rules import FilterField, schedule_fields
 from .subscriptions import CHANNELS, EVENT_TYPES
 
 RECIPIENT_MAX = 120  # as wide as the deliveries table's column
-
-
-def mask(address):
-    """Enough of a contact address to tell which one it is, not enough to use it: an answer may be
-    read by anyone with notifications:read."""
-    return ", ".join(_mask_one(part.strip()) for part in address.split(",") if part.strip())
-
-
-def _mask_one(address):
-    if "://" in address:  # a webhook: the host, never the path (it often holds the secret)
-        return f"{urlsplit(address).scheme}://{urlsplit(address).hostname}/…"
-    if "@" in address and "." in address.rsplit("@", 1)[1]:  # an e-mail address
-        name, domain = address.rsplit("@", 1)
-        return f"{name[:1]}***@{domain}"
-    if address.lstrip("+").isdigit():  # a phone number: 138****0000
-        return address[:3] + "*" * max(len(address) - 7, 1) + address[-4:]
-    return address[:4] + "***"  # a bot token or key
 
 
 # A recipient one can give an address or a subscription: a person (the registry's key for a person
@@ -151,7 +132,7 @@ class DeliverySchema(Schema):
     body = fields.String()
     status = fields.String()          # in_app: delivered; else queued, sent, retrying or dead
     created_at = fields.DateTime()
-    address = fields.Function(lambda notice: mask(notice.address))
+    address = fields.String(attribute="address_masked")  # the log keeps no address in clear
     attempts = fields.Integer()
     next_attempt_at = fields.DateTime()
     last_answer = fields.String()     # the channel's answer to the last attempt

@@ -1,13 +1,13 @@
 """The sender: deliveries due are claimed, handed to their channel, and their answers recorded.
 
 A turn claims up to `batch` deliveries due (locked on PostgreSQL until the commit that records their
-answers, so no other replica sends them too), sends them at the same time, up to `concurrency` at
-once, and records every answer in one commit, which publishes notification.sent / .failed (and puts a dead
-one in the dead letters: deadletters.py). A slow
-channel holds the batch's locks for at most one send's timeout. SMS with the same text (one alert to
-a thousand parents) go to the gateway `sms_batch` numbers a call, comma-separated, when the gateway
-takes that (SMS_BATCH_MAX). The turn goes on while full batches come, so a fan-out of ten thousand
-is not sent a batch per timer tick.
+answers, so no other replica sends them too), looks their addresses up (the log keeps them masked
+only: without_address_now), sends them at the same time, up to `concurrency` at once, and records
+every answer in one commit, which publishes notification.sent / .failed (and puts a dead one in the
+dead letters: deadletters.py). A slow channel holds the batch's locks for at most one send's
+timeout. SMS with the same text (one alert to a thousand parents) go to the gateway `sms_batch`
+numbers a call, comma-separated, when the gateway takes that (SMS_BATCH_MAX). The turn goes on
+while full batches come, so a fan-out of ten thousand is not sent a batch per timer tick.
 
 A crash between a send and its commit sends the message again at the next turn: at least once,
 which a person told twice prefers to never.
@@ -24,6 +24,7 @@ from safecommunity.database import utcnow
 from .acklinks import LINKED
 from .channels import Answer, Message
 from .domain import DEAD, without_address
+from .recipients import COMMITTEE_OFFICE
 
 log = logging.getLogger(__name__)
 SERVICE = "notifications"
@@ -39,7 +40,9 @@ def send_due(store, sending, now=utcnow, clock=time.monotonic):
         if not claimed:
             break
         sent, waiting, held = sortable(claimed, sending, now())
-        answers = send_all(sending, sent, bodies_with_links(store, sending, sent, now()))
+        answers = without_address_now(store, sending, sent)
+        answers.update(send_all(sending, [notice for notice in sent if notice.id not in answers],
+                                bodies_with_links(store, sending, sent, now())))
         for notice in sent:
             notice.record_answer(answers[notice.id], now(), sending.policy)
         store.deliveries.save_progress(sent + waiting)
@@ -66,6 +69,24 @@ def sortable(claimed, sending, now):
         else:
             held.append(notice)
     return sent, waiting, held
+
+
+def without_address_now(store, sending, notices):
+    """Each notice given its recipient's address as it is now (the delivery log keeps none in
+    clear: a queued delivery, a retry and a replayed dead one alike are looked up here, in one query
+    a batch); {delivery id: Answer} for those with none any more, which die with that reason."""
+    office = dict(sending.office_channels)
+    wanted = [(notice.recipient, notice.channel) for notice in notices if notice.recipient != COMMITTEE_OFFICE]
+    found = store.contacts(sending.sealer).many(wanted) if wanted else {}
+    missing = {}
+    for notice in notices:
+        key = (notice.recipient, notice.channel)
+        address = office.get(notice.channel) if notice.recipient == COMMITTEE_OFFICE else found.get(key)
+        if address:
+            notice.send_to(address)
+        else:
+            missing[notice.id] = Answer(False, f"no {notice.channel} address for {notice.recipient} any more")
+    return missing
 
 
 def bodies_with_links(store, sending, notices, now):

@@ -14,6 +14,7 @@ from . import ackpage, alerts, notifying
 from .cap import CAP_MEDIA_TYPE
 from .dependencies import Sending, timer_every
 from .gauges import GAUGES, read_gauges
+from .masking import mask
 from .schemas import (
     ContactsSchema,
     DeliveryQuerySchema,
@@ -27,7 +28,6 @@ from .schemas import (
     Strict,
     SubscribeSchema,
     SubscriptionSchema,
-    mask,
     recipient_in_path,
 )
 from .sending import send_due

@@ -9,7 +9,8 @@ from .tables import deliveries
 
 INSERT_CHUNK = 1000
 MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at", "acknowledged_at", "read_at")
-PROGRESS = ("status", "attempts", "next_attempt_at", "last_answer", "sent_at")  # what a send (or a wait) changes
+PROGRESS = ("status", "attempts", "next_attempt_at", "last_answer", "sent_at",  # what a send (or a wait) changes
+            "address_masked")
 
 
 def as_notice(row):

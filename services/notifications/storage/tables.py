@@ -31,7 +31,9 @@ deliveries = Table(
     Column("body", Text, nullable=False),
     Column("status", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("address", String(500), nullable=False, server_default=""),
+    # the address masked (138****1234): no contact in clear, nor sealed, is kept here; the sender
+    # looks the recipient's up for each send (migration 0010)
+    Column("address_masked", String(500), nullable=False, server_default=""),
     Column("triggered_at", DateTime(timezone=True)),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", DateTime(timezone=True)),

@@ -6,15 +6,25 @@ import json
 import pytest
 
 from safecommunity.errors import IllegalTransition, NotFound
+from services.notifications.channels import Answer
 from services.notifications.deadletters import letter_of
 from services.notifications.domain import DEAD, QUEUED, RETRYING, SENT
 from services.notifications.notifying import requeue_replayed
 from services.notifications.sending import send_due
-from services.notifications.tests.test_sending import DOWN, NOW, POLICY, FakeChannel, FakeSending, FakeStore, queued
+from services.notifications.tests.test_sending import (
+    DOWN,
+    NOW,
+    OK,
+    POLICY,
+    FakeChannel,
+    FakeSending,
+    FakeStore,
+    queued,
+)
 
 
 def dead(address="office@example.org"):
-    notice = queued("webhook", f"https://hooks.example.org/{address}")
+    notice = queued("webhook", f"https://hooks.example.org/{address}", recipient="committee-office")
     for _ in range(POLICY.attempts):
         notice.record_answer(DOWN, NOW, POLICY)
     return notice
@@ -89,3 +99,13 @@ def test_no_replayed_dead_letters_cost_no_commit():
     store.dead_deliveries = Replayed()
     requeue_replayed(store, now=lambda: NOW)
     assert store.commits == 0
+
+
+def test_a_replayed_dead_delivery_is_sent_to_its_recipients_address_as_it_is_at_the_replay():
+    notice = queued("sms", "13800001234")
+    notice.record_answer(Answer(False, "HTTP 400 no such number"), NOW, POLICY)
+    store, gateway = FakeStore(notice), FakeChannel(OK)
+    store.book.addresses[notice.recipient, "sms"] = "13900005678"  # the office corrected it, then replayed
+    notice.requeue(NOW)
+    send_due(store, FakeSending(sms=gateway), now=lambda: NOW)
+    assert [m.address for m in gateway.sent] == ["13900005678"] and (notice.status, notice.attempts) == (SENT, 1)

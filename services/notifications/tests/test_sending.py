@@ -1,6 +1,7 @@
 """A delivery's life (queued, sent, retrying, dead) and the sender, with fake channels and a fake
 store behind the same interfaces as the real ones; no I/O."""
 from datetime import datetime, timedelta, timezone
+from itertools import count
 
 import pytest
 
@@ -8,7 +9,7 @@ from services.notifications.acklinks import NoLinks
 from services.notifications.channels import Answer
 from services.notifications.domain import DEAD, QUEUED, RETRYING, SENT, IllegalTransition, Notification, RetryPolicy
 from services.notifications.limits import QuietHours, RateLimiter
-from services.notifications.schemas import mask
+from services.notifications.masking import mask
 from services.notifications.sending import send_due
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
@@ -16,8 +17,13 @@ POLICY = RetryPolicy(attempts=3, first=10.0, cap=25.0)
 FAILED, DOWN, OK = Answer(False, "HTTP 400 bad number"), Answer(False, "HTTP 500", retryable=True), Answer(True, "250")
 
 
-def queued(channel="email", address="office@example.org"):
-    notice = Notification.queue("e-1", channel, "committee-office", address, "主题", "正文",
+RECIPIENTS = count(1)
+
+
+def queued(channel="email", address="office@example.org", recipient=None):
+    """A notice queued for a recipient of its own (person:p-1, …) at that address."""
+    recipient = recipient or f"person:p-{next(RECIPIENTS)}"
+    notice = Notification.queue("e-1", channel, recipient, address, "主题", "正文",
                                 triggered_at=NOW - timedelta(seconds=3))
     notice.next_attempt_at = NOW  # queued now (the tests' now)
     return notice
@@ -37,7 +43,10 @@ class FakeDeliveries:
         self.notices, self.saved = list(notices), []
 
     def claim_due(self, now, limit):
-        return [n for n in self.notices if n.status in (QUEUED, RETRYING) and n.next_attempt_at <= now][:limit]
+        claimed = [n for n in self.notices if n.status in (QUEUED, RETRYING) and n.next_attempt_at <= now][:limit]
+        for notice in claimed:  # as read from the log, which keeps no address in clear
+            notice.address = ""
+        return claimed
 
     def save_progress(self, notices):
         self.saved += notices
@@ -51,17 +60,33 @@ class FakeDeadDeliveries:
         self.parked += notices
 
 
+class FakeAddressBook:
+    def __init__(self, addresses):
+        self.addresses, self.asked = addresses, []
+
+    def many(self, pairs):
+        self.asked.append(list(pairs))
+        return {pair: self.addresses[pair] for pair in pairs if pair in self.addresses}
+
+
 class FakeStore:
+    """The deliveries given, and an address book with each one's address for its recipient."""
+
     def __init__(self, *notices):
         self.deliveries, self.dead_deliveries, self.commits = FakeDeliveries(*notices), FakeDeadDeliveries(), 0
+        self.book = FakeAddressBook({(notice.recipient, notice.channel): notice.address for notice in notices})
+
+    def contacts(self, sealer):
+        return self.book
 
     def commit(self):
         self.commits += 1
 
 
 class FakeSending:
-    def __init__(self, batch=10, sms_batch=1, quiet_hours=None, rates=None, links=None, **channels):
+    def __init__(self, batch=10, sms_batch=1, quiet_hours=None, rates=None, links=None, office=(), **channels):
         self.channels, self.policy, self.batch, self.concurrency, self.sms_batch = channels, POLICY, batch, 4, sms_batch
+        self.sealer, self.office_channels = None, office
         self.links = links or NoLinks()
         self.quiet_hours, self.limiter = quiet_hours, RateLimiter(rates or {}, clock=lambda: 0.0)
 
@@ -194,3 +219,30 @@ def test_what_is_over_a_channels_rate_limit_waits_for_the_next_turn_untouched():
     send_due(store, FakeSending(rates={"sms": 3}, sms=gateway), now=lambda: NOW)
     assert len(gateway.sent) == 3 and [n.status for n in notices].count(QUEUED) == 2
     assert all(n.attempts == 0 for n in notices if n.status == QUEUED) and store.commits == 1
+
+
+def test_each_send_looks_the_address_up_so_a_retry_goes_to_the_address_given_since():
+    notice, channel = queued("sms", "13800001234"), FakeChannel(DOWN, OK)
+    store, sending = FakeStore(notice), FakeSending(sms=channel)
+    send_due(store, sending, now=lambda: NOW)
+    store.book.addresses[notice.recipient, "sms"] = "13900005678"  # corrected meanwhile
+    send_due(store, sending, now=lambda: NOW + timedelta(minutes=1))
+    assert [m.address for m in channel.sent] == ["13800001234", "13900005678"] and notice.status == SENT
+    assert notice.address_masked == "139****5678" and store.book.asked == [[(notice.recipient, "sms")]] * 2
+
+
+def test_a_recipient_whose_address_was_taken_away_since_it_was_queued_is_dead_with_that_reason():
+    gone, kept = queued("sms", "13800001234"), queued("sms", "13900005678")
+    store, gateway = FakeStore(gone, kept), FakeChannel(OK)
+    del store.book.addresses[gone.recipient, "sms"]
+    send_due(store, FakeSending(sms=gateway), now=lambda: NOW)
+    assert [m.address for m in gateway.sent] == ["13900005678"] and kept.status == SENT
+    assert (gone.status, gone.attempts) == (DEAD, 1) and store.dead_deliveries.parked == [gone]
+    assert gone.last_answer == f"no sms address for {gone.recipient} any more"
+
+
+def test_the_committee_office_is_sent_to_at_its_addresses_in_the_settings_as_they_are_at_the_send():
+    notice, smtp = queued(recipient="committee-office", address="old@example.org"), FakeChannel(OK)
+    store = FakeStore(notice)
+    send_due(store, FakeSending(email=smtp, office=(("email", "office@example.org"),)), now=lambda: NOW)
+    assert [m.address for m in smtp.sent] == ["office@example.org"] and store.book.asked == []

@@ -1,6 +1,7 @@
 """The demo district's organisation (domain.md §1, §2), through the HTTP API as seed.py: departments
 and people in roles (the registry's), the committee and its office, the working groups' members, the
 committee's quarterly meetings and responsibility letters level by level."""
+import time
 from datetime import date, timedelta
 from itertools import count
 
@@ -29,7 +30,21 @@ def seed_people(api, today, out):
               "leads": {code: appoint("working_group_lead", {"department_code": code}) for code in LEADS},
               "field": [appoint(role, {"grid_code": grid}) for role, grid in FIELD]}
     out.write(f"{len(DEPARTMENTS)} departments and {2 + len(LEADS) + len(FIELD)} people in roles registered\n")
+    wait_until_projects_know(api, [*people["office"], *people["leads"].values(), *people["field"]])
     return people
+
+
+def wait_until_projects_know(api, assignment_ids, timeout=30):
+    """projects hears of people in roles from the registry's events, a moment after they are
+    registered; it takes no one as a member, attendee or owner before."""
+    deadline, waiting = time.monotonic() + timeout, list(assignment_ids)
+    while waiting and time.monotonic() < deadline:
+        waiting = [person for person in waiting if api.http.get(
+            f"{api.base_url}/api/projects/people/{person}", timeout=10).status_code != 200]
+        if waiting:
+            time.sleep(0.2)
+    if waiting:
+        raise SystemExit("projects has not heard of the people in roles; is the platform's broker running?")
 
 
 def committee_of(people):

@@ -213,6 +213,7 @@ class AssignmentEndedSchema(AssignmentSchema):
 
 # notifications finds recipients by them; reports takes every event (its journal, for rebuilds)
 ROLE_CONSUMERS = ("notifications", "reports")
+ASSIGNMENT_CONSUMERS = (*ROLE_CONSUMERS, "projects")  # projects checks members, attendees and owners by them
 DENOMINATORS = ("reports", "projects")  # projects counts residents, units and facilities for indicators
 
 
@@ -256,7 +257,7 @@ EVENTS = (
           "was added (code, name, kind).", consumers=ROLE_CONSUMERS),
     _spec("assignment.started", AssignmentStartedSchema(),
           "Someone was appointed to a role in a grid or department (a person key, never a name or phone; "
-          "the term of office).", consumers=ROLE_CONSUMERS),
+          "the term of office).", consumers=ASSIGNMENT_CONSUMERS),
     _spec("assignment.ended", AssignmentEndedSchema(), "A person's term in a role was ended (its last day).",
-          consumers=ROLE_CONSUMERS),
+          consumers=ASSIGNMENT_CONSUMERS),
 )

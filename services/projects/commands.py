@@ -10,7 +10,7 @@ from . import schemas as s
 from .activities import HORIZON_DAYS, WINDOW_DAYS, Activity, still_carried_out, training_hours
 from .domain import PAUSED, Funding, Project, ledger_totals
 from .evidence import checklist
-from .organisation import COMMITTEE_KINDS, Meeting, WorkingGroup, check_areas_free, quarters_met
+from .organisation import COMMITTEE_KINDS, Meeting, WorkingGroup, check_areas_free, people_detail, quarters_met
 
 
 def year_span(year):
@@ -118,6 +118,7 @@ def drop_area(store, code):
 
 def create_group(store, caller, command):
     store.areas.check(command["areas"], "areas")
+    store.people.check("members", command.get("members", []), sitetime.today())
     check_areas_free(command["areas"], store.areas.holders())
     group = WorkingGroup.create(actor=caller.subject, at=utcnow(), **command)
     store.groups.add(group)
@@ -131,6 +132,8 @@ def change_group(store, caller, group_id, command):
     if "areas" in command:
         store.areas.check(command["areas"], "areas")
         check_areas_free(command["areas"], store.areas.holders(), group.id)
+    if "members" in command:
+        store.people.check("members", command["members"], sitetime.today(), already=group.members)
     group.change(caller.subject, utcnow(), **command)
     store.groups.save(group)
     store.areas.hold(group.id, group.areas)
@@ -163,12 +166,20 @@ def drop_group(store, group_id):
 
 
 def group_view(store, group_id):
-    return {**s.GroupSchema().dump(store.groups.get(group_id)),
+    return {**groups_view(store, [store.groups.get(group_id)])[0],
             "history": store.organisation_log.of("working_group", group_id)}
+
+
+def groups_view(store, groups):
+    """Each group with its members' roles, places and whether their terms are current (`members_detail`)."""
+    known, today = store.people.known({m for group in groups for m in group.members}), sitetime.today()
+    return [{**s.GroupSchema().dump(group), "members_detail": people_detail(group.members, known, today)}
+            for group in groups]
 
 
 def hold_meeting(store, caller, command):
     store.groups.check(command["working_group_id"])
+    store.people.check("attendee_ids", command["attendee_ids"], command["held_on"])
     meeting = Meeting.hold(actor=caller.subject, at=utcnow(), **command)
     store.meetings.add(meeting)
     return meeting.id
@@ -185,6 +196,10 @@ def schedule_activity(store, caller, project_id, command):
     if project.lifecycle == "completed":
         raise Conflict(f"project {project_id} is completed; it takes no new activity")
     done, today, at = command.pop("done"), sitetime.today(), utcnow()
+    owner = command.get("owner_assignment_id")
+    store.people.check("owner_assignment_id", [owner] if owner else [], today)
+    if done is not None:
+        store.people.check("done", done["attendee_ids"], done["done_on"])  # its attendee_ids
     activity, made = Activity.schedule(today, caller.subject, at, project_id=project_id, **command)
     if done is not None:
         if activity.on is None:
@@ -198,6 +213,7 @@ def schedule_activity(store, caller, project_id, command):
 def report_done(store, caller, occurrence_id, command):
     occurrence = store.occurrences.get(occurrence_id, for_update=True)
     activity = store.activities.get(occurrence.activity_id)
+    store.people.check("attendee_ids", command["attendee_ids"], command["done_on"])
     occurrence.report_done(activity, sitetime.today(), caller.subject, utcnow(), **command)
     store.occurrences.report(occurrence)
 
@@ -226,6 +242,20 @@ def training_hours_of(store, year):
 
 
 def set_committee(store, caller, command):
+    store.people.check("members", command["members"], sitetime.today(), already=store.committee.get()["members"])
     store.committee.put(command["office_department"], command["members"], caller.subject)
     store.organisation_log.write("committee", "committee", "change", office_department=command["office_department"],
                                  member_count=len(command["members"]))
+
+
+def committee_view(store):
+    """The committee, with its members' roles, places and whether their terms are current."""
+    committee = store.committee.get()
+    return {**committee, "members_detail": store.people.detail(committee["members"], sitetime.today())}
+
+
+def keep_assignments(store, events):
+    """The registry's people in roles, as its assignment events tell them (once each: the inbox)."""
+    for event in store.inbox.claim(events):
+        store.people.keep(event.type, event.data)
+    store.commit()

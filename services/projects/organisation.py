@@ -109,6 +109,56 @@ class Meeting(Aggregate):
         return meeting
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """A person in a role, as the registry's assignment events told projects (a key, never a name)."""
+    assignment_id: str
+    person_key: str
+    role: str
+    term_from: date
+    grid_code: str | None = None
+    department_code: str | None = None
+    term_to: date | None = None   # the last day in office the appointment named; None: open-ended
+    ended_on: date | None = None  # the last day, when the registry has ended the term
+
+    @property
+    def last_day(self):
+        return self.ended_on or self.term_to
+
+    def ended_before(self, day):
+        return self.last_day is not None and self.last_day < day
+
+    def current_on(self, day):
+        return self.term_from <= day and not self.ended_before(day)
+
+    def detail(self, today):
+        return {"assignment_id": self.assignment_id, "known": True, "role": self.role, "grid_code": self.grid_code,
+                "department_code": self.department_code, "term_from": self.term_from, "term_to": self.last_day,
+                "current": self.current_on(today)}
+
+
+NOT_KNOWN = "not a person in a role the registry has told projects of"
+
+
+def check_people(field, ids, known, day, already=()):
+    """Everyone named is a person in a role projects knows (`known`: {id: Assignment}), and everyone
+    not `already` named there holds the role on `day` or later: an ended term stays where it is
+    listed, but is given no new place (a member, an owner, an attendee after the term)."""
+    unknown = [person for person in ids if person not in known]
+    if unknown:
+        raise FieldInvalid(field, f"{', '.join(unknown)}: {NOT_KNOWN}")
+    ended = [person for person in ids if person not in already and known[person].ended_before(day)]
+    if ended:
+        raise FieldInvalid(field, f"{', '.join(ended)}: the term in the role ended before {day}")
+
+
+def people_detail(ids, known, today):
+    """Each id with its role, where it is held and whether the term is current; an id named before
+    projects heard of assignments (or never told of) as unknown."""
+    return [known[person].detail(today) if person in known else {"assignment_id": person, "known": False}
+            for person in ids]
+
+
 def quarters_met(days, year):
     """Whether the committee met at least once in each quarter of `year` (site calendar days)."""
     counts = [0, 0, 0, 0]

@@ -5,7 +5,7 @@ from safecommunity.consumer import event_handler
 from safecommunity.storage import Store
 from safecommunity.timers import SettingTimer
 
-from .commands import check_activities
+from .commands import check_activities, keep_assignments
 from .counting import COUNTED, Matchers, count_events, keep_registry, refresh_indicators
 from .entrypoints import (
     ActivitiesEntrypoints,
@@ -50,6 +50,10 @@ class ProjectsService(ProjectsEntrypoints, OrganisationEntrypoints, ActivitiesEn
     @event_handler(*REGISTRY_EVENTS)
     def handle_registry_changed(self, events):
         keep_registry(self.store, events)
+
+    @event_handler("assignment.started", "assignment.ended")
+    def handle_assignment_changed(self, events):
+        keep_assignments(self.store, events)
 
 
 SERVICE = ProjectsService

@@ -75,6 +75,8 @@ def check_training_meetings_and_letters(url):
     """The committee's office and members, trained by name; its meetings each quarter; letters signed."""
     committee = get(f"{url}{P}/committee")
     assert committee["office_department"] == "work_safety" and len(committee["members"]) == 6
+    assert sorted((m["role"], m["current"]) for m in committee["members_detail"]) == [
+        ("committee_office_staff", True)] * 2 + [("working_group_lead", True)] * 4  # people in the registry's roles
     trained = (sitetime.today() - timedelta(days=40)).year
     hours = {m["assignment_id"]: m["hours"] for m in get(f"{url}{P}/training-hours", year=trained)["members"]}
     assert set(committee["members"]) <= set(hours) and sum(h == 3.5 for h in hours.values()) >= 5

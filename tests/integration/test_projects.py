@@ -1,9 +1,10 @@
 """Projects over HTTP, embedded (SQLite, in-process broker) and on PostgreSQL and RabbitMQ: the
 organisation a site configures, projects through their life cycle, activities whose occurrences are
-made, done and missed (once), trainings counted per member, and events without personal data."""
+made, done and missed (once), trainings counted per member, members, attendees and owners who are
+people in roles the registry's events told projects of, and events without personal data."""
 import json
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import eventlet
 import pytest
@@ -12,9 +13,11 @@ from sqlalchemy import text
 from safecommunity import sitetime
 from safecommunity.config import database_url
 from safecommunity.database import make_engine
+from safecommunity.envelope import new_event
 from safecommunity.testing import admin_token, wait_until
 from tests.badinput import Client
 from tests.conftest import base_url
+from tests.support import publish
 
 P = "/api/projects"
 
@@ -28,7 +31,8 @@ def projects(request, start_services):
     engine = make_engine(database_url(config, "projects"))
     url = base_url(config)
     yield {"api": Client(url, admin_token(config, subject="office-clerk")), "engine": engine,
-           "reader": Client(url, admin_token(config, subject="reader", scopes=["projects:read"]))}
+           "reader": Client(url, admin_token(config, subject="reader", scopes=["projects:read"])),
+           "amqp": config["AMQP_URI"]}
     engine.dispose()
 
 
@@ -47,6 +51,29 @@ def events(engine, type_=None):
 def rows(engine, sql):
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(text(sql))]
+
+
+def assignment_event(assignment_id, ended_on=None, role="working_group_lead", department_code="civil_affairs"):
+    """The registry's assignment.started (or, with ended_on, assignment.ended) of a person in a role."""
+    data = {"assignment_id": assignment_id, "person_key": f"resident-{assignment_id}", "role": role,
+            "grid_code": None, "department_code": department_code, "term_from": date(2025, 1, 1), "term_to": None}
+    if ended_on:
+        return new_event("assignment.ended", {**data, "term_to": ended_on}, source="/safecommunity/registry")
+    return new_event("assignment.started", data, source="/safecommunity/registry")
+
+
+def appoint(projects, *assignment_ids, ended_on=None):
+    """People in roles, as the registry tells projects (asynchronously): published, then waited for
+    until projects shows each one (and its end)."""
+    events = [assignment_event(person) for person in assignment_ids]
+    events += [assignment_event(person, ended_on) for person in assignment_ids if ended_on]
+    publish(projects["amqp"], events)
+
+    def known():
+        shown = [projects["api"].send("GET", f"{P}/people/{person}") for person in assignment_ids]
+        return all(answer.status_code == 200 and (ended_on is None or answer.json()["term_to"] == ended_on.isoformat())
+                   for answer in shown)
+    wait_until(known, timeout=20, message=f"projects to hear of {assignment_ids}")
 
 
 def project_body(**overrides):
@@ -97,6 +124,7 @@ def test_the_seeded_organisation_has_one_working_group_per_area_and_a_site_resha
 
 def test_a_working_group_and_its_meetings_answer_whether_the_committee_met_every_quarter(projects):
     api, engine = projects["api"], projects["engine"]
+    appoint(projects, "a-1", "a-2")
     call(api, "POST", "/areas", {"code": "lifts", "name": "Lifts 电梯"}, expect=201)
     group = call(api, "POST", "/working-groups", {"name": "Lifts group", "areas": ["lifts"],
                                                   "lead_department": "market_regulation",
@@ -123,6 +151,7 @@ def test_a_working_group_and_its_meetings_answer_whether_the_committee_met_every
 
 def test_bad_meetings_and_groups_are_a_400_naming_the_field_and_store_nothing(projects):
     api, engine = projects["api"], projects["engine"]
+    appoint(projects, "a-1", "a-2")
     answer = api.send("POST", P + "/meetings", {"held_on": "2026-03-01", "kind": "working_group", "attendance": 3})
     assert (answer.status_code, list(answer.json()["fields"])) == (400, ["working_group_id"])
     answer = api.send("POST", P + "/meetings", {"held_on": "2026-03-01", "kind": "committee", "attendance": 1,
@@ -131,6 +160,101 @@ def test_bad_meetings_and_groups_are_a_400_naming_the_field_and_store_nothing(pr
     answer = api.send("POST", P + "/working-groups", {"name": "Nowhere", "areas": ["atlantis"]})
     assert (answer.status_code, list(answer.json()["fields"])) == (400, ["areas"])
     assert rows(engine, "SELECT id FROM meetings") == [] and events(engine) == []
+
+
+def test_someone_the_registry_never_told_projects_of_is_no_member_attendee_or_owner_and_nothing_is_stored(projects):
+    api, engine = projects["api"], projects["engine"]
+    today = sitetime.today()
+    [group] = [g for g in call(api, "GET", "/working-groups")["working_groups"] if g["areas"] == ["water"]]
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    dated = call(api, "POST", f"/projects/{project['id']}/activities", {
+        "name": "talk", "owner_department": "civil_affairs", "place": "hall", "on": today.isoformat()}, expect=201)
+    [occurrence] = call(api, "GET", f"/activities/{dated['id']}/occurrences")["occurrences"]
+    call(api, "POST", "/areas", {"code": "ropeways", "name": "Ropeways 索道"}, expect=201)
+    before = (rows(engine, "SELECT * FROM organisation_history"), len(events(engine)))
+    for method, path, body, field in [
+            ("PUT", "/committee", {"office_department": "work_safety", "members": ["x-1", "x-2"]}, "members"),
+            ("POST", "/working-groups", {"name": "Ropeways group", "areas": ["ropeways"], "members": ["x-1"]},
+             "members"),
+            ("PATCH", f"/working-groups/{group['id']}", {"name": "Water", "members": ["x-1"]}, "members"),
+            ("POST", "/meetings", {"held_on": today.isoformat(), "kind": "committee", "attendance": 5,
+                                   "attendee_ids": ["x-1"]}, "attendee_ids"),
+            ("POST", f"/projects/{project['id']}/activities", {
+                "name": "visit", "owner_assignment_id": "x-1", "place": "homes", "on": today.isoformat()},
+             "owner_assignment_id"),
+            ("POST", f"/occurrences/{occurrence['id']}/done", {"done_on": today.isoformat(), "reached": 3,
+                                                               "attendee_ids": ["x-1"]}, "attendee_ids"),
+            ("POST", "/projects/from-template", {"template": "teda", "entry": "gas_alarms", "name": "Gas 燃气",
+                                                 "status": "new", "owner_assignment_id": "x-1", "grid_code": "G1"},
+             "owner_assignment_id")]:
+        answer = api.send(method, P + path, body)
+        assert (answer.status_code, list(answer.json().get("fields", {}))) == (400, [field]), (path, answer.text)
+        [reason] = answer.json()["fields"][field]
+        assert "x-1" in reason and "not a person in a role the registry has told projects of" in reason
+    assert len(call(api, "GET", "/projects")["projects"]) == 1
+    assert call(api, "GET", "/committee")["members"] == []
+    assert call(api, "GET", f"/working-groups/{group['id']}")["name"] == group["name"]
+    assert len(call(api, "GET", "/working-groups")["working_groups"]) == 19
+    assert rows(engine, "SELECT id FROM meetings") == []
+    assert len(rows(engine, "SELECT id FROM activities")) == 1
+    assert call(api, "GET", f"/activities/{dated['id']}/occurrences")["occurrences"][0]["status"] == "scheduled"
+    assert (rows(engine, "SELECT * FROM organisation_history"), len(events(engine))) == before
+    assert api.send("GET", P + "/people/x-1").status_code == 404
+
+
+def test_a_person_in_a_role_is_shown_with_their_role_and_one_whose_term_ended_stays_but_takes_no_new_place(projects):
+    api, reader, today = projects["api"], projects["reader"], sitetime.today()
+    appoint(projects, "a-1", "a-2")
+    shown = call(reader, "GET", "/people/a-1")
+    assert (shown["role"], shown["department_code"], shown["current"], shown["term_to"]) == (
+        "working_group_lead", "civil_affairs", True, None)
+    committee = call(api, "PUT", "/committee", {"office_department": "work_safety", "members": ["a-1", "a-2"]})
+    assert committee["members"] == ["a-1", "a-2"]
+    assert [(m["assignment_id"], m["role"], m["department_code"], m["current"])
+            for m in committee["members_detail"]] == [("a-1", "working_group_lead", "civil_affairs", True),
+                                                      ("a-2", "working_group_lead", "civil_affairs", True)]
+    call(api, "POST", "/areas", {"code": "lifts", "name": "Lifts 电梯"}, expect=201)
+    group = call(api, "POST", "/working-groups", {"name": "Lifts group", "areas": ["lifts"], "members": ["a-2"]},
+                 expect=201)
+    assert [(m["assignment_id"], m["role"], m["current"]) for m in group["members_detail"]] == [
+        ("a-2", "working_group_lead", True)]
+
+    ended_on = today - timedelta(days=10)
+    appoint(projects, "a-2", ended_on=ended_on)  # the registry ends a-2's term
+    appoint(projects, "a-3", ended_on=ended_on)  # and a-3's, never a member
+    committee = call(api, "GET", "/committee")
+    assert committee["members"] == ["a-1", "a-2"] and [m["current"] for m in committee["members_detail"]] == [
+        True, False]
+    assert committee["members_detail"][1]["term_to"] == ended_on.isoformat()
+    listed = {g["id"]: g for g in call(api, "GET", "/working-groups")["working_groups"]}[group["id"]]
+    assert [m["current"] for m in listed["members_detail"]] == [False]
+    # where they are listed already they stay, on a change of something else too
+    changed = call(api, "PUT", "/committee", {"office_department": "police", "members": ["a-2", "a-1"]})
+    assert changed["members"] == ["a-2", "a-1"]
+    changed = call(api, "PATCH", f"/working-groups/{group['id']}", {"members": ["a-2", "a-1"]})
+    assert changed["members"] == ["a-2", "a-1"]
+    project = call(api, "POST", "/projects", project_body(), expect=201)
+    call(api, "POST", "/areas", {"code": "ropeways", "name": "Ropeways 索道"}, expect=201)
+    for method, path, body, field in [
+            ("PUT", "/committee", {"office_department": "police", "members": ["a-2", "a-1", "a-3"]}, "members"),
+            ("POST", "/working-groups", {"name": "Ropeways group", "areas": ["ropeways"], "members": ["a-2"]},
+             "members"),
+            ("POST", "/meetings", {"held_on": today.isoformat(), "kind": "committee", "attendance": 5,
+                                   "attendee_ids": ["a-1", "a-2"]}, "attendee_ids"),
+            ("POST", f"/projects/{project['id']}/activities", {
+                "name": "visit", "owner_assignment_id": "a-2", "place": "homes", "on": today.isoformat()},
+             "owner_assignment_id")]:
+        answer = api.send(method, P + path, body)
+        assert (answer.status_code, list(answer.json().get("fields", {}))) == (400, [field]), (path, answer.text)
+        assert "ended" in answer.json()["fields"][field][0]
+    assert call(api, "GET", "/committee")["members"] == ["a-2", "a-1"]
+    # a meeting held while the term still ran names them
+    held = call(api, "POST", "/meetings", {"held_on": ended_on.isoformat(), "kind": "committee", "attendance": 5,
+                                           "attendee_ids": ["a-1", "a-2"]}, expect=201)
+    assert held["attendee_ids"] == ["a-1", "a-2"]
+    owned = call(api, "POST", f"/projects/{project['id']}/activities", {
+        "name": "visit", "owner_assignment_id": "a-1", "place": "homes", "on": today.isoformat()}, expect=201)
+    assert owned["owner_assignment_id"] == "a-1"
 
 
 def test_a_project_keeps_its_fields_its_caller_and_its_history_through_its_life_cycle(projects):
@@ -230,6 +354,7 @@ def test_a_recurring_activity_makes_its_occurrences_and_the_timer_marks_the_miss
 
 def test_a_training_counts_hours_per_member_and_a_campaign_its_reach(projects):
     api, engine = projects["api"], projects["engine"]
+    appoint(projects, "a-1", "a-2", "a-3", "a-4", "a-9")
     call(api, "POST", "/areas", {"code": "lifts", "name": "Lifts 电梯"}, expect=201)
     call(api, "POST", "/working-groups", {"name": "Lifts group", "areas": ["lifts"], "members": ["a-1", "a-3"]},
          expect=201)

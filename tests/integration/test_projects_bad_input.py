@@ -20,6 +20,7 @@ from tests.badinput import (
     weird_id_cases,
 )
 from tests.conftest import base_url
+from tests.integration.test_projects import appoint
 
 SERVICES = ["projects"]
 P = "/api/projects"
@@ -29,6 +30,7 @@ BAD_IDS = ["nope", "x" * 300, "%00", "%ff%fe", "..%2f..%2fprojects", "1%20OR%201
 BAD_QUERY = ["x" * 5000, "\x00", "-1", str(HUGE), "", "abc", "1.5", "2026-02-30", "0"]
 AREA = "lifts"
 TEMPLATE = "teda"
+PEOPLE = ("a-1", "a-2")  # people in roles, as the registry's events tell projects: the bodies' members
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
 
@@ -38,12 +40,13 @@ def platform(request, start_services):
     config = request.getfixturevalue("embedded_config" if request.param == "sqlite" else "distributed_config")
     start_services(config, SERVICES)
     api = Client(base_url(config), admin_token(config))
+    appoint({"api": api, "amqp": config["AMQP_URI"]}, *PEOPLE)
     return api, seed(api)
 
 
 def seed(api):
     today = sitetime.today().isoformat()
-    ids = {}
+    ids = {"person": PEOPLE[0]}
     api.made(f"{P}/areas", {"code": AREA, "name": "Lifts 电梯"})
     ids["group"] = api.made(f"{P}/working-groups", {"name": "Lifts group", "areas": [AREA]})["id"]
     ids["project"] = api.made(f"{P}/projects", project_body())["id"]
@@ -124,6 +127,7 @@ def routes(ids):
         ("GET", f"{P}/committee", None, []),
         ("PUT", f"{P}/committee", {"office_department": "work_safety", "members": ["a-1", "a-2"]}, []),
         ("GET", f"{P}/committee/quarters", None, ["year"]),
+        ("GET", f"{P}/people/{ids['person']}", None, []),
         ("POST", f"{P}/projects", project_body(), []),
         ("GET", f"{P}/projects", None, ["intervention_area", "working_group_id", "status", "lifecycle", "limit",
                                         "offset"]),

@@ -1,4 +1,5 @@
-"""Routes of the organisation: intervention areas, working groups, meetings."""
+"""Routes of the organisation: intervention areas, working groups, meetings, the committee and the
+people in roles they name."""
 from safecommunity.web import http, paging, read_json
 
 from .. import commands as do
@@ -49,7 +50,7 @@ class OrganisationEntrypoints:
     @http("GET", "/api/projects/working-groups", scope=READ)
     def list_working_groups(self, request):
         s.Strict().load(request.args)
-        return {"working_groups": s.GroupSchema(many=True).dump(self.store.groups.list())}
+        return {"working_groups": do.groups_view(self.store, self.store.groups.list())}
 
     @http("POST", "/api/projects/working-groups", body=s.CreateGroupSchema, scope=WRITE)
     def create_working_group(self, request):
@@ -103,17 +104,24 @@ class OrganisationEntrypoints:
 
     @http("GET", "/api/projects/committee", scope=READ)
     def show_committee(self, request):
-        """The promotion committee: its office and members (assignment ids)."""
+        """The promotion committee: its office and members (assignment ids, and each one's role)."""
         s.Strict().load(request.args)
-        return self.store.committee.get()
+        return do.committee_view(self.store)
 
     @http("PUT", "/api/projects/committee", body=s.CommitteeSchema, scope=WRITE)
     def set_committee(self, request):
         do.set_committee(self.store, self.caller, s.CommitteeSchema().load(read_json(request)))
         self.store.commit()
-        return self.store.committee.get()
+        return do.committee_view(self.store)
 
     @http("GET", "/api/projects/committee/quarters", query=s.QuarterQuerySchema, scope=READ)
     def check_committee_quarters(self, request):
         """Whether the committee met (committee or joint meeting) at least once in each quarter of `year`."""
         return do.committee_quarters(self.store, s.QuarterQuerySchema().load(request.args)["year"])
+
+    @http("GET", "/api/projects/people/<assignment_id>", scope=READ)
+    def show_person_in_role(self, request, assignment_id):
+        """A person in a role as the registry's events told projects (404 until they have): who may
+        be named a member, an attendee or an owner."""
+        s.Strict().load(request.args)
+        return s.PersonInRoleSchema().dump(self.store.people.get(assignment_id))

@@ -32,6 +32,7 @@ from .organisation import (  # noqa: F401
     MergeAreaSchema,
     MergeGroupSchema,
     OrganisationHistoryQuerySchema,
+    PersonInRoleSchema,
     QuarterQuerySchema,
     RenameAreaSchema,
 )

@@ -1,6 +1,8 @@
 """The organisation's HTTP input and output: areas, working groups and meetings."""
 from marshmallow import Schema, fields, validate
 
+from safecommunity import sitetime
+
 from ..organisation import MEETING_KINDS
 from .common import (
     AREA_CODE,
@@ -116,3 +118,12 @@ class MeetingSchema(Schema):
     held_on, attendance, attendee_ids = fields.Date(), fields.Integer(), fields.List(fields.String())
     minutes, decisions = fields.String(allow_none=True), fields.Raw()
     created_by, created_at = fields.String(allow_none=True), fields.DateTime(allow_none=True)
+
+
+class PersonInRoleSchema(Schema):
+    """A person in a role, by the registry's key (never a name), with the term's last day and
+    whether it is current today (the site's calendar)."""
+    assignment_id, person_key, role = fields.String(), fields.String(), fields.String()
+    grid_code, department_code = fields.String(allow_none=True), fields.String(allow_none=True)
+    term_from, term_to = fields.Date(), fields.Date(attribute="last_day", allow_none=True)
+    current = fields.Function(lambda person: person.current_on(sitetime.today()))

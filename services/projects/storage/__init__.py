@@ -6,6 +6,7 @@ from .evidence import EvidenceRepository
 from .indicators import CountedEvents, HitRepository, IndicatorRepository, RegistryView, ValueRepository
 from .letters import LetterRepository
 from .organisation import AreaRepository, CommitteeRepository, GroupRepository, MeetingRepository, OrganisationLog
+from .people import PeopleView
 from .progress import ProgressRepository
 from .projects import ProjectRepository
 from .tables import metadata  # noqa: F401 (migrations/env.py)
@@ -30,6 +31,7 @@ class ProjectsUnitOfWork(ConflictOnDuplicate, UnitOfWork):
         self.hits = HitRepository(self)
         self.counted_events = CountedEvents(self)
         self.registry = RegistryView(self)
+        self.people = PeopleView(self)  # the registry's people in roles
 
     def commit(self):
         self.projects.write_history([item for item in self._tracked if hasattr(item, "collect_history")])

@@ -323,3 +323,15 @@ registry_facilities = Table(
     Column("grid_code", String(CODE), nullable=False),
     Column("status", String(20), nullable=False),
 )
+
+registry_assignments = Table(
+    "registry_assignments", metadata,
+    Column("assignment_id", String(64), primary_key=True),
+    Column("person_key", String(64), nullable=False),
+    Column("role", String(CODE), nullable=False),
+    Column("grid_code", String(CODE)),
+    Column("department_code", String(CODE)),
+    Column("term_from", Date, nullable=False),
+    Column("term_to", Date),
+    Column("ended_on", Date),
+)

@@ -1,6 +1,6 @@
 """Projects' storage on SQLite through the real migrations: the tables as declared, the seeded
 organisation, and an occurrence missed once even when two replicas both saw it scheduled."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from safecommunity import sitetime
 from safecommunity.auth import Caller
 from safecommunity.database import make_engine
+from safecommunity.errors import NotFound
 from safecommunity.migrate import upgrade
 from safecommunity.tables import outbox
 from services.projects.activities import Activity
@@ -115,3 +116,31 @@ def test_a_suspended_projects_occurrences_are_cancelled_never_missed_and_back_wh
     store.commit()
     assert statuses(uow(), project.id) == {"scheduled": 34}
     assert check_activities(uow()) == (0, 2)
+
+
+def assignment_event(type_, assignment_id, term_to):
+    """As the consumer reads it off the queue: dates as text."""
+    from safecommunity.envelope import new_event, read_envelope
+    data = {"assignment_id": assignment_id, "person_key": "r-1", "role": "working_group_lead", "grid_code": None,
+            "department_code": "civil_affairs", "term_from": date(2025, 1, 1), "term_to": term_to}
+    return read_envelope(new_event(type_, data, source="/safecommunity/registry").to_json())
+
+
+def test_the_registrys_assignments_are_kept_once_and_an_end_stays_when_its_start_comes_again(uow):
+    from services.projects.commands import keep_assignments
+    consumer = "projects.handle_assignment_changed"
+    open_consumer = lambda: ProjectsUnitOfWork(uow().session, "projects", consumer)  # noqa: E731
+    started = assignment_event("assignment.started", "a-1", date(2027, 12, 31))
+    keep_assignments(open_consumer(), [started, started])
+    assert uow().people.get("a-1").last_day == date(2027, 12, 31)
+    ended = assignment_event("assignment.ended", "a-1", date(2026, 1, 31))
+    keep_assignments(open_consumer(), [ended])
+    keep_assignments(open_consumer(), [started, ended])  # both again: the inbox knows them
+    assert uow().people.get("a-1").ended_on == date(2026, 1, 31)
+    keep_assignments(open_consumer(), [assignment_event("assignment.started", "a-1", date(2027, 12, 31))])  # late
+    store = uow()
+    kept = store.people.get("a-1")
+    assert (kept.term_to, kept.ended_on, kept.role) == (date(2027, 12, 31), date(2026, 1, 31), "working_group_lead")
+    assert not kept.current_on(date(2026, 3, 1)) and set(store.people.known(["a-1", "a-2"])) == {"a-1"}
+    with pytest.raises(NotFound):
+        store.people.get("a-2")

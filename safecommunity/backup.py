@@ -24,19 +24,19 @@ from pathlib import Path
 from sqlalchemy import update
 
 from .backup_stores import BackupError, stores_for
+from .catalogue import CATALOGUE
 from .config import SERVICES, database_url
 from .database import make_engine, utcnow
+from .discovery import consumers_first, discover, resolve
 from .tables import outbox
 from .tokenstore import ACCESS_STORE
 
 __all__ = ["BackupError", "backup", "restore", "read_manifest", "verify"]
 
 MANIFEST, FORMAT = "manifest.json", 1
-ATTACHMENTS = "attachments.tar"  # incidents' attachments (hazard photos, evidence), when it has any
-EVIDENCE = "evidence.tar"        # projects' evidence files (photos, sign-in sheets, ledgers), when it has any
-# Consumers before the producers they hear from (tests/unit/test_backup_manifest.py checks it
-# against the catalogue); the access store, on its own, last.
-SNAPSHOT_ORDER = ("reports", "notifications", "projects", "incidents", "registry", ACCESS_STORE)
+# Consumers before the producers they hear from (worked out from the catalogue); the access store,
+# on its own, last.
+SNAPSHOT_ORDER = consumers_first(SERVICES, CATALOGUE.values()) + (ACCESS_STORE,)
 REPUBLISH_MINUTES = 10.0  # must cover how far the slowest consumer lagged when the backup was taken
 
 
@@ -197,24 +197,16 @@ def save_attachments(config, directory):
                 archive.add(folder, arcname=".")
 
 
-def load_attachments(config, directory, name=ATTACHMENTS):
+def load_attachments(config, directory, name):
     folder = FILE_FOLDERS[name](config)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     with tarfile.open(directory / name) as archive:
         archive.extractall(folder, filter="data")  # refuses absolute paths, "..", links out and devices
 
 
-def attachments_folder(config):
-    from services.incidents.dependencies import attachments_folder as incidents_folder
-    return incidents_folder(config)
-
-
-def evidence_folder(config):
-    from services.projects.files import evidence_folder as projects_folder
-    return projects_folder(config)
-
-
-FILE_FOLDERS = {ATTACHMENTS: attachments_folder, EVIDENCE: evidence_folder}  # archive -> where its files are
+# archive -> the function giving where its files are, as the services' manifests say (incidents'
+# attachments.tar, projects' evidence.tar), each archive written only when its folder has files
+FILE_FOLDERS = {archive: resolve(target) for manifest in discover() for archive, target in manifest.file_archives}
 
 
 # -- after the databases are back ----------------------------------------------------------------

@@ -31,14 +31,13 @@ class SqliteFiles:
         return Path(database_url(self.config, name).split("///", 1)[1])
 
     def beside(self):
-        """{file name in the backup: where it lives}: the registry's personal-data keys and
-        notifications' contacts key (without them what they sealed cannot be read) and the admin
-        token, when there are any."""
-        from services.notifications.contacts import KEY_FILE as CONTACTS_KEY_FILE
-        from services.registry.pii import KEY_FILE
-        return {KEY_FILE: self.path("registry").parent / KEY_FILE,
-                CONTACTS_KEY_FILE: self.path("notifications").parent / CONTACTS_KEY_FILE,
-                ADMIN_TOKEN_FILE: Path(self.config["DATA_DIR"]) / ADMIN_TOKEN_FILE}
+        """{file name in the backup: where it lives}: the key files the services' manifests name
+        (the registry's personal-data keys, notifications' contacts key: without them what they
+        sealed cannot be read) and the admin token, when there are any."""
+        from .discovery import discover
+        kept = {key_file: self.path(manifest.name).parent / key_file
+                for manifest in discover() for key_file in manifest.key_files}
+        return {**kept, ADMIN_TOKEN_FILE: Path(self.config["DATA_DIR"]) / ADMIN_TOKEN_FILE}
 
     def save(self, name, target):
         """Copies a live database, and returns its Alembic revision. Run in a process of its own

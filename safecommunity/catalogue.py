@@ -1,12 +1,16 @@
 """The event catalogue: every event type, who produces it, its payload schema and version, who
-consumes it. Each producer's events are listed in safecommunity/contracts/<producer>.py;
-tests/unit/test_catalogue.py keeps this table and the services' code in step."""
-from .contracts import EventSpec, incidents, notifications, projects, registry, reports
+consumes it. Each discovered service's manifest names the module of the events it publishes (today
+safecommunity/contracts/<producer>.py); tests/unit/test_catalogue.py keeps this table and the
+services' code in step."""
+import importlib
+
+from .contracts import EventSpec
+from .discovery import discover
 
 __all__ = ["CATALOGUE", "EventSpec", "as_markdown", "spec_for"]
 
-CATALOGUE = {spec.type: spec for module in (registry, incidents, projects, notifications, reports)
-             for spec in module.EVENTS}
+CATALOGUE = {spec.type: spec for manifest in discover()
+             for spec in importlib.import_module(manifest.events_module).EVENTS}
 
 
 def spec_for(type_):

@@ -50,10 +50,6 @@ def build_parser():
         sub.add_argument("id", type=int)
         sub.set_defaults(command=handler)
 
-    rebuild = commands.add_parser("rebuild", help="rebuild read models by replaying the kept events")
-    rebuild.add_argument("service", nargs="?", default="reports", choices=("reports",))
-    rebuild.set_defaults(command=cmd_rebuild)
-
     backup = commands.add_parser("backup", help="copy every database (embedded: and the keys) into DIR, online")
     backup.add_argument("directory", metavar="DIR", help="a new or empty folder")
     backup.set_defaults(command=cmd_backup)
@@ -67,6 +63,12 @@ def build_parser():
 
     catalogue = commands.add_parser("catalogue", help="print the event catalogue as a Markdown table")
     catalogue.set_defaults(command=cmd_catalogue)
+
+    deployfiles = commands.add_parser("deployfiles", help="write the deployment files' per-service lines "
+                                      "(docker-compose.yml, deploy/) from the services found")
+    deployfiles.add_argument("--check", action="store_true", help="write nothing; exit 1 listing the files that differ")
+    deployfiles.add_argument("--root", default=".", help="the repository's folder (default: the current one)")
+    deployfiles.set_defaults(command=cmd_deployfiles)
 
     seed = commands.add_parser("seed", help="load a small demo district into a running platform")
     seed.add_argument("--url", default="http://127.0.0.1:8000")
@@ -167,12 +169,6 @@ def cmd_dead_letters_replay(args):
     print(f"dead letter {args.id} of {args.service} handed back to its consumer")
 
 
-def cmd_rebuild(args):
-    from services.reports.storage import rebuild_read_models
-    count = rebuild_read_models(engine_for(args, args.service))
-    print(f"rebuilt {args.service}'s read models from {count} kept events")
-
-
 def cmd_backup(args):
     from .backup import BackupError, backup
     try:
@@ -202,6 +198,19 @@ def cmd_restore(args):
 def cmd_catalogue(args):
     from .catalogue import as_markdown
     print(as_markdown())
+
+
+def cmd_deployfiles(args):
+    from .catalogue import CATALOGUE
+    from .config import SERVICES
+    from .deployfiles import RegionMissing, update
+    try:
+        differing = update(args.root, SERVICES, CATALOGUE, check=args.check)
+    except (OSError, RegionMissing) as exc:  # not the repository's folder, or a file lost its markers
+        raise SystemExit(f"deployfiles: {exc}") from None
+    for path in differing:
+        print(f"{path} {'differs from what safecommunity deployfiles writes' if args.check else 'written'}")
+    return 1 if args.check and differing else 0
 
 
 def cmd_seed(args):

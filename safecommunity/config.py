@@ -1,7 +1,9 @@
 """Configuration, read once from the environment (or given by the runner) into a nameko config dict."""
 import os
 
-SERVICES = ("registry", "incidents", "projects", "notifications", "reports")
+from .discovery import service_names
+
+SERVICES = service_names()  # every folder under services/ with a manifest.py, in their manifests' order
 
 DEFAULTS = {
     # Unset, both mean embedded mode: the in-process broker and SQLite files (see runner.py).
@@ -31,10 +33,6 @@ DEFAULTS = {
     "OUTBOX_POLL_INTERVAL": 0.5,      # seconds; commits in this process wake the relay at once
     "OUTBOX_LINGER": 0.025,           # seconds the woken relay waits for more commits to send together
     "OUTBOX_RETENTION_HOURS": 168.0,  # published rows kept this long, then deleted; 0 keeps them all
-    # Registry's personal data: Fernet key(s) and the look-up hash key (services/registry/pii.py);
-    # embedded mode makes and keeps its own beside the database when these are empty.
-    "PII_KEY": "",
-    "PII_HASH_KEY": "",
     # What a request without a token may do (scopes.py); personal-data, write and admin scopes are
     # never given this way. "" leaves the anonymous only the public routes.
     "ANONYMOUS_SCOPES": "aggregates",

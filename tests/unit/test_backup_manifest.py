@@ -141,10 +141,11 @@ def test_a_backup_into_a_folder_that_is_not_empty_is_refused_and_the_folder_left
 def test_a_backup_that_cannot_finish_leaves_no_half_backup_behind(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    with sqlite3.connect(data / "reports.db") as connection:  # the first copied; notifications.db is missing
+    first, second = SNAPSHOT_ORDER[:2]
+    with sqlite3.connect(data / f"{first}.db") as connection:  # the first copied; the second is missing
         connection.execute("CREATE TABLE t (v TEXT)")
     connection.close()
-    with pytest.raises(BackupError, match="notifications.db does not exist: is .* the platform's data folder"):
+    with pytest.raises(BackupError, match=f"{second}.db does not exist: is .* the platform's data folder"):
         backup(embedded(tmp_path), tmp_path / "backup")
     assert not (tmp_path / "backup").exists()
 

@@ -7,6 +7,8 @@ from safecommunity import backup
 from safecommunity.runner import platform_config
 from services.projects.files import EvidenceFiles, evidence_folder
 
+EVIDENCE = "evidence.tar"  # its name in a backup (manifest.py)
+
 PDF = b"%PDF-1.4\n" + "会议纪要".encode() * 10
 
 
@@ -21,10 +23,10 @@ def test_a_backup_archives_the_evidence_files_and_a_restore_puts_them_back(tmp_p
     digest = EvidenceFiles(evidence_folder(source), 1000).save(PDF)
     (tmp_path / "backup").mkdir()
     backup.save_attachments(source, tmp_path / "backup")
-    assert sorted(p.name for p in (tmp_path / "backup").iterdir()) == [backup.EVIDENCE]  # no hazard photo: no archive
-    with tarfile.open(tmp_path / "backup" / backup.EVIDENCE) as archive:
+    assert sorted(p.name for p in (tmp_path / "backup").iterdir()) == [EVIDENCE]  # no hazard photo: no archive
+    with tarfile.open(tmp_path / "backup" / EVIDENCE) as archive:
         assert f"./{digest[:2]}/{digest}" in archive.getnames()
 
     target = platform_config(data_dir=str(tmp_path / "restored"), environ={})
-    backup.load_attachments(target, tmp_path / "backup", backup.EVIDENCE)
+    backup.load_attachments(target, tmp_path / "backup", EVIDENCE)
     assert EvidenceFiles(evidence_folder(target), 1000).path(digest).read_bytes() == PDF

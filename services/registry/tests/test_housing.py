@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from safecommunity import sitetime
 from safecommunity.errors import Conflict, FieldInvalid
 from services.registry.housing import Rental
 from services.registry.views import rental_view
@@ -38,7 +39,7 @@ def test_a_signed_letter_needs_its_date_and_signing_later_defaults_to_today():
         rental(letter_signed=True)
     made = rental()
     assert made.update(letter_signed=True)
-    assert made.signed_on == date.today()
+    assert made.signed_on == sitetime.today()  # the site's day, not the machine's
     [(_, data)] = made.collect_events()
     assert data["letter_signed"] is True and data["changed"] == ["letter_signed", "signed_on"]
     assert made.update(letter_signed=False) and made.signed_on is None

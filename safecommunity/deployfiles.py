@@ -1,0 +1,155 @@
+"""The deployment files' per-service lines, generated from the discovered services.
+
+Each file keeps its hand-written parts; what lists the services sits between two marker lines,
+`# BEGIN generated: <region>` and `# END generated: <region>` (`--` in SQL), and is written here
+from the service names and the catalogue (who consumes events). `safecommunity deployfiles`
+writes them; `--check` (and tests/unit/test_deployfiles.py) fails when a committed file differs.
+The gateway (deploy/nginx.conf) routes /api/<name>/ by name and needs no list at all.
+"""
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What sets one service's deployment apart; a service not in DEPLOYMENTS takes the defaults."""
+    memory: tuple = ("128Mi", "256Mi")  # request, limit (deploy/k8s/README.md, "Memory: measured")
+    replicas: tuple = (2, 6)            # the autoscaler's min and max
+    queues: tuple = ()                  # (queue, length per replica) it scales on besides <name>.events
+    compose: str = ""                   # more keys of its compose service
+    env: str = ""                       # its app container's env (Kubernetes)
+    mounts: str = ""                    # more volumeMounts of its app container (Kubernetes)
+    volumes: str = ""                   # more volumes of its pod (Kubernetes)
+
+
+PII_ENV = """\
+# Fernet key(s) and look-up hash key for ID numbers and phones (secrets/pii.env)
+- name: PII_KEY
+  valueFrom: {secretKeyRef: {name: safecommunity-pii, key: PII_KEY}}
+- name: PII_HASH_KEY
+  valueFrom: {secretKeyRef: {name: safecommunity-pii, key: PII_HASH_KEY}}
+"""
+ATTACHMENTS_COMPOSE = """\
+# Hazard photos are files (in /data/attachments/incidents): a volume keeps them when the
+# container is re-created, and replicas on this host share it. The image makes the folder, so
+# the new volume takes its owner (the app user).
+volumes:
+  - incidents-attachments:/data/attachments
+"""
+ATTACHMENTS_ENV = """\
+# Hazard photos are files, shared by every replica (attachments-pvc.yaml)
+- name: ATTACHMENTS_DIR
+  value: /data/attachments/incidents
+"""
+
+# Memory from measured RSS (deploy/k8s/measure-rss.py; the figures are in deploy/k8s/README.md):
+# requests are the peak with ~25% headroom, limits 2-5 times it. The registry holds a whole CSV
+# upload in memory while it imports it. incidents.intake: the departments' intake
+# (services/incidents/amqp_intake.py), one card a message.
+DEPLOYMENTS = {
+    "registry": Deployment(memory=("192Mi", "768Mi"), env=PII_ENV),
+    "incidents": Deployment(
+        memory=("160Mi", "384Mi"), queues=(("incidents.intake", 5000),), compose=ATTACHMENTS_COMPOSE,
+        env=ATTACHMENTS_ENV, mounts="- {name: attachments, mountPath: /data/attachments}\n",
+        volumes="- name: attachments\n  persistentVolumeClaim: {claimName: incidents-attachments}\n"),
+    "reports": Deployment(memory=("160Mi", "384Mi")),
+}
+EVENTS_QUEUE_LENGTH = 500  # messages of up to 20 events: a few seconds of backlog per replica
+
+
+def deployment(name):
+    return DEPLOYMENTS.get(name, Deployment())
+
+
+def consumers(catalogue):
+    """The services that consume events: they scale on their queues too."""
+    return {consumer for spec in catalogue.values() for consumer in spec.consumers}
+
+
+def indented(text, spaces):
+    return textwrap.indent(text, " " * spaces)
+
+
+def compose_services(names, catalogue):
+    blocks = [f'  {name}:\n    <<: *service\n    command: ["safecommunity", "run", "--service", "{name}", '
+              f'"--port", "8080", "--no-migrate"]\n' + indented(deployment(name).compose, 4) for name in names]
+    return "\n".join(blocks)
+
+
+def scrape_names(names, catalogue):
+    return f"      - names: [{', '.join(names)}]\n"
+
+
+def databases(names, catalogue):
+    return "".join(f"CREATE DATABASE safecommunity_{name};\n" for name in names)
+
+
+def absent_services(names, catalogue):
+    terms = "".join(f'  or absent(up{{job="safecommunity", service="{name}"}})\n' for name in names)
+    return '        expr: |\n          sum by (service) (up{job="safecommunity"}) == 0\n' + indented(terms, 8)
+
+
+def up_but(left_out, values):
+    """Alert tests' input: every service up, one replica each, but `left_out` (the test's own lines)."""
+    def region(names, catalogue):
+        return "".join(f"      - series: 'up{{job=\"safecommunity\", service=\"{name}\", instance=\"{name}-1\"}}'\n"
+                       f"        values: '{values}'\n" for name in names if name != left_out)
+    return region
+
+
+def files():
+    """path: {region: its lines from (names, catalogue)}."""
+    from . import deployk8s as k8s  # its objects are made from the table above
+    return {
+        "docker-compose.yml": {"services": compose_services},
+        "deploy/prometheus.yml": {"services": scrape_names},
+        "deploy/postgres-init.sql": {"services": databases},
+        "deploy/alert-rules.yml": {"services": absent_services},
+        "deploy/alert-rules.test.yml": {"up-but-registry": up_but("registry", "1x12"),
+                                        "up-but-reports": up_but("reports", "1x10"),
+                                        "up-but-incidents": up_but("incidents", "1x12")},
+        **{f"deploy/k8s/{path}": {"services": region} for path, region in k8s.FILES.items()},
+    }
+
+
+REGION = re.compile(r"^(?P<begin>[ \t]*(?P<mark>#|--) BEGIN generated: (?P<name>[\w-]+)[^\n]*\n)"
+                    r"(?P<body>.*?)"
+                    r"(?P<end>^[ \t]*(?P=mark) END generated: (?P=name)\b[^\n]*\n)", re.M | re.S)
+
+
+class RegionMissing(ValueError):
+    pass
+
+
+def render(path, text, names, catalogue):
+    """`text` (a file's current content) with each of its generated regions written anew."""
+    regions, seen = files()[path], set()
+
+    def fill(match):
+        seen.add(match["name"])
+        if match["name"] not in regions:
+            raise RegionMissing(f"{path}: no generator for the region {match['name']!r}")
+        return match["begin"] + regions[match["name"]](names, catalogue) + match["end"]
+
+    rendered = REGION.sub(fill, text)
+    if set(regions) - seen:
+        raise RegionMissing(f"{path} lost its marker lines for {sorted(set(regions) - seen)}")
+    return rendered
+
+
+def rendered(current, names, catalogue):
+    """Every generated file's text, from `current` (path: its text now)."""
+    return {path: render(path, current[path], names, catalogue) for path in files()}
+
+
+def update(root, names, catalogue, check=False):
+    """Write the files under `root` (or, with check, only compare): the paths that differed."""
+    root = Path(root)
+    current = {path: (root / path).read_text(encoding="utf-8") for path in files()}
+    new = rendered(current, names, catalogue)
+    differing = [path for path in new if new[path] != current[path]]
+    for path in [] if check else differing:
+        (root / path).write_text(new[path], encoding="utf-8")
+    return differing

@@ -50,10 +50,6 @@ def build_parser():
         sub.add_argument("id", type=int)
         sub.set_defaults(command=handler)
 
-    rebuild = commands.add_parser("rebuild", help="rebuild read models by replaying the kept events")
-    rebuild.add_argument("service", nargs="?", default="reports", choices=("reports",))
-    rebuild.set_defaults(command=cmd_rebuild)
-
     backup = commands.add_parser("backup", help="copy every database (embedded: and the keys) into DIR, online")
     backup.add_argument("directory", metavar="DIR", help="a new or empty folder")
     backup.set_defaults(command=cmd_backup)
@@ -171,12 +167,6 @@ def cmd_dead_letters_show(args):
 def cmd_dead_letters_replay(args):
     _dead_letters(args, args.service).replay(args.id)
     print(f"dead letter {args.id} of {args.service} handed back to its consumer")
-
-
-def cmd_rebuild(args):
-    from services.reports.storage import rebuild_read_models
-    count = rebuild_read_models(engine_for(args, args.service))
-    print(f"rebuilt {args.service}'s read models from {count} kept events")
 
 
 def cmd_backup(args):

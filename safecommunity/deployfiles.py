@@ -8,59 +8,17 @@ The gateway (deploy/nginx.conf) routes /api/<name>/ by name and needs no list at
 """
 import re
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
+from .discovery import Deployment, discover
 
-@dataclass(frozen=True)
-class Deployment:
-    """What sets one service's deployment apart; a service not in DEPLOYMENTS takes the defaults."""
-    memory: tuple = ("128Mi", "256Mi")  # request, limit (deploy/k8s/README.md, "Memory: measured")
-    replicas: tuple = (2, 6)            # the autoscaler's min and max
-    queues: tuple = ()                  # (queue, length per replica) it scales on besides <name>.events
-    compose: str = ""                   # more keys of its compose service
-    env: str = ""                       # its app container's env (Kubernetes)
-    mounts: str = ""                    # more volumeMounts of its app container (Kubernetes)
-    volumes: str = ""                   # more volumes of its pod (Kubernetes)
-
-
-PII_ENV = """\
-# Fernet key(s) and look-up hash key for ID numbers and phones (secrets/pii.env)
-- name: PII_KEY
-  valueFrom: {secretKeyRef: {name: safecommunity-pii, key: PII_KEY}}
-- name: PII_HASH_KEY
-  valueFrom: {secretKeyRef: {name: safecommunity-pii, key: PII_HASH_KEY}}
-"""
-ATTACHMENTS_COMPOSE = """\
-# Hazard photos are files (in /data/attachments/incidents): a volume keeps them when the
-# container is re-created, and replicas on this host share it. The image makes the folder, so
-# the new volume takes its owner (the app user).
-volumes:
-  - incidents-attachments:/data/attachments
-"""
-ATTACHMENTS_ENV = """\
-# Hazard photos are files, shared by every replica (attachments-pvc.yaml)
-- name: ATTACHMENTS_DIR
-  value: /data/attachments/incidents
-"""
-
-# Memory from measured RSS (deploy/k8s/measure-rss.py; the figures are in deploy/k8s/README.md):
-# requests are the peak with ~25% headroom, limits 2-5 times it. The registry holds a whole CSV
-# upload in memory while it imports it. incidents.intake: the departments' intake
-# (services/incidents/amqp_intake.py), one card a message.
-DEPLOYMENTS = {
-    "registry": Deployment(memory=("192Mi", "768Mi"), env=PII_ENV),
-    "incidents": Deployment(
-        memory=("160Mi", "384Mi"), queues=(("incidents.intake", 5000),), compose=ATTACHMENTS_COMPOSE,
-        env=ATTACHMENTS_ENV, mounts="- {name: attachments, mountPath: /data/attachments}\n",
-        volumes="- name: attachments\n  persistentVolumeClaim: {claimName: incidents-attachments}\n"),
-    "reports": Deployment(memory=("160Mi", "384Mi")),
-}
 EVENTS_QUEUE_LENGTH = 500  # messages of up to 20 events: a few seconds of backlog per replica
 
 
 def deployment(name):
-    return DEPLOYMENTS.get(name, Deployment())
+    """What sets the service's deployment apart (its manifest's `deployment`); defaults for a name
+    no manifest has."""
+    return {manifest.name: manifest.deployment for manifest in discover()}.get(name, Deployment())
 
 
 def consumers(catalogue):

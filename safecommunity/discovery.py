@@ -9,6 +9,18 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Deployment:
+    """What sets one service's deployment apart (safecommunity/deployfiles.py writes the files)."""
+    memory: tuple = ("128Mi", "256Mi")  # request, limit (deploy/k8s/README.md, "Memory: measured")
+    replicas: tuple = (2, 6)            # the autoscaler's min and max
+    queues: tuple = ()                  # (queue, length per replica) it scales on besides <name>.events
+    compose: str = ""                   # more keys of its compose service
+    env: str = ""                       # its app container's env (Kubernetes)
+    mounts: str = ""                    # more volumeMounts of its app container (Kubernetes)
+    volumes: str = ""                   # more volumes of its pod (Kubernetes)
+
+
+@dataclass(frozen=True)
 class Manifest:
     name: str             # the folder's name: its queue, its database and its URL prefix (/api/<name>/)
     summary: str          # one line, for listings and --help
@@ -19,6 +31,7 @@ class Manifest:
     # name in the backup, "module:function" giving the folder from the platform's config)
     key_files: tuple = ()
     file_archives: tuple = ()
+    deployment: Deployment = Deployment()   # memory, replicas, more queues, env, volumes: defaults if none
 
     @property
     def events_module(self):

@@ -1,4 +1,5 @@
-"""What the backbone needs to know of this service to find and run it (safecommunity/discovery.py)."""
+"""What the backbone needs to know of this service to find, run, back up and deploy it
+(safecommunity/discovery.py)."""
 from safecommunity.discovery import Manifest
 
 MANIFEST = Manifest(

@@ -26,6 +26,7 @@ class Manifest:
     summary: str          # one line, for listings and --help
     order: int = 100      # where it stands in listings and start-up, lower first (then by name)
     events: str = ""      # the module whose EVENTS it publishes; "": safecommunity.contracts.<name>
+    consumes: tuple = ()  # event types it consumes that their producer's EVENTS do not list (catalogue.py)
     # what a backup keeps besides the database: embedded mode's key files, kept beside the database
     # (without them what they sealed cannot be read), and folders of files, each as (the archive's
     # name in the backup, "module:function" giving the folder from the platform's config)

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from safecommunity.catalogue import CATALOGUE
+from safecommunity.catalogue import CATALOGUE, assemble
 from safecommunity.config import SERVICES
 from safecommunity.contracts import EventSpec
 from safecommunity.discovery import ManifestInvalid, consumers_first, discover, resolve
@@ -88,3 +88,34 @@ def test_the_backbone_imports_no_service():
     found = [f"{path.name}: {line.strip()}" for path in backbone.rglob("*.py")
              for line in path.read_text().splitlines() if re.match(r"\s*(from|import) services\.", line)]
     assert found == []
+
+
+EVENTS = '''from marshmallow import Schema
+from safecommunity.contracts import EventSpec
+EVENTS = (EventSpec("dogbite.cluster_detected", "{producer}", Schema(), 1, ("reports",), "Bites cluster."),)
+'''
+
+
+def test_a_new_service_publishes_from_its_own_folder_and_consumes_what_it_declares(package):
+    name, root = package
+    service(root, "dogbites", f'from safecommunity.discovery import Manifest\nMANIFEST = Manifest(name="dogbites", '
+                              f'summary="s", events="{name}.dogbites.contracts", consumes=("injury.reported",))\n')
+    (root / "dogbites" / "contracts.py").write_text(EVENTS.format(producer="dogbites"))
+    catalogue = assemble(discover() + discover(name))
+    assert catalogue["dogbite.cluster_detected"].producer == "dogbites"
+    assert catalogue["injury.reported"].consumers[-1] == "dogbites"
+    assert catalogue["injury.reported"].consumers[:-1] == CATALOGUE["injury.reported"].consumers
+    assert "dogbites" not in CATALOGUE["injury.reported"].consumers   # the platform's own is untouched
+
+
+def test_a_manifest_consuming_what_nobody_publishes_or_publishing_as_another_is_refused(package):
+    name, root = package
+    service(root, "dogbites", f'from safecommunity.discovery import Manifest\nMANIFEST = Manifest(name="dogbites", '
+                              f'summary="s", events="{name}.dogbites.contracts", consumes=("dog.barked",))\n')
+    (root / "dogbites" / "contracts.py").write_text(EVENTS.format(producer="dogbites"))
+    with pytest.raises(ManifestInvalid, match="no service publishes"):
+        assemble(discover(name))
+    (root / "dogbites" / "contracts.py").write_text(EVENTS.format(producer="incidents"))
+    sys.modules.pop(f"{name}.dogbites.contracts", None)
+    with pytest.raises(ManifestInvalid, match="not dogbites's"):
+        assemble(discover(name))

@@ -50,6 +50,11 @@ def build_parser():
         sub.add_argument("id", type=int)
         sub.set_defaults(command=handler)
 
+    making = commands.add_parser("makemigration", help="write a service's next migration from its tables")
+    making.add_argument("service", choices=SERVICES)
+    making.add_argument("-m", "--message", required=True, help="what it changes, a few words")
+    making.set_defaults(command=cmd_make_migration)
+
     backup = commands.add_parser("backup", help="copy every database (embedded: and the keys) into DIR, online")
     backup.add_argument("directory", metavar="DIR", help="a new or empty folder")
     backup.set_defaults(command=cmd_backup)
@@ -143,6 +148,11 @@ def cmd_migrate(args):
     config, names = _config(args), args.service or list(SERVICES)
     migrate_all(config, names)
     declare_broker(config, names)
+
+
+def cmd_make_migration(args):
+    from .migrate import make_migration
+    print(f"wrote {make_migration(args.service, args.message)}: read it before committing")
 
 
 def _dead_letters(args, service):

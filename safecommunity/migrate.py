@@ -61,3 +61,24 @@ def run_migrations(metadata):
                 connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK})
                 connection.commit()
     engine.dispose()
+
+
+def make_migration(service, message, into=None):
+    """The service's next migration, written by Alembic's autogenerate from the difference between
+    its tables (storage) and its history applied to a fresh SQLite database; numbered after the last
+    (0007 after 0006), into its versions folder (or `into`, a folder of one's own). Returns its
+    path. Read it before committing: autogenerate misses renames and server-side defaults."""
+    import tempfile
+
+    folder = Path(services.__path__[0]) / service / "migrations" / "versions"
+    numbers = [int(path.name[:4]) for path in folder.glob("[0-9][0-9][0-9][0-9]_*.py")]
+    rev_id = f"{max(numbers, default=0) + 1:04d}"
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{scratch}/{service}.db"
+        upgrade(service, url)
+        config = alembic_config(service, url)
+        if into is not None:
+            config.set_main_option("version_locations", f"{folder} {into}")
+        script = command.revision(config, message=message, autogenerate=True, rev_id=rev_id,
+                                  version_path=str(into) if into is not None else None)
+    return Path(script.path)

@@ -2,6 +2,7 @@
 holding its MANIFEST. Nothing in the backbone names a service; the runner, `migrate`, the CLI, the
 catalogue, the broker's queues and the backups take what is found here. A folder without a
 manifest is not a service (a helper package, say)."""
+import dataclasses
 import functools
 import importlib
 import pkgutil
@@ -27,6 +28,7 @@ class Manifest:
     order: int = 100      # where it stands in listings and start-up, lower first (then by name)
     events: str = ""      # the module whose EVENTS it publishes; "": safecommunity.contracts.<name>
     consumes: tuple = ()  # event types it consumes that their producer's EVENTS do not list (catalogue.py)
+    scopes: dict = dataclasses.field(default_factory=dict)  # the scopes its routes declare: {scope: (English, 中文)}
     # what a backup keeps besides the database: embedded mode's key files, kept beside the database
     # (without them what they sealed cannot be read), and folders of files, each as (the archive's
     # name in the backup, "module:function" giving the folder from the platform's config)

@@ -15,8 +15,15 @@ ATTACHMENTS_ENV = """\
   value: /data/attachments/incidents
 """
 
+SCOPES = {
+    "incidents:read": ("record-level injury cards, accidents, public-order events, hazards, rejections",
+                       "读取伤害、事故、治安事件、隐患明细"),
+    "incidents:write": ("report under the token's own sources; act on hazards; attach evidence",
+                        "以本部门来源上报;处理隐患;上传附件"),
+}
+
 MANIFEST = Manifest(
-    name="incidents", order=20,
+    name="incidents", scopes=SCOPES, order=20,
     summary="injury cases, accidents, public-order events, hazards and their rectification",
     file_archives=(("attachments.tar", "services.incidents.dependencies:attachments_folder"),),
     # memory from measured RSS (deploy/k8s/README.md); incidents.intake: the departments' intake

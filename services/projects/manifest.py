@@ -2,7 +2,12 @@
 (safecommunity/discovery.py)."""
 from safecommunity.discovery import Manifest
 
+SCOPES = {
+    "projects:read": ("projects", "读取项目"),
+    "projects:write": ("create and change projects", "创建与修改项目"),
+}
+
 MANIFEST = Manifest(
-    name="projects", order=30,
+    name="projects", scopes=SCOPES, order=30,
     summary="the committee, working groups, safety-promotion projects, activities, evidence, indicators",
     file_archives=(("evidence.tar", "services.projects.files:evidence_folder"),))

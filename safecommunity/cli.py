@@ -3,6 +3,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 
 def main(argv=None):
@@ -49,6 +50,11 @@ def build_parser():
         sub.add_argument("service", choices=SERVICES)
         sub.add_argument("id", type=int)
         sub.set_defaults(command=handler)
+
+    scaffold = commands.add_parser("new-service", help="write a working new service in services/NAME/")
+    scaffold.add_argument("name", help="2-30 lower-case letters and digits: its folder, queue, database, URL prefix")
+    scaffold.add_argument("--summary", help="one line saying what it is for")
+    scaffold.set_defaults(command=cmd_new_service)
 
     making = commands.add_parser("makemigration", help="write a service's next migration from its tables")
     making.add_argument("service", choices=SERVICES)
@@ -148,6 +154,16 @@ def cmd_migrate(args):
     config, names = _config(args), args.service or list(SERVICES)
     migrate_all(config, names)
     declare_broker(config, names)
+
+
+def cmd_new_service(args):
+    from .scaffold import ScaffoldRefused, new_service
+    try:
+        written = new_service(Path.cwd(), args.name, args.summary)
+    except ScaffoldRefused as exc:
+        raise SystemExit(f"new-service: {exc}") from None
+    print(f"wrote {len(written)} files in services/{args.name}/; try it: safecommunity run, then "
+          f".venv/bin/python -m pytest services/{args.name}")
 
 
 def cmd_make_migration(args):

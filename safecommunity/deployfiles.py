@@ -1,4 +1,5 @@
-"""The deployment files' per-service lines, generated from the discovered services.
+"""The deployment files' per-service lines (and the README's tables of events and scopes),
+generated from the discovered services.
 
 Each file keeps its hand-written parts; what lists the services sits between two marker lines,
 `# BEGIN generated: <region>` and `# END generated: <region>` (`--` in SQL), and is written here
@@ -69,10 +70,21 @@ def files():
                                         "up-but-reports": up_but("reports", "1x10"),
                                         "up-but-incidents": up_but("incidents", "1x12")},
         **{f"deploy/k8s/{path}": {"services": region} for path, region in k8s.FILES.items()},
+        "README.md": {"catalogue": readme_catalogue, "scopes": readme_scopes},
     }
 
 
-REGION = re.compile(r"^(?P<begin>[ \t]*(?P<mark>#|--) BEGIN generated: (?P<name>[\w-]+)[^\n]*\n)"
+def readme_catalogue(names, catalogue):
+    from .catalogue import as_markdown
+    return as_markdown() + "\n"
+
+
+def readme_scopes(names, catalogue):
+    from .scopes import as_markdown
+    return as_markdown() + "\n"
+
+
+REGION = re.compile(r"^(?P<begin>[ \t]*(?P<mark>#|--|<!--) BEGIN generated: (?P<name>[\w-]+)[^\n]*\n)"
                     r"(?P<body>.*?)"
                     r"(?P<end>^[ \t]*(?P=mark) END generated: (?P=name)\b[^\n]*\n)", re.M | re.S)
 

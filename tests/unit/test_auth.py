@@ -54,5 +54,6 @@ def test_a_caller_is_a_value():
 
 def test_the_readme_shows_the_scope_table_as_the_code_has_it():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    shown = readme.split("<!-- scopes -->\n", 1)[1].split("\n<!-- /scopes -->", 1)[0]
+    shown = readme.split("<!-- BEGIN generated: scopes (safecommunity deployfiles) -->\n", 1)[1].split(
+        "\n<!-- END generated: scopes -->", 1)[0]
     assert shown == as_markdown(), "paste the output of `safecommunity token scopes` into the README"

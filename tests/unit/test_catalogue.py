@@ -64,5 +64,6 @@ def test_every_consumer_is_a_service():
 def test_the_readme_shows_the_catalogue_as_it_is():
     from safecommunity.catalogue import as_markdown
     readme = (SERVICES_DIR.parent / "README.md").read_text()
-    shown = readme.split("<!-- catalogue -->\n", 1)[1].split("\n<!-- /catalogue -->", 1)[0]
+    shown = readme.split("<!-- BEGIN generated: catalogue (safecommunity deployfiles) -->\n", 1)[1].split(
+        "\n<!-- END generated: catalogue -->", 1)[0]
     assert shown == as_markdown(), "paste the output of `safecommunity catalogue` into the README"

@@ -30,9 +30,10 @@ def documents(text):
 
 
 def copy_with(tmp_path, texts):
-    """A copy of the repository's deployment files with `texts` (path: text) written over them."""
+    """A copy of the repository's deployment files (and README) with `texts` (path: text) written over them."""
     shutil.copytree(ROOT / "deploy", tmp_path / "deploy")
     shutil.copy(ROOT / "docker-compose.yml", tmp_path)
+    shutil.copy(ROOT / "README.md", tmp_path)
     for path, text in texts.items():
         (tmp_path / path).write_text(text, encoding="utf-8")
     return tmp_path

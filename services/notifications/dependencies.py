@@ -12,7 +12,8 @@ from . import rules, templates
 from .acklinks import links_for
 from .cap import Sender
 from .channels.in_app import InAppChannel
-from .channels.via_apprise import AppriseChannel, bot_urls, email_urls, sms_urls
+from .channels.sms_gateway import SmsGatewayChannel, gateway_of
+from .channels.via_apprise import AppriseChannel, bot_urls, email_urls
 from .channels.webhook import WebhookChannel
 from .contacts import sealer_for
 from .domain import RetryPolicy
@@ -34,7 +35,7 @@ SETTINGS = {
     "NOTIFY_TIMEOUT": 10.0,           # seconds to connect, and again to be answered, per send
     "SMTP_HOST": "", "SMTP_PORT": 0, "SMTP_USER": "", "SMTP_PASSWORD": "", "SMTP_FROM": "",
     "SMTP_TLS": "starttls",           # starttls | ssl | insecure
-    "SMS_GATEWAY_URL": "",            # Apprise json:// or form:// URL of the gateway
+    "SMS_GATEWAY_URL": "",            # json:// or form:// URL of the gateway (channels/sms_gateway.py)
     "SMS_TO_FIELD": "to",             # the gateway's name for the phone number
     "WEBHOOK_SECRET": "",             # HMAC key shared with the webhook receivers
     # Where the committee office is told, beside in-app (empty: not on that channel)
@@ -86,7 +87,8 @@ def build_channels(config):
                                                       get("SMTP_PASSWORD"), get("SMTP_FROM"), get("SMTP_TLS")),
                                            timeout)
     if get("SMS_GATEWAY_URL"):
-        channels["sms"] = AppriseChannel(sms_urls(get("SMS_GATEWAY_URL"), get("SMS_TO_FIELD")), timeout, reuse=True)
+        channels["sms"] = SmsGatewayChannel(gateway_of(get("SMS_GATEWAY_URL"), get("SMS_TO_FIELD")), timeout,
+                                            connections=get("NOTIFY_SEND_CONCURRENCY"))
     if get("WEBHOOK_SECRET"):  # never an unsigned webhook
         channels["webhook"] = WebhookChannel(get("WEBHOOK_SECRET"), timeout)
     return channels

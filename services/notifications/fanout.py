@@ -27,9 +27,28 @@ def fan_out(trigger, subscriptions, directory, addresses, office_channels, day, 
     {(recipient, channel): address} for those it has; office_channels: the committee office's
     (channel, address) pairs from the settings; names_of(payload): the names for one grid's notices
     of an event about several grids."""
-    routes = route(trigger, subscriptions, directory, office_channels, day, names_of)
-    found = addresses([key for key in routes.now if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE])
+    return fan_out_all([(trigger, subscriptions)], directory, addresses, office_channels, day, now, names_of)
+
+
+def fan_out_all(told, directory, addresses, office_channels, day, now, names_of=None):
+    """As fan_out, for a batch of (trigger, its subscriptions): routed one by one, then every
+    address the batch needs looked up at once (a query, not one an event), then the notices."""
+    routed = [(trigger, route(trigger, subscriptions, directory, office_channels, day, names_of))
+              for trigger, subscriptions in told]
+    found = addresses(list(dict.fromkeys(key for _, routes in routed for key in routes.now
+                                         if key[1] != "in_app" and key[0] != COMMITTEE_OFFICE)))
     found.update({(COMMITTEE_OFFICE, channel): address for channel, address in office_channels})
+    notices, escalations, lines = [], [], []
+    for trigger, routes in routed:
+        made, opened, kept = made_of(trigger, routes, directory, found, day, now)
+        notices += made
+        escalations += opened
+        lines += kept
+    return notices, escalations, lines
+
+
+def made_of(trigger, routes, directory, found, day, now):
+    """(notices, escalations, digest lines) of one event's routes; found: its addresses."""
     texts = {}  # one render per grid and channel: a grid's ten subscribers read the same words
     notices = [notice(grid_trigger, *key, found, texts=texts, urgent=key in routes.urgent)
                for key, grid_trigger in routes.now.items()]

@@ -11,29 +11,28 @@ from safecommunity.errors import NotFound
 from .acklinks import LinkInvalid
 from .digests import compose
 from .domain import DEAD, moment
-from .fanout import Trigger, escalate, fan_out, notice_of
+from .fanout import Trigger, escalate, fan_out_all, notice_of
 from .recipients import holders_at_or_above, person
 from .sending import observe
 
 
 def tell(store, sending, events):
     """Each event not handled before, told to whoever the rules and subscriptions name."""
-    notices, escalations, lines, subscribed = [], [], [], {}
-    contacts, day, now = store.contacts(sending.sealer), sitetime.today(), utcnow()
+    told, subscribed = [], {}
     fresh = store.inbox.claim(events)
     store.directory.read_names(fresh_event.data for fresh_event in fresh)  # one query, not one an event
     store.directory.read_unit_types(fresh_event.data for fresh_event in fresh)
+    store.directory.read_holders([fresh_event.data for fresh_event in fresh])
     for event in fresh:
         if event.type == "hazard.reported":
             store.directory.hazard_reported(event.data)
         if event.type not in subscribed:  # once per type and batch
             subscribed[event.type] = list(sending.rules) + store.subscriptions.for_event(event.type)
         trigger = Trigger(event.id, event.type, event.data, moment(event.time), store.directory.names(event.data))
-        made, opened, kept = fan_out(trigger, subscribed[event.type], store.directory, contacts.many,
-                                     sending.office_channels, day, now, store.directory.names)
-        notices += made
-        escalations += opened
-        lines += kept
+        told.append((trigger, subscribed[event.type]))
+    notices, escalations, lines = fan_out_all(told, store.directory, store.contacts(sending.sealer).many,
+                                              sending.office_channels, sitetime.today(), utcnow(),
+                                              store.directory.names)
     store.deliveries.add_many(notices)
     store.escalations.add_many(escalations)
     store.digests.add_many(lines)

@@ -70,9 +70,9 @@ class Receiver(ThreadingHTTPServer):
     call with whether its signature (if it carries one) was right."""
     daemon_threads = True
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", free_port()), ReceiverHandler)
-        self.answers, self.calls = [], []
+    def __init__(self, handler=None):
+        super().__init__(("127.0.0.1", free_port()), handler or ReceiverHandler)
+        self.answers, self.calls, self.connections = [], [], 0
 
     @property
     def url(self):
@@ -80,6 +80,10 @@ class Receiver(ThreadingHTTPServer):
 
 
 class ReceiverHandler(BaseHTTPRequestHandler):
+    def setup(self):  # once per connection
+        super().setup()
+        self.server.connections += 1
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         stamp, signed = self.headers.get("X-SafeCommunity-Timestamp"), self.headers.get("X-SafeCommunity-Signature")
@@ -93,22 +97,36 @@ class ReceiverHandler(BaseHTTPRequestHandler):
             time.sleep(3)
             return
         status = 401 if valid is False else answer  # a receiver refuses a forged call
+        answer = b'{"errcode": 0}' if status == 200 else b'{"error": "boom"}'
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
-        self.wfile.write(b'{"errcode": 0}' if status == 200 else b'{"error": "boom"}')
+        self.wfile.write(answer)
 
     def log_message(self, *args):
         pass
 
 
-@pytest.fixture
-def receiver():
-    server = Receiver()
+class KeepingAliveHandler(ReceiverHandler):
+    protocol_version = "HTTP/1.1"  # a connection stays open for the next call
+
+
+def serving(server):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    yield from serving(Receiver())
+
+
+@pytest.fixture
+def keeping_alive():
+    yield from serving(Receiver(KeepingAliveHandler))
 
 
 def settings(smtp, receiver, **overrides):
@@ -142,10 +160,33 @@ def test_the_sms_gateway_gets_the_phone_and_the_text_in_the_fields_it_names(smtp
     assert call["path"] == "/sms" and json.loads(call["body"]) == {"content": BODY, "mobile": "13800001234"}
 
 
-def test_a_gateway_answering_500_is_a_failure_worth_retrying_with_its_answer(smtp, receiver):
-    receiver.answers = [500]
+@pytest.mark.parametrize("status, retryable", [(500, True), (503, True), (429, True), (400, False), (404, False)])
+def test_a_gateway_refusing_is_a_failure_with_its_answer_worth_retrying_unless_it_will_not_change(
+        smtp, receiver, status, retryable):
+    receiver.answers = [status]
     answer = build_channels(settings(smtp, receiver))["sms"].send(Message("13800001234", "", BODY))
-    assert not answer.ok and answer.retryable and "500" in answer.text
+    assert (answer.ok, answer.retryable) == (False, retryable) and answer.text.startswith(f"HTTP {status}")
+
+
+def test_a_hanging_or_absent_gateway_times_out_or_is_refused_as_a_failure_worth_retrying(smtp, receiver):
+    receiver.answers = ["hang"]
+    started = time.monotonic()
+    answer = build_channels(settings(smtp, receiver))["sms"].send(Message("13800001234", "", BODY))
+    assert not answer.ok and answer.retryable and "Timeout" in answer.text and time.monotonic() - started < 2.5
+    gone = settings(smtp, receiver, SMS_GATEWAY_URL=f"json://127.0.0.1:{free_port()}/sms?-key=s3cret")
+    answer = build_channels(gone)["sms"].send(Message("13800001234", "", BODY))
+    assert not answer.ok and answer.retryable and "ECONNREFUSED" in answer.text and "s3cret" not in answer.text
+
+
+def test_the_sms_gateway_is_called_over_connections_kept_open_one_per_send_at_the_same_time(smtp, keeping_alive):
+    sms = build_channels(settings(smtp, keeping_alive, SMS_GATEWAY_URL=f"json://127.0.0.1:"
+                                  f"{keeping_alive.server_address[1]}/sms?+X-Api-Key=k&-account=a1"))["sms"]
+    assert all(sms.send(Message(f"1380000{n:04d}", "", BODY)).ok for n in range(20))
+    assert keeping_alive.connections == 1 and len(keeping_alive.calls) == 20
+    assert keeping_alive.calls[0]["path"] == "/sms?account=a1"
+    pool = eventlet.GreenPool(4)
+    assert all(pool.imap(lambda n: sms.send(Message(f"1390000{n:04d}", "", BODY)).ok, range(40)))
+    assert keeping_alive.connections <= 4 and len(keeping_alive.calls) == 60
 
 
 @pytest.mark.parametrize("channel, plugin, path", [

@@ -1,12 +1,12 @@
-"""E-mail, SMS (an HTTP gateway) and the chat bots (DingTalk, WeCom, Feishu) through Apprise, a
-maintained library that speaks each of them; this module only turns settings into Apprise URLs.
+"""E-mail and the chat bots (DingTalk, WeCom, Feishu) through Apprise, a maintained library that
+speaks each of them; this module only turns settings into Apprise URLs. (SMS goes by hand, over
+kept-alive connections: sms_gateway.py says why.)
 
 Apprise.notify() returns an AppriseResult: true when the service accepted the message, and its log
 lines, which carry the server's answer (an SMTP error, an HTTP status): that is the delivery's
 recorded answer. Apprise does not say whether a failure is lasting, so every failed send is retried
 until the delivery runs out of attempts; only a URL Apprise cannot read is dead at once.
 """
-from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 import apprise
@@ -14,21 +14,17 @@ import apprise
 from . import Answer
 
 SMTP_MODES = ("starttls", "ssl", "insecure")  # Apprise's own names for the `mode` parameter
-REUSED = 4096  # notifiers kept per reusing channel: a district's grid heads and more
 
 
 class AppriseChannel:
     """url_for(address) -> the Apprise URL of one message's destination; timeout: seconds for the
-    connection and again for the answer (Apprise's cto / rto). reuse: keep the notifier made for an
-    address for its next messages (the SMS gateway, whose Apprise plugin has no rate limit of its
-    own: making one costs about as much as the send); the others get a fresh one each time, so
-    Apprise's per-notifier throttle never holds one recipient's message behind another's."""
+    connection and again for the answer (Apprise's cto / rto). Each message gets a fresh notifier,
+    so Apprise's per-notifier throttle never holds one recipient's message behind another's."""
 
-    def __init__(self, url_for, timeout, reuse=False):
+    def __init__(self, url_for, timeout):
         self.url_for, self.timeout = url_for, timeout
-        self.notifier = lru_cache(maxsize=REUSED)(self._notifier) if reuse else self._notifier
 
-    def _notifier(self, address):
+    def notifier(self, address):
         url = self.url_for(address)
         url += ("&" if "?" in url else "?") + urlencode({"cto": self.timeout, "rto": self.timeout})
         notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
@@ -58,17 +54,6 @@ def email_urls(host, port, user, password, sender, mode):
         if not user:  # Apprise takes the user of `mailto://user@host` as the login; without one, none
             query["user"] = ""
         return f"{schema}://{auth}{where}?{urlencode(query)}"
-    return url_for
-
-
-def sms_urls(gateway_url, to_field):
-    """SMS through an HTTP gateway, as Apprise's json:// or form:// notifier: the body goes as
-    `message` (rename it with `:message=text` in the URL), the phone as `to_field`, and Apprise's own
-    fields a gateway does not want are dropped (`:title=` empties a field, which removes it)."""
-    def url_for(address):
-        joiner = "&" if "?" in gateway_url else "?"
-        return gateway_url + joiner + urlencode({f":{to_field}": address, ":title": "", ":version": "",
-                                                 ":attachments": "", ":type": ""})
     return url_for
 
 

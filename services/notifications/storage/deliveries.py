@@ -1,7 +1,11 @@
 """The delivery log: every notice, its sends and the channel's answers."""
-from sqlalchemy import bindparam, func, insert, select, update
+import json
+from datetime import datetime
 
-from safecommunity.database import as_utc
+from sqlalchemy import bindparam, func, select, text, update
+
+from safecommunity.bulk import insert_rows
+from safecommunity.database import as_utc, connection_of
 from safecommunity.errors import IllegalTransition, NotFound
 
 from ..domain import DUE, Notification
@@ -11,6 +15,10 @@ INSERT_CHUNK = 1000
 MOMENTS = ("created_at", "triggered_at", "next_attempt_at", "sent_at", "acknowledged_at", "read_at")
 PROGRESS = ("status", "attempts", "next_attempt_at", "last_answer", "sent_at",  # what a send (or a wait) changes
             "address_masked")
+
+PROGRESS_FROM_JSON = text(
+    "UPDATE deliveries SET " + ", ".join(f"{name} = given.{name}" for name in PROGRESS)
+    + " FROM json_populate_recordset(NULL::deliveries, :rows) AS given WHERE deliveries.id = given.id")
 
 
 def as_notice(row):
@@ -23,10 +31,10 @@ class DeliveryLog:
         self.uow = uow
 
     def add_many(self, notices):
-        """In statements of INSERT_CHUNK rows: an alert's ten thousand notices never sit in memory
-        as parameters all at once."""
+        """In statements of INSERT_CHUNK rows (one JSON array each on PostgreSQL: bulk.py): an
+        alert's ten thousand notices never sit in memory as parameters all at once."""
         for start in range(0, len(notices), INSERT_CHUNK):
-            self.uow.session.execute(insert(deliveries), [
+            insert_rows(self.uow.session, deliveries, [
                 {column.name: getattr(notice, column.name) for column in deliveries.columns}
                 for notice in notices[start:start + INSERT_CHUNK]])
         for notice in notices:
@@ -103,13 +111,17 @@ class DeliveryLog:
         return notices
 
     def save_progress(self, notices):
-        """What a batch of sends changed, in one statement executed for each (an executemany)."""
+        """What a batch of sends changed: on PostgreSQL one UPDATE from a JSON array of the rows
+        (as bulk.py inserts), elsewhere one statement executed for each (an executemany)."""
         if not notices:
             return
-        statement = update(deliveries).where(deliveries.c.id == bindparam("notice_id")).values(
-            {name: bindparam(name) for name in PROGRESS})
-        self.uow.session.execute(statement, [{"notice_id": notice.id, **{name: getattr(notice, name)
-                                                                           for name in PROGRESS}}
-                                             for notice in notices])
+        rows = [{"id": notice.id, **{name: getattr(notice, name) for name in PROGRESS}} for notice in notices]
+        if connection_of(self.uow.session).dialect.name == "postgresql":
+            given = json.dumps(rows, ensure_ascii=False, default=datetime.isoformat)
+            self.uow.session.execute(PROGRESS_FROM_JSON, {"rows": given})
+        else:
+            statement = update(deliveries).where(deliveries.c.id == bindparam("notice_id")).values(
+                {name: bindparam(name) for name in PROGRESS})
+            self.uow.session.execute(statement, [{"notice_id": row.pop("id"), **row} for row in rows])
         for notice in notices:
             self.uow.track(notice)

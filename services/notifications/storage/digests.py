@@ -1,6 +1,7 @@
 """Lines kept for digests, and the bundles (recipient, channel, schedule) that have some pending."""
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
+from safecommunity.bulk import insert_rows
 from safecommunity.database import as_utc
 
 from ..digests import DigestLine, Schedule
@@ -16,7 +17,7 @@ class DigestBook:
 
     def add_many(self, lines):
         if lines:
-            self.uow.session.execute(insert(digest_lines), [
+            insert_rows(self.uow.session, digest_lines, [
                 {"id": line.id, "recipient": line.recipient, "channel": line.channel,
                  "frequency": line.schedule.frequency, "hour": line.schedule.hour, "weekday": line.schedule.weekday,
                  "event_id": line.event_id, "event_type": line.event_type, "line": line.line[:300],

@@ -4,10 +4,11 @@ from datetime import date
 
 from sqlalchemy import delete, insert, select, update
 
-from ..recipients import Holder
+from ..recipients import Holder, grid_and_above
 from .tables import departments, grids, hazard_units, role_holders, units
 
 NAMED = (("grid", grids, "grid_code"), ("department", departments, "to_department"))  # kind, table, field
+CHUNK = 500  # grids per query: well under SQLite's limit on bound parameters
 
 
 def day(text):
@@ -20,6 +21,7 @@ class Directory:
     def __init__(self, uow):
         self.uow = uow
         self._parents, self._holders, self._kinds, self._names, self._unit_types = None, {}, {}, {}, {}
+        self._in_grid, self._grids_read = {}, set()  # (role, grid) -> holders, for the grids read so far
 
     @property
     def session(self):
@@ -40,7 +42,7 @@ class Directory:
                      person_key=data["person_key"], role=data["role"], grid_code=data.get("grid_code"),
                      department_code=data.get("department_code"), term_from=day(data["term_from"]),
                      term_to=day(data.get("term_to")))
-        self._holders = {}
+        self._holders, self._in_grid, self._grids_read = {}, {}, set()
 
     def unit_changed(self, data):
         self._upsert(units, units.c.unit_id, data["unit_id"], type=data["type"], grid_code=data.get("grid_code"))
@@ -63,16 +65,29 @@ class Directory:
         return self._parents.get(grid_code)
 
     def holders(self, role, grid_code=None):
-        """Read once per role and unit of work (a consumer's batch): a batch of hazards asks for
-        the grid heads of many grids and of the grids above them."""
+        """Those in the role in the grid (read_holders read them for a batch's grids), or in every
+        grid and department (read once per role and unit of work)."""
+        if grid_code is not None:
+            self.read_holders([{"grid_code": grid_code}])  # nothing to read when the batch's were read
+            return self._in_grid.get((role, grid_code), [])
         if role not in self._holders:
-            by_grid = {}
             query = select(role_holders).where(role_holders.c.role == role).order_by(role_holders.c.assignment_id)
+            self._holders[role] = [Holder(**row._mapping) for row in self.session.execute(query)]
+        return self._holders[role]
+
+    def read_holders(self, payloads):
+        """Read who holds which role in the grids the payloads name and every grid above them, in
+        a query per 500 grids: a batch of hazards in forty grids reads those, not a district's
+        thousand grid heads."""
+        wanted = {grid for payload in payloads for code in [payload.get("grid_code"), *payload.get("grid_codes", ())]
+                  for grid in grid_and_above(self, code)} - self._grids_read
+        codes = sorted(wanted)
+        for start in range(0, len(codes), CHUNK):
+            query = (select(role_holders).where(role_holders.c.grid_code.in_(codes[start:start + CHUNK]))
+                     .order_by(role_holders.c.assignment_id))
             for row in self.session.execute(query):
-                by_grid.setdefault(row.grid_code, []).append(Holder(**row._mapping))
-            self._holders[role] = by_grid
-        by_grid = self._holders[role]
-        return by_grid.get(grid_code, []) if grid_code is not None else [h for found in by_grid.values() for h in found]
+                self._in_grid.setdefault((row.role, row.grid_code), []).append(Holder(**row._mapping))
+        self._grids_read |= wanted
 
     def departments_of_kind(self, kind):
         if kind not in self._kinds:
@@ -105,8 +120,8 @@ class Directory:
         """Read the names of the grids and departments the payloads name, in a query each."""
         payloads = list(payloads)
         for kind, table, field in NAMED:
-            codes = {payload[field] for payload in payloads if payload.get(field)}
-            codes -= {code for known, code in self._names if known == kind}
+            codes = {payload[field] for payload in payloads
+                     if payload.get(field) and (kind, payload[field]) not in self._names}  # not read yet
             if codes:
                 query = select(table.c.code, table.c.name).where(table.c.code.in_(codes))
                 found = dict(self.session.execute(query).all())

@@ -2,8 +2,9 @@
 replicas never tell the next level twice."""
 import json
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
+from safecommunity.bulk import insert_rows
 from safecommunity.database import as_utc
 
 from ..escalation import OPEN, Escalation
@@ -27,7 +28,7 @@ class EscalationLog:
 
     def add_many(self, opened):
         if opened:
-            self.uow.session.execute(insert(escalations), [
+            insert_rows(self.uow.session, escalations, [
                 {column.name: (json.dumps(list(value) if isinstance(value, tuple) else value)
                                if column.name in JSON_FIELDS else value)
                  for column in escalations.columns for value in [getattr(escalation, column.name)]}

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from services.notifications import rules
-from services.notifications.fanout import Trigger, escalate, fan_out
+from services.notifications.fanout import Trigger, escalate, fan_out, fan_out_all
 from services.notifications.subscriptions import Subscription
 from services.notifications.templates import ESCALATED_MARK, samples
 
@@ -188,3 +188,19 @@ def test_a_daily_subscription_keeps_a_line_for_the_digest_instead_of_telling_at_
     assert sorted((line.recipient, line.channel, line.schedule.hour) for line in lines) == [
         ("person:p-9", "email", 8), ("person:p-9", "sms", 8)]
     assert lines[0].line == "一般隐患（燃气）：G1" and lines[0].event_id == "e-1"
+
+
+def test_a_batch_of_events_asks_the_address_book_once_for_every_recipient_it_tells():
+    directory = FakeDirectory({"G1": "C1", "G2": "C1", "C1": None}).appoint("p-1", "grid_head", "G1")
+    directory.appoint("p-2", "grid_head", "G2")
+    asked, known = [], book(**{"person:p-1/sms": "13800001234", "person:p-2/sms": "13900005678"})
+
+    def addresses(pairs):
+        asked.append(sorted(pairs))
+        return known(pairs)
+    told_ = [(Trigger(f"e-{grid}", "hazard.reported", {**MAJOR, "grid_code": grid}), RULES) for grid in ("G1", "G2")]
+    notices, escalations, _ = fan_out_all(told_, directory, addresses, (), TODAY, NOW)
+    assert asked == [[("person:p-1", "email"), ("person:p-1", "sms"), ("person:p-2", "email"), ("person:p-2", "sms")]]
+    assert sorted((n.trigger_event_id, n.address) for n in notices if n.status == "queued") == [
+        ("e-G1", "13800001234"), ("e-G2", "13900005678")]
+    assert sorted(e.trigger_event_id for e in escalations) == ["e-G1", "e-G2"]

@@ -1,7 +1,8 @@
-"""A directory in memory (recipients.Directory), for the unit ring: a district, a street, a
-community and its grid, with whoever the test appoints."""
+"""Fakes for the unit ring: a directory in memory (recipients.Directory: a district, a street, a
+community and its grid, with whoever the test appoints) and the delivery log."""
 from datetime import date
 
+from safecommunity.errors import NotFound
 from services.notifications.recipients import Holder
 
 SINCE = date(2026, 1, 1)
@@ -31,3 +32,21 @@ class FakeDirectory:
 
     def unit_type(self, unit_id):
         return self.unit_types.get(unit_id)
+
+
+class FakeDeliveries:
+    """The delivery log, as far as acknowledging and sending ask of it."""
+
+    def __init__(self, *notices):
+        self.notices, self.saved = {notice.id: notice for notice in notices}, []
+
+    def get(self, delivery_id):
+        if delivery_id not in self.notices:
+            raise NotFound(delivery_id)
+        return self.notices[delivery_id]
+
+    def save_acknowledgement(self, notice):
+        self.saved.append(notice)
+
+    def save_progress(self, notices):
+        self.saved += notices

@@ -14,6 +14,7 @@ from services.notifications.contacts import Disabled, Sealer
 from services.notifications.domain import Notification
 from services.notifications.notifying import acknowledge_by_link, linked_notice
 from services.notifications.sending import bodies_with_links
+from services.notifications.tests.fakes import FakeDeliveries
 from services.notifications.tests.test_sending import FakeSending
 
 NOW = datetime.now(timezone.utc)
@@ -88,19 +89,6 @@ class FakeEscalations:
 
     def acknowledge_all(self, trigger_event_id, now):
         self.acknowledged.append(trigger_event_id)
-
-
-class FakeDeliveries:
-    def __init__(self, *notices):
-        self.notices, self.saved = {notice.id: notice for notice in notices}, []
-
-    def get(self, delivery_id):
-        if delivery_id not in self.notices:
-            raise NotFound(delivery_id)
-        return self.notices[delivery_id]
-
-    def save_acknowledgement(self, notice):
-        self.saved.append(notice)
 
 
 class FakeStore:

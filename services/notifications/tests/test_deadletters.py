@@ -5,12 +5,13 @@ import json
 
 import pytest
 
-from safecommunity.errors import IllegalTransition, NotFound
+from safecommunity.errors import IllegalTransition
 from services.notifications.channels import Answer
 from services.notifications.deadletters import letter_of
 from services.notifications.domain import DEAD, QUEUED, RETRYING, SENT
 from services.notifications.notifying import requeue_replayed
 from services.notifications.sending import send_due
+from services.notifications.tests.fakes import FakeDeliveries
 from services.notifications.tests.test_sending import (
     DOWN,
     NOW,
@@ -67,25 +68,12 @@ class Replayed:
         self.settled.append((row_id, status, reason))
 
 
-class Deliveries:
-    def __init__(self, *notices):
-        self.notices, self.saved = {notice.id: notice for notice in notices}, []
-
-    def get(self, delivery_id):
-        if delivery_id not in self.notices:
-            raise NotFound(delivery_id)
-        return self.notices[delivery_id]
-
-    def save_progress(self, notices):
-        self.saved += notices
-
-
 def test_replayed_dead_letters_queue_their_deliveries_again_and_are_resolved_in_one_commit():
     again, sent_since = dead(), dead()
     sent_since.requeue(NOW)
     sent_since.status = SENT
     store = FakeStore()
-    store.deliveries, store.dead_deliveries = Deliveries(again, sent_since), Replayed(
+    store.deliveries, store.dead_deliveries = FakeDeliveries(again, sent_since), Replayed(
         (1, again.id), (2, sent_since.id), (3, "gone"))
     requeue_replayed(store, now=lambda: NOW)
     assert (again.status, again.attempts, sent_since.status) == (QUEUED, 0, SENT)

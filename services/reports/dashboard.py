@@ -2,6 +2,7 @@
 from collections import Counter
 
 from safecommunity import sitetime
+from safecommunity.catalogue import CATALOGUE
 from safecommunity.errors import FieldInvalid
 
 from . import kpis
@@ -23,6 +24,7 @@ from .domain import (
     volunteer_figures,
 )
 from .indicators import by_project, months_up_to, with_indicators
+from .other_events import other_event_figures
 from .projections import injury_cells
 from .suppression import DASHBOARD, EXACT, KPIS, shown, visible_tags
 from .tables import CARD_DIMENSIONS, DISTRICT
@@ -149,6 +151,9 @@ def exact_dashboard(models, selection, figures, audience):
                      "rentals": figures["rentals"], "volunteers": figures["volunteers"]},
         "projects": project_progress(models, selection),
         "evidence": models.evidence(selection.months),  # items per AQ/T 9001 element, the district's
+        # events of the types reports has no read model for, with what the catalogue says they are
+        "other_events": other_event_figures(models.other_events(selection.grid_codes(), selection.months),
+                                            selection.months, CATALOGUE),
     }
 
 

@@ -5,6 +5,7 @@ from itertools import groupby
 
 from .domain import age_band, site_month
 from .indicators import indicators_updated
+from .other_events import other_events_counted
 from .registry_projections import (
     facilities_changed,
     grids_created,
@@ -301,12 +302,11 @@ PROJECTIONS = {
 
 
 def project_into(changes, hierarchy, events, roll_up=True):
-    """Apply events in order (runs of one type at a time); types with no read model are only kept.
-    A rebuild passes roll_up=False for each chunk and calls changes.roll_up once, at the end."""
+    """Apply events in order (runs of one type at a time); a type with no read model of its own is
+    counted in other_events. A rebuild passes roll_up=False for each chunk and calls changes.roll_up
+    once, at the end."""
     for type_, run in groupby(events, key=lambda event: event.type):
-        apply = PROJECTIONS.get(type_)
-        if apply:
-            apply(changes, hierarchy, list(run))
+        PROJECTIONS.get(type_, other_events_counted)(changes, hierarchy, list(run))
     if roll_up:
         changes.roll_up(hierarchy)
 

@@ -68,7 +68,8 @@ class ReportsService:
         totals, kpis (value and red/amber/green status), trend (month by month, this year and last),
         by_cause, by_age_band, by_severity, by_grid (the grids one level down), elderly_falls,
         hazards (found, rectified, rates, open and overdue now), accidents, public_order (by kind,
-        month, grid; disputes by stage), registry (group tags, units, facilities), projects.
+        month, grid; disputes by stage), registry (group tags, units, facilities), projects,
+        other_events (per type reports has no read model for: producer, summary, events, by month).
         Without reports:read, counts under SUPPRESS_BELOW are "<5", what is computed from them
         null, and sensitive tags left out."""
         return dashboard(self.store.read_models, self._selection(request), self.audience)

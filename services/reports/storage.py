@@ -36,6 +36,7 @@ from .tables import (
     journal,
     kpi_targets,
     notice_rollups,
+    other_events,
     population_stats,
     population_tags,
     projects,
@@ -307,6 +308,16 @@ class ReadModels:
         if grids is not None:
             query = query.where(c.grid_code.in_(grids))
         return [dict(row._mapping) for row in self.session.execute(query).all()]
+
+    def other_events(self, grids, months):
+        """{(type, month): events} of the types with no read model of their own, in those months and
+        grids (all of them, those with no grid included, for None)."""
+        c = other_events.c
+        query = select(c.type, c.month, func.sum(c.events)).where(c.month.in_(months))
+        if grids is not None:
+            query = query.where(c.grid_code.in_(grids))
+        rows = self.session.execute(query.group_by(c.type, c.month)).all()
+        return {(type_, month): int(n) for type_, month, n in rows}
 
     def notices(self, months):
         """{(channel, status): deliveries} in those months."""

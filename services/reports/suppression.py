@@ -141,6 +141,7 @@ DASHBOARD = {
                   "economic_loss": computed_from("accidents"), "by_kind": COUNTS},
     "public_order": PUBLIC_ORDER_FIGURES,
     "evidence": COUNTS,
+    "other_events": [{"events": COUNT, "by_month": COUNTS}],
     # programme figures, exact for everyone (activities done and missed, evidence items), but for an
     # indicator counting few cases (falls at home in one community): its value and verdict withheld
     "projects": [{"indicators": [INDICATOR]}],

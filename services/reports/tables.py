@@ -233,6 +233,17 @@ evidence_rollups = Table(
     Column("items", Integer, nullable=False),
 )
 
+# Events of the types reports has no read model of its own for (projections.PROJECTIONS), counted
+# per type, the site's month of the event's time and the grid its payload names ("" for none): so a
+# new service's events show on the dashboard with no change to reports.
+other_events = Table(
+    "other_events", metadata,
+    Column("type", String(100), primary_key=True),
+    Column("month", String(7), primary_key=True, index=True),
+    Column("grid_code", String(40), primary_key=True),
+    Column("events", Integer, nullable=False),
+)
+
 # A site's own KPI targets; not a read model (a rebuild keeps them).
 kpi_targets = Table(
     "kpi_targets", metadata,
@@ -256,9 +267,10 @@ generated_reports = Table(
 READ_MODELS = (grid_names, injury_rollups, injury_facts, grid_injuries, population_stats, grid_residents,
                population_tags, tag_sensitivity, unit_stats, facilities, rentals, volunteers, hazards,
                accident_rollups, public_order, projects, notice_rollups, acknowledgements, evidence_rollups,
-               indicator_values)
+               indicator_values, other_events)
 LATEST_BY = {indicator_values: "updated_at"}  # a row kept only if none of its key is later by this
 BULK_ROWS = (injury_facts,)  # insert-only tables a rebuild may copy into (others get updates or conflicts)
 COUNTERS = {injury_rollups: "injuries", grid_injuries: "injuries", population_stats: "residents",
             grid_residents: "residents", population_tags: "residents", tag_sensitivity: "events",
-            unit_stats: "units", accident_rollups: "amount", notice_rollups: "notices", evidence_rollups: "items"}
+            unit_stats: "units", accident_rollups: "amount", notice_rollups: "notices", evidence_rollups: "items",
+            other_events: "events"}

@@ -5,7 +5,14 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from safecommunity.envelope import Event
-from services.reports.domain import age_band, injury_rates, notice_figures, population_figures, rate_per_1000
+from services.reports.domain import (
+    age_band,
+    injury_rates,
+    notice_figures,
+    population_figures,
+    rate_per_1000,
+    site_month,
+)
 from services.reports.periodic import ELEMENTS
 from services.reports.projections import EVIDENCE_ELEMENTS, Changes, Hierarchy, project_into
 from services.reports.storage import ReadModels
@@ -18,6 +25,7 @@ from services.reports.tables import (
     injury_rollups,
     metadata,
     notice_rollups,
+    other_events,
     population_stats,
     population_tags,
     unit_stats,
@@ -85,7 +93,7 @@ def test_an_injury_is_a_fact_of_its_grid_and_counts_in_every_grid_above_it_once_
     assert sum(n for (scope, _, dim, _), n in rollups.items() if scope == "*" and dim == "all") == 3
 
 
-def test_a_resident_counts_in_the_grid_and_every_grid_above_it_and_other_types_are_only_kept():
+def test_a_resident_counts_in_the_grid_and_every_grid_above_it_and_other_types_as_other_events():
     changes = Changes()
     resident = Event(type="resident.registered", source="/t", data={
         "grid_code": "G2", "birth_year": 1950, "sex": "male", "residence_type": "migrant"})
@@ -94,6 +102,7 @@ def test_a_resident_counts_in_the_grid_and_every_grid_above_it_and_other_types_a
     assert changes.increments[population_stats] == Counter(
         {(scope, 1950, "male", "migrant"): 2 for scope in ("G2", "S", "D", "*")})
     assert changes.increments[grid_residents] == Counter({("G2",): 2})
+    assert changes.increments[other_events] == Counter({("report.generated", site_month(generated.time), ""): 1})
 
 
 def test_a_grid_created_in_the_same_batch_places_what_follows_it():
